@@ -1,0 +1,109 @@
+package io.jfrp.app;
+
+import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ConfigException;
+import io.jfrp.core.config.ConfigLoader;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+
+/** {@code jfrpc -c frpc.toml}: runs the client until stopped (or, with loginFailExit, until login fails). */
+@Command(name = "jfrpc", aliases = "client", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = "The jfrp client: exposes local services through a jfrps server.",
+        subcommands = {ClientCommand.Verify.class, ClientCommand.Status.class, ClientCommand.Reload.class,
+                ClientCommand.Doctor.class})
+final class ClientCommand implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    ConfigOption config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!config.present(spec)) {
+            return 2;
+        }
+        ConfigLoader.Loaded<ClientConfig> loaded;
+        try {
+            loaded = ConfigLoader.client(config.file);
+        } catch (ConfigException e) {
+            return ConfigOption.printProblems(spec, e);
+        }
+        Logging.apply(loaded.config().log());
+        ConfigOption.printWarnings(loaded);
+        JfrpClient client = JfrpClient.start(loaded.config());
+        Thread hook = new Thread(client::close, "jfrpc-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            client.terminated().get();
+            return 0;
+        } catch (ExecutionException e) {
+            LoggerFactory.getLogger("jfrpc").error("{}", e.getCause().getMessage());
+            return 1;
+        }
+    }
+
+    /** {@code jfrpc verify -c FILE}: 0 when valid, 1 with every problem listed. */
+    @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+            description = "Check a client config file and list every problem in it.")
+    static final class Verify implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+        if (!config.present(spec)) {
+            return 2;
+        }
+            try {
+                ConfigLoader.Loaded<ClientConfig> loaded = ConfigLoader.client(config.file);
+                loaded.warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
+                int n = loaded.config().proxies().size();
+                spec.commandLine().getOut().println(config.file + ": OK (" + n + (n == 1 ? " proxy)" : " proxies)"));
+                return 0;
+            } catch (ConfigException e) {
+                return ConfigOption.printProblems(spec, e);
+            }
+        }
+    }
+
+    /** Not in this version: these need the client's admin API (webServer.*), which is not built yet. */
+    abstract static class NotYet implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+        if (!config.present(spec)) {
+            return 2;
+        }
+            spec.commandLine().getErr().println("jfrpc " + spec.name() + ": not available in jfrp " + VersionInfo.VERSION
+                    + " yet (it needs the client's admin API, webServer.*)");
+            return 2;
+        }
+    }
+
+    @Command(name = "status", description = "Show the client's state and each proxy's (not available yet).")
+    static final class Status extends NotYet {
+    }
+
+    @Command(name = "reload", description = "Apply a changed config without touching live connections (not available yet).")
+    static final class Reload extends NotYet {
+    }
+
+    @Command(name = "doctor", description = "Explain why a tunnel is down (not available yet).")
+    static final class Doctor extends NotYet {
+    }
+}

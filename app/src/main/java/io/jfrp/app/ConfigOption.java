@@ -1,0 +1,39 @@
+package io.jfrp.app;
+
+import io.jfrp.core.config.ConfigException;
+import io.jfrp.core.config.ConfigLoader;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** The -c option every command shares, and how config problems are printed. */
+final class ConfigOption {
+
+    @CommandLine.Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Configuration file: TOML, YAML (.yaml/.yml) or JSON (.json), with frp's keys.")
+    Path file;
+
+    /** @return false (after saying so) when -c is missing; picocli cannot require it on a command with subcommands. */
+    boolean present(CommandLine.Model.CommandSpec spec) {
+        if (file == null) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": missing -c FILE (the configuration file)");
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return false;
+        }
+        return true;
+    }
+
+    static int printProblems(CommandLine.Model.CommandSpec spec, ConfigException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(e.getMessage());
+        err.flush();
+        return 1;
+    }
+
+    static void printWarnings(ConfigLoader.Loaded<?> loaded) {
+        for (String w : loaded.warnings()) {
+            org.slf4j.LoggerFactory.getLogger("config").warn(w);
+        }
+    }
+}

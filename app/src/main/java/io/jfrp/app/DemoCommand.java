@@ -1,0 +1,99 @@
+package io.jfrp.app;
+
+import com.sun.net.httpserver.HttpServer;
+import io.jfrp.client.ClientStatus;
+import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.config.ServerConfig;
+import io.jfrp.server.JfrpServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code jfrp demo}: a server, a client and a small web page on free loopback ports, the page
+ * tunnelled through TLS, serving until Ctrl-C. Shows the whole path with no config to write.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = "Run a server, a client and a built-in web page on loopback, tunnelled, until Ctrl-C.")
+final class DemoCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        HttpServer web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        web.createContext("/", exchange -> {
+            byte[] body = ("<!doctype html><title>jfrp demo</title><h1>Hello through jfrp</h1>"
+                    + "<p>This page is served on 127.0.0.1:" + web.getAddress().getPort()
+                    + " and reached you through a jfrp tunnel at " + Instant.now() + ".</p>\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        web.start();
+
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        String token = HexFormat.of().formatHex(secret);
+        Path data = Files.createTempDirectory("jfrp-demo-");
+        JfrpServer server = JfrpServer.start(ServerConfig.defaults().withBind("127.0.0.1", 0)
+                .withAuthToken(token).withDataDir(data));
+        ProxyConfig proxy = new ProxyConfig("demo-web", "tcp", "127.0.0.1", web.getAddress().getPort(), 0);
+        JfrpClient client = JfrpClient.start(ClientConfig.defaults("127.0.0.1", server.port(), token, List.of(proxy)));
+
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        ClientStatus.Proxy p = client.status().proxy("demo-web");
+        while (!"running".equals(p.state()) && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling a status snapshot, bounded by the deadline above
+            p = client.status().proxy("demo-web");
+        }
+        if (!"running".equals(p.state())) {
+            spec.commandLine().getErr().println("demo: the tunnel did not come up: " + client.status().lastError());
+            client.close();
+            server.close();
+            web.stop(0);
+            return 1;
+        }
+        out.printf("%n  jfrp demo is running. Open: http://127.0.0.1:%d/%n%n", p.remotePort());
+        out.printf("  What just happened:%n");
+        out.printf("   - a web page is served on 127.0.0.1:%d (the \"service behind NAT\")%n", web.getAddress().getPort());
+        out.printf("   - jfrps listens on 127.0.0.1:%d; its self-signed TLS certificate is %s%n", server.port(),
+                server.certificateFingerprint());
+        out.printf("   - jfrpc logged in over TLS with a random token and asked for a public port for proxy demo-web%n");
+        out.printf("   - the server opened port %d; each connection to it is a stream to the page%n%n", p.remotePort());
+        out.printf("  To run it for real, write frps.toml and frpc.toml (frp's keys work unchanged):%n");
+        out.printf("    frps.toml:  bindPort = 7000%n               auth.token = \"change-me\"%n");
+        out.printf("    frpc.toml:  serverAddr = \"your.server\"%n               serverPort = 7000%n");
+        out.printf("               auth.token = \"change-me\"%n");
+        out.printf("               [[proxies]]%n               name = \"web\"%n               type = \"tcp\"%n");
+        out.printf("               localPort = 8080%n               remotePort = 6000%n");
+        out.printf("  then: bin/jfrps -c frps.toml   and   bin/jfrpc -c frpc.toml   (docs/configuration.md)%n%n");
+        out.printf("  Ctrl-C stops the demo.%n");
+        out.flush();
+        Daemon.runUntilStopped(() -> {
+            client.close();
+            server.close();
+            web.stop(0);
+        });
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+package io.jfrp.app;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
+import io.jfrp.core.config.LogSettings;
+import org.slf4j.LoggerFactory;
+
+/** Applies frp's log.to / log.level / log.maxDays to Logback, replacing the console default. */
+final class Logging {
+
+    private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %-16logger{0} %msg%n";
+
+    private Logging() {
+    }
+
+    static void apply(LogSettings s) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(s.level(), Level.INFO));
+        ctx.getLogger("io.netty").setLevel(Level.WARN);
+        if ("console".equals(s.to())) {
+            return;
+        }
+        PatternLayoutEncoder enc = new PatternLayoutEncoder();
+        enc.setContext(ctx);
+        enc.setPattern(PATTERN);
+        enc.start();
+        RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+        file.setContext(ctx);
+        file.setName("file");
+        file.setFile(s.to());
+        file.setEncoder(enc);
+        TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
+        policy.setContext(ctx);
+        policy.setParent(file);
+        policy.setFileNamePattern(s.to() + ".%d{yyyy-MM-dd}");
+        policy.setMaxHistory(s.maxDays());
+        policy.start();
+        file.setRollingPolicy(policy);
+        file.start();
+        Appender<ILoggingEvent> console = root.getAppender("console");
+        root.addAppender(file);
+        if (console instanceof ConsoleAppender<ILoggingEvent>) {
+            root.detachAppender(console);
+        }
+    }
+}

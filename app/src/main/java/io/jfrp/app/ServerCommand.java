@@ -1,0 +1,75 @@
+package io.jfrp.app;
+
+import io.jfrp.core.config.ConfigException;
+import io.jfrp.core.config.ConfigLoader;
+import io.jfrp.core.config.ServerConfig;
+import io.jfrp.server.JfrpServer;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+/** {@code jfrps -c frps.toml}: runs the server until stopped. */
+@Command(name = "jfrps", aliases = "server", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = "The jfrp server: clients log in here and their proxies open ports here.",
+        subcommands = {ServerCommand.Verify.class})
+final class ServerCommand implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    ConfigOption config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (!config.present(spec)) {
+            return 2;
+        }
+        ConfigLoader.Loaded<ServerConfig> loaded;
+        try {
+            loaded = ConfigLoader.server(config.file);
+        } catch (ConfigException e) {
+            return ConfigOption.printProblems(spec, e);
+        }
+        Logging.apply(loaded.config().log());
+        ConfigOption.printWarnings(loaded);
+        JfrpServer server;
+        try {
+            server = JfrpServer.start(loaded.config());
+        } catch (IOException e) {
+            LoggerFactory.getLogger("jfrps").error("{}", e.getMessage());
+            return 1;
+        }
+        Daemon.runUntilStopped(server::close);
+        return 0;
+    }
+
+    /** {@code jfrps verify -c FILE}: 0 when valid, 1 with every problem listed. */
+    @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+            description = "Check a server config file and list every problem in it.")
+    static final class Verify implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+        if (!config.present(spec)) {
+            return 2;
+        }
+            try {
+                ConfigLoader.Loaded<ServerConfig> loaded = ConfigLoader.server(config.file);
+                loaded.warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
+                spec.commandLine().getOut().println(config.file + ": OK (bindPort " + loaded.config().bindPort() + ")");
+                return 0;
+            } catch (ConfigException e) {
+                return ConfigOption.printProblems(spec, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.jfrp.client;
+
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.tls.Fingerprints;
+import io.jfrp.protocol.ErrorCode;
+import io.jfrp.protocol.LoginProof;
+import io.jfrp.protocol.Message;
+import io.jfrp.protocol.ProtocolException;
+import io.jfrp.protocol.Wire;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's end of one control channel: login, proxy registration, heartbeats. It reports to the
+ * {@link ControlLoop}, which decides what happens when the channel ends.
+ */
+final class ControlHandler extends ChannelInboundHandlerAdapter {
+
+    private final ControlLoop loop;
+    private final ClientConfig config;
+    private final String runId;
+    private boolean loggedIn;
+    private boolean authRefused;
+    private String closeReason;
+    private ScheduledFuture<?> heartbeat;
+    private ScheduledFuture<?> loginDeadline;
+
+    ControlHandler(ControlLoop loop, ClientConfig config, String runId) {
+        this.loop = loop;
+        this.config = config;
+        this.runId = runId;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        long deadline = config.dialServerTimeout().toMillis();
+        loginDeadline = ctx.executor().schedule(() -> {
+            closeReason = "no login answer from the server within " + deadline + " ms";
+            ctx.close();
+        }, deadline, TimeUnit.MILLISECONDS);
+        ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
+        ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, 0));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent e) {
+            if (e.isSuccess()) {
+                reportCertificate(ctx);
+            } else {
+                closeReason = "TLS handshake failed: " + rootMessage(e.cause());
+            }
+        } else if (evt instanceof IdleStateEvent) {
+            closeReason = "no heartbeat answer from the server for " + config.heartbeatTimeout().toMillis() + " ms";
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void reportCertificate(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        try {
+            String fp = Fingerprints.sha256(ssl.engine().getSession().getPeerCertificates()[0]);
+            loop.serverCertificateSeen(fp);
+        } catch (SSLPeerUnverifiedException e) {
+            // no certificate to report
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Message.Preface p) {
+            if (p.major() != Wire.VERSION_MAJOR) {
+                closeReason = "the server speaks jfrp protocol " + p.major() + "." + p.minor() + " and this client "
+                        + Wire.VERSION_MAJOR + ".x: run the same major version of jfrps and jfrpc";
+                authRefused = true;
+                ctx.close();
+            }
+        } else if (msg instanceof Message.Challenge c) {
+            long now = System.currentTimeMillis();
+            byte[] proof = LoginProof.compute(config.authToken(), c.nonce(), now, runId);
+            ctx.writeAndFlush(new Message.Login(runId, config.user(), now, proof, hostname(),
+                    (int) config.heartbeatInterval().toMillis()));
+        } else if (msg instanceof Message.LoginOk) {
+            onLoggedIn(ctx);
+        } else if (msg instanceof Message.LoginFail f) {
+            authRefused = f.code() == ErrorCode.AUTH_FAILED;
+            closeReason = "the server refused the login: " + f.reason();
+            ctx.close();
+        } else if (msg instanceof Message.NewProxyResult r) {
+            loop.proxyResult(r);
+        } else if (msg instanceof Message.Pong p) {
+            loop.rtt(System.nanoTime() - p.sentNanos());
+        } else if (msg instanceof Message.Ping p) {
+            ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
+        } else if (msg instanceof Message.GoAway g) {
+            closeReason = "the server closed the session: " + g.reason();
+            authRefused = g.code() == ErrorCode.VERSION_MISMATCH;
+            ctx.close();
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onLoggedIn(ChannelHandlerContext ctx) {
+        loggedIn = true;
+        loginDeadline.cancel(false);
+        long interval = config.heartbeatInterval().toNanos();
+        heartbeat = ctx.executor().scheduleAtFixedRate(
+                () -> ctx.writeAndFlush(new Message.Ping(System.nanoTime()), ctx.voidPromise()),
+                interval, interval, TimeUnit.NANOSECONDS);
+        loop.loggedIn(ctx.channel());
+        for (ProxyConfig p : config.proxies()) {
+            ctx.write(new Message.NewProxy(p.name(), p.type(), p.remotePort()), ctx.voidPromise());
+        }
+        ctx.flush();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+        }
+        String reason = closeReason != null ? closeReason
+                : loggedIn ? "the server closed the connection" : "the server closed the connection during login";
+        loop.channelClosed(ctx.channel(), loggedIn, authRefused, reason);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closeReason == null) {
+            if (cause instanceof ProtocolException || cause.getCause() instanceof ProtocolException) {
+                closeReason = "the server sent an invalid frame: " + cause.getMessage();
+            } else if (cause instanceof IOException) {
+                closeReason = cause.getMessage();
+            } else {
+                closeReason = rootMessage(cause);
+            }
+        }
+        ctx.close();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getMessage() != null ? r.getMessage() : r.toString();
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}

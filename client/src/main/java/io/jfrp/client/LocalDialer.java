@@ -1,0 +1,67 @@
+package io.jfrp.client;
+
+import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.log.LogLimiter;
+import io.jfrp.core.mux.MuxSession;
+import io.jfrp.core.net.NettyTransport;
+import io.jfrp.protocol.Message;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Opens the local service's socket for each stream the server opens, on the session's event loop.
+ * A refused dial fails the stream at once, so the user's connection closes instead of hanging.
+ */
+final class LocalDialer implements MuxSession.StreamListener {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalDialer.class);
+    static final int LOCAL_CONNECT_TIMEOUT_MILLIS = 5000;
+
+    private final NettyTransport transport;
+    private final Map<String, ProxyConfig> proxies;
+    private final String userPrefix;
+    private final ProxyTable table;
+    private final LogLimiter limiter = new LogLimiter(Duration.ofSeconds(60));
+
+    LocalDialer(NettyTransport transport, Map<String, ProxyConfig> proxies, String user, ProxyTable table) {
+        this.transport = transport;
+        this.proxies = proxies;
+        this.userPrefix = user.isEmpty() ? "" : user + ".";
+        this.table = table;
+    }
+
+    @Override
+    public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
+        String name = open.proxyName().startsWith(userPrefix) ? open.proxyName().substring(userPrefix.length())
+                : open.proxyName();
+        ProxyConfig p = proxies.get(name);
+        if (p == null) {
+            session.rejectStream(open.streamId(), "the client has no proxy named " + name);
+            return;
+        }
+        transport.bootstrap(session.eventLoop(), LOCAL_CONNECT_TIMEOUT_MILLIS)
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new ChannelHandlerAdapter() { })
+                .connect(p.localIP(), p.localPort())
+                .addListener((ChannelFutureListener) f -> {
+                    if (f.isSuccess()) {
+                        session.acceptStream(open, f.channel());
+                        return;
+                    }
+                    String reason = "local service " + p.localIP() + ":" + p.localPort() + " unreachable: "
+                            + f.cause().getMessage();
+                    table.error(name, reason);
+                    String suffix = limiter.admit(name);
+                    if (suffix != null) {
+                        log.warn("proxy {}: user connection from {} closed: {}{}", name, open.userAddress(), reason, suffix);
+                    }
+                    session.rejectStream(open.streamId(), reason);
+                });
+    }
+}

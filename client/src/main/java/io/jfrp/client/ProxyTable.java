@@ -1,0 +1,40 @@
+package io.jfrp.client;
+
+import io.jfrp.core.config.ProxyConfig;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the client knows of each proxy: pending, running on a port, or refused and why. Thread-safe. */
+final class ProxyTable {
+
+    private final Map<String, ClientStatus.Proxy> entries = new LinkedHashMap<>();
+
+    ProxyTable(List<ProxyConfig> proxies) {
+        for (ProxyConfig p : proxies) {
+            entries.put(p.name(), new ClientStatus.Proxy(p.name(), "pending", 0, ""));
+        }
+    }
+
+    synchronized void pendingAll() {
+        entries.replaceAll((k, v) -> new ClientStatus.Proxy(k, "pending", 0, v.lastError()));
+    }
+
+    synchronized void running(String name, int port) {
+        entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, "running", port, ""));
+    }
+
+    synchronized void refused(String name, String error) {
+        entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, "refused", 0, error));
+    }
+
+    synchronized void error(String name, String error) {
+        entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, v.state(), v.remotePort(), error));
+    }
+
+    synchronized List<ClientStatus.Proxy> snapshot() {
+        return new ArrayList<>(entries.values());
+    }
+}

@@ -1,0 +1,136 @@
+package io.jfrp.core.config;
+
+import io.jfrp.core.tls.Fingerprints;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything jfrpc needs, immutable. Built by {@link ConfigLoader}. */
+public record ClientConfig(
+        String source,
+        String serverAddr,
+        int serverPort,
+        String user,
+        String authToken,
+        boolean loginFailExit,
+        ClientTls tls,
+        Duration heartbeatInterval,
+        Duration heartbeatTimeout,
+        Duration dialServerTimeout,
+        ReconnectSettings reconnect,
+        LogSettings log,
+        List<ProxyConfig> proxies) {
+
+    public ClientConfig {
+        proxies = List.copyOf(proxies);
+    }
+
+    /** A client of {@code addr:port} with frp's defaults otherwise, TLS on and unpinned. */
+    public static ClientConfig defaults(String addr, int port, String token, List<ProxyConfig> proxies) {
+        return new ClientConfig("(defaults)", addr, port, "", token, false,
+                new ClientTls(true, null, null, null, "", ""), Duration.ofSeconds(3), Duration.ofSeconds(9),
+                Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, proxies);
+    }
+
+    public ClientConfig withTls(ClientTls t) {
+        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, t, heartbeatInterval,
+                heartbeatTimeout, dialServerTimeout, reconnect, log, proxies);
+    }
+
+    public ClientConfig withProxies(List<ProxyConfig> p) {
+        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
+                heartbeatTimeout, dialServerTimeout, reconnect, log, p);
+    }
+
+    public ClientConfig withLoginFailExit(boolean exit) {
+        return new ClientConfig(source, serverAddr, serverPort, user, authToken, exit, tls, heartbeatInterval,
+                heartbeatTimeout, dialServerTimeout, reconnect, log, proxies);
+    }
+
+    static ClientConfig read(ConfigSection s, Path file) {
+        String serverAddr = s.string("serverAddr", "0.0.0.0");
+        int serverPort = s.port("serverPort", 7000, false);
+        String user = s.string("user", "");
+        s.oneOf("auth.method", "token", List.of("token"));
+        String token = s.string("auth.token", "");
+        boolean loginFailExit = s.bool("loginFailExit", false);
+        String protocol = s.string("transport.protocol", "tcp");
+        if (!protocol.equals("tcp")) {
+            s.problem("transport.protocol", s.node("transport.protocol"), List.of("kcp", "quic", "websocket", "wss")
+                    .contains(protocol) ? "\"" + protocol + "\" is not supported by jfrp yet (supported: tcp)"
+                    : "\"" + protocol + "\" (expected: tcp)");
+        }
+        String fingerprint = s.string("transport.tls.serverFingerprint", "");
+        if (!fingerprint.isEmpty() && Fingerprints.normalize(fingerprint) == null) {
+            s.problem("transport.tls.serverFingerprint", s.node("transport.tls.serverFingerprint"),
+                    "\"" + fingerprint + "\" (expected: a SHA-256 fingerprint, 64 hex digits, colons allowed)");
+        }
+        ClientTls tls = new ClientTls(s.bool("transport.tls.enable", true), s.existingFile("transport.tls.certFile"),
+                s.existingFile("transport.tls.keyFile"), s.existingFile("transport.tls.trustedCaFile"),
+                s.string("transport.tls.serverName", ""), fingerprint);
+        if (!tls.enable() && !fingerprint.isEmpty()) {
+            s.problem("transport.tls.serverFingerprint", s.node("transport.tls.serverFingerprint"),
+                    "set while transport.tls.enable = false (expected: TLS on to pin a certificate)");
+        }
+        Duration interval = s.duration("transport.heartbeatInterval", Duration.ofSeconds(3), Duration.ofMillis(100), true);
+        Duration timeout = s.duration("transport.heartbeatTimeout", Duration.ofSeconds(9), Duration.ofMillis(300), true);
+        if (timeout.compareTo(interval) <= 0) {
+            s.problem("transport.heartbeatTimeout", s.node("transport.heartbeatTimeout"),
+                    Durations.format(timeout) + " (expected: > transport.heartbeatInterval " + Durations.format(interval) + ")");
+        }
+        Duration dial = s.duration("transport.dialServerTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), false);
+        ReconnectSettings d = ReconnectSettings.DEFAULT;
+        Duration initial = s.duration("transport.reconnect.initialInterval", d.initialInterval(), Duration.ofMillis(10), false);
+        Duration max = s.duration("transport.reconnect.maxInterval", d.maxInterval(), Duration.ofMillis(10), false);
+        double multiplier = s.number("transport.reconnect.multiplier", d.multiplier(), 1.0, 10.0);
+        double jitter = s.number("transport.reconnect.jitter", d.jitter(), 0.0, 1.0);
+        if (max.compareTo(initial) < 0) {
+            s.problem("transport.reconnect.maxInterval", s.node("transport.reconnect.maxInterval"),
+                    Durations.format(max) + " (expected: >= initialInterval " + Durations.format(initial) + ")");
+        }
+        LogSettings log = LogSettings.read(s);
+        s.noEffect("transport.poolCount", "jfrp multiplexes streams over one channel; there is no pool");
+        s.noEffect("transport.tcpMux", "jfrp always multiplexes, with flow control per stream");
+        s.noEffect("transport.tcpMuxKeepaliveInterval", "heartbeats are set by transport.heartbeatInterval");
+        s.noEffect("transport.dialServerKeepalive", "jfrp turns TCP keepalive on and relies on its own heartbeats");
+        for (String key : List.of("webServer.addr", "webServer.port", "webServer.user", "webServer.password",
+                "includes", "start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
+                "natHoleStunServer", "udpPacketSize", "metadatas", "auth.oidc.clientID", "transport.quic.keepalivePeriod")) {
+            s.unsupported(key, "");
+        }
+        List<ProxyConfig> proxies = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        Map<Integer, String> ports = new HashMap<>();
+        List<ConfigSection> sections = s.tables("proxies");
+        for (int i = 0; i < sections.size(); i++) {
+            ConfigSection ps = sections.get(i);
+            ProxyConfig p = ProxyConfig.read(ps);
+            if (p == null || p.name().isEmpty()) {
+                continue;
+            }
+            Integer first = names.putIfAbsent(p.name(), i);
+            if (first != null) {
+                ps.problem("name", ps.node("name"), "\"" + p.name() + "\" is already used by proxies[" + first
+                        + "] (expected: a unique name)");
+                continue;
+            }
+            if (p.remotePort() != 0) {
+                String other = ports.putIfAbsent(p.remotePort(), p.name());
+                if (other != null) {
+                    ps.problem("remotePort", ps.node("remotePort"), p.remotePort() + " is already used by proxy "
+                            + other + " (expected: a port of its own)");
+                    continue;
+                }
+            }
+            proxies.add(p);
+        }
+        s.unsupported("visitors", "");
+        s.finish();
+        return new ClientConfig(file.toString(), serverAddr, serverPort, user, token, loginFailExit, tls, interval,
+                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter), log, proxies);
+    }
+}

@@ -1,0 +1,263 @@
+package io.jfrp.core.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads typed values out of one table of a config file. Each getter declares its key as known, so
+ * the binding code is the schema: after binding, {@link #finish()} reports every key nobody asked for.
+ * Problems are collected, never thrown, so one run reports all of them.
+ */
+final class ConfigSection {
+
+    private final String file;
+    private final String prefix;
+    private final Map<String, ConfigNode> flat = new LinkedHashMap<>();
+    private final Set<String> known = new LinkedHashSet<>();
+    private final List<ConfigProblem> problems;
+    private final List<String> warnings;
+
+    ConfigSection(String file, String prefix, ConfigNode table, List<ConfigProblem> problems, List<String> warnings) {
+        this.file = file;
+        this.prefix = prefix;
+        this.problems = problems;
+        this.warnings = warnings;
+        flatten("", table);
+    }
+
+    private void flatten(String path, ConfigNode node) {
+        for (Map.Entry<String, ConfigNode> e : node.asMap().entrySet()) {
+            String key = path + e.getKey();
+            if (e.getValue().isMap() && !e.getValue().asMap().isEmpty()) {
+                flatten(key + ".", e.getValue());
+            } else {
+                flat.put(key, e.getValue());
+            }
+        }
+    }
+
+    String file() {
+        return file;
+    }
+
+    List<ConfigProblem> problems() {
+        return problems;
+    }
+
+    List<String> warnings() {
+        return warnings;
+    }
+
+    boolean has(String key) {
+        known.add(key);
+        return flat.containsKey(key) && flat.get(key).value() != null;
+    }
+
+    ConfigNode node(String key) {
+        known.add(key);
+        return flat.get(key);
+    }
+
+    void problem(String key, ConfigNode at, String message) {
+        problems.add(new ConfigProblem(file, at == null ? 0 : at.line(), at == null ? 0 : at.column(),
+                prefix + key, message));
+    }
+
+    private void expected(String key, ConfigNode at, String what) {
+        problem(key, at, at.display() + " (expected: " + what + ")");
+    }
+
+    String string(String key, String def) {
+        if (!has(key)) {
+            return def;
+        }
+        ConfigNode n = flat.get(key);
+        if (n.value() instanceof String s) {
+            return s;
+        }
+        expected(key, n, "a string");
+        return def;
+    }
+
+    String requiredString(String key) {
+        if (!has(key)) {
+            problems.add(new ConfigProblem(file, 0, 0, prefix + key, "missing (expected: a non-empty string)"));
+            return "";
+        }
+        String s = string(key, "");
+        if (s.isEmpty()) {
+            expected(key, flat.get(key), "a non-empty string");
+        }
+        return s;
+    }
+
+    String oneOf(String key, String def, List<String> allowed) {
+        String s = string(key, def);
+        if (!allowed.contains(s)) {
+            expected(key, flat.get(key), "one of " + String.join(", ", allowed));
+            return def;
+        }
+        return s;
+    }
+
+    boolean bool(String key, boolean def) {
+        if (!has(key)) {
+            return def;
+        }
+        ConfigNode n = flat.get(key);
+        if (n.value() instanceof Boolean b) {
+            return b;
+        }
+        expected(key, n, "true or false");
+        return def;
+    }
+
+    long integer(String key, long def, long min, long max) {
+        if (!has(key)) {
+            return def;
+        }
+        ConfigNode n = flat.get(key);
+        if (n.value() instanceof Long l) {
+            if (l >= min && l <= max) {
+                return l;
+            }
+            expected(key, n, "an integer from " + min + " to " + max);
+            return def;
+        }
+        expected(key, n, "an integer from " + min + " to " + max);
+        return def;
+    }
+
+    int port(String key, int def, boolean zeroAllowed) {
+        long p = integer(key, def, zeroAllowed ? 0 : 1, 65535);
+        return (int) p;
+    }
+
+    int requiredPort(String key) {
+        if (!has(key)) {
+            problems.add(new ConfigProblem(file, 0, 0, prefix + key, "missing (expected: a port from 1 to 65535)"));
+            return 0;
+        }
+        return port(key, 0, false);
+    }
+
+    double number(String key, double def, double min, double max) {
+        if (!has(key)) {
+            return def;
+        }
+        ConfigNode n = flat.get(key);
+        double v;
+        if (n.value() instanceof Long l) {
+            v = l;
+        } else if (n.value() instanceof Double d) {
+            v = d;
+        } else {
+            expected(key, n, "a number from " + min + " to " + max);
+            return def;
+        }
+        if (v < min || v > max) {
+            expected(key, n, "a number from " + min + " to " + max);
+            return def;
+        }
+        return v;
+    }
+
+    /** A time; frp's -1 ("off") is answered by a warning where {@code offMeansDefault}. */
+    Duration duration(String key, Duration def, Duration min, boolean offMeansDefault) {
+        if (!has(key)) {
+            return def;
+        }
+        ConfigNode n = flat.get(key);
+        Duration d = Durations.parse(n.value());
+        if (d == null) {
+            expected(key, n, Durations.EXPECTED);
+            return def;
+        }
+        if (d.isNegative() && offMeansDefault) {
+            warnings.add(file + ":" + n.line() + ": " + prefix + key + " = " + n.display()
+                    + ": jfrp keeps heartbeats on; using " + Durations.format(def));
+            return def;
+        }
+        if (d.compareTo(min) < 0) {
+            expected(key, n, "at least " + Durations.format(min));
+            return def;
+        }
+        return d;
+    }
+
+    /** A file that must exist; relative paths are taken from the working directory, as frp does. */
+    java.nio.file.Path existingFile(String key) {
+        String v = string(key, "");
+        if (v.isEmpty()) {
+            return null;
+        }
+        java.nio.file.Path p = java.nio.file.Path.of(v);
+        if (!java.nio.file.Files.isReadable(p)) {
+            expected(key, flat.get(key), "a readable file; " + p.toAbsolutePath() + " is not");
+            return null;
+        }
+        return p;
+    }
+
+    /** A list of tables (TOML's [[name]]); each becomes a section of its own. */
+    List<ConfigSection> tables(String key) {
+        List<ConfigSection> out = new ArrayList<>();
+        if (!has(key)) {
+            return out;
+        }
+        ConfigNode n = flat.get(key);
+        if (!n.isList()) {
+            expected(key, n, "a list of tables, as [[" + key + "]]");
+            return out;
+        }
+        List<ConfigNode> items = n.asList();
+        for (int i = 0; i < items.size(); i++) {
+            ConfigNode item = items.get(i);
+            if (!item.isMap()) {
+                expected(key + "[" + i + "]", item, "a table");
+                continue;
+            }
+            out.add(new ConfigSection(file, prefix + key + "[" + i + "].", item, problems, warnings));
+        }
+        return out;
+    }
+
+    /** A key frp has and jfrp recognises but does not support yet: a clear error, never ignored. */
+    void unsupported(String key, String why) {
+        if (has(key)) {
+            problem(key, flat.get(key), "not supported by jfrp yet" + (why.isEmpty() ? "" : ": " + why));
+        }
+    }
+
+    /** A key that has no effect in jfrp by design: accepted, with a warning that says so. */
+    void noEffect(String key, String why) {
+        if (has(key)) {
+            ConfigNode n = flat.get(key);
+            warnings.add(file + ":" + n.line() + ": " + prefix + key + " has no effect in jfrp: " + why);
+        }
+    }
+
+    /** Reports every key that no getter asked for, with a "did you mean" where one is close. */
+    void finish() {
+        for (Map.Entry<String, ConfigNode> e : flat.entrySet()) {
+            String key = e.getKey();
+            if (known.contains(key)) {
+                continue;
+            }
+            if (key.startsWith("common.") || key.equals("common")) {
+                String inner = key.startsWith("common.") ? key.substring(7) : key;
+                String hint = KeySuggestions.suggest(inner, known);
+                problem(key, e.getValue(), "unknown key: [common] is frp's legacy INI section; put its keys at the top level"
+                        + (hint == null ? "" : " (" + hint + ")"));
+                continue;
+            }
+            String hint = KeySuggestions.suggest(key, known);
+            problem(key, e.getValue(), "unknown key" + (hint == null ? "" : " (" + hint + ")"));
+        }
+    }
+}

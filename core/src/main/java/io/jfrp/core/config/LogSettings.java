@@ -1,0 +1,17 @@
+package io.jfrp.core.config;
+
+import java.util.List;
+
+/** frp's log.* keys: where to ("console" or a file), how much, and how many days of files to keep. */
+public record LogSettings(String to, String level, int maxDays) {
+
+    public static final LogSettings DEFAULT = new LogSettings("console", "info", 3);
+
+    static LogSettings read(ConfigSection s) {
+        String to = s.string("log.to", "console");
+        String level = s.oneOf("log.level", "info", List.of("trace", "debug", "info", "warn", "error"));
+        int maxDays = (int) s.integer("log.maxDays", 3, 0, 3650);
+        s.noEffect("log.disablePrintColor", "jfrp prints no colours");
+        return new LogSettings(to.isEmpty() ? "console" : to, level, maxDays);
+    }
+}

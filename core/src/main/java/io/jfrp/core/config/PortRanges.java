@@ -1,0 +1,94 @@
+package io.jfrp.core.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** frp's allowPorts: a list of ranges; empty means every port is allowed. */
+public record PortRanges(List<int[]> ranges) {
+
+    public static final PortRanges ALL = new PortRanges(List.of());
+
+    public PortRanges {
+        ranges = List.copyOf(ranges);
+    }
+
+    public boolean allows(int port) {
+        if (ranges.isEmpty()) {
+            return true;
+        }
+        for (int[] r : ranges) {
+            if (port >= r[0] && port <= r[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean isAll() {
+        return ranges.isEmpty();
+    }
+
+    /** As the operator wrote it, for error messages: "2000-3000, 3001". */
+    @Override
+    public String toString() {
+        if (ranges.isEmpty()) {
+            return "all ports";
+        }
+        List<String> parts = new ArrayList<>();
+        for (int[] r : ranges) {
+            parts.add(r[0] == r[1] ? String.valueOf(r[0]) : r[0] + "-" + r[1]);
+        }
+        return String.join(", ", parts);
+    }
+
+    static PortRanges read(ConfigSection s, String key) {
+        if (!s.has(key)) {
+            return ALL;
+        }
+        ConfigNode n = s.node(key);
+        List<int[]> out = new ArrayList<>();
+        if (n.value() instanceof String text) {
+            // frp's INI form "2000-3000,3001" still turns up in converted configs; read it too.
+            for (String part : text.split(",")) {
+                String p = part.trim();
+                try {
+                    String[] ends = p.split("-", 2);
+                    int a = Integer.parseInt(ends[0].trim());
+                    int b = ends.length == 2 ? Integer.parseInt(ends[1].trim()) : a;
+                    if (a < 1 || b > 65535 || a > b) {
+                        throw new NumberFormatException();
+                    }
+                    out.add(new int[]{a, b});
+                } catch (NumberFormatException e) {
+                    s.problem(key, n, "\"" + p + "\" (expected: a port or a range such as 2000-3000)");
+                }
+            }
+            return new PortRanges(out);
+        }
+        for (ConfigSection r : s.tables(key)) {
+            boolean single = r.has("single");
+            int a;
+            int b;
+            if (single) {
+                a = b = r.port("single", 0, false);
+                if (r.has("start") || r.has("end")) {
+                    r.problem("single", r.node("single"), "give either single or start/end, not both");
+                }
+            } else {
+                a = r.port("start", 1, false);
+                b = r.port("end", 65535, false);
+                if (!r.has("start") && !r.has("end")) {
+                    r.problem("", null, "empty range (expected: { start = 2000, end = 3000 } or { single = 3001 })");
+                    continue;
+                }
+                if (a > b) {
+                    r.problem("end", r.node("end"), b + " (expected: >= start " + a + ")");
+                    continue;
+                }
+            }
+            r.finish();
+            out.add(new int[]{a, b});
+        }
+        return new PortRanges(out);
+    }
+}

@@ -1,0 +1,90 @@
+package io.jfrp.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Everything jfrps needs, immutable. Built by {@link ConfigLoader} or, in tests, by {@link #defaults()}. */
+public record ServerConfig(
+        String source,
+        String bindAddr,
+        int bindPort,
+        String proxyBindAddr,
+        String authToken,
+        PortRanges allowPorts,
+        int maxPortsPerClient,
+        ServerTls tls,
+        Duration heartbeatTimeout,
+        Duration userConnTimeout,
+        LogSettings log,
+        Path dataDir) {
+
+    /** Defaults as documented in docs/configuration.md; bindPort 7000 on all addresses. */
+    public static ServerConfig defaults() {
+        return new ServerConfig("(defaults)", "0.0.0.0", 7000, "0.0.0.0", "", PortRanges.ALL, 0,
+                new ServerTls(false, null, null, null), Duration.ofSeconds(9), Duration.ofSeconds(10),
+                LogSettings.DEFAULT, Path.of("jfrps-data"));
+    }
+
+    public ServerConfig withBind(String addr, int port) {
+        return new ServerConfig(source, addr, port, addr, authToken, allowPorts, maxPortsPerClient, tls,
+                heartbeatTimeout, userConnTimeout, log, dataDir);
+    }
+
+    public ServerConfig withAuthToken(String token) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, token, allowPorts, maxPortsPerClient, tls,
+                heartbeatTimeout, userConnTimeout, log, dataDir);
+    }
+
+    public ServerConfig withDataDir(Path dir) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
+                tls, heartbeatTimeout, userConnTimeout, log, dir);
+    }
+
+    public ServerConfig withPorts(PortRanges allow, int maxPerClient) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allow, maxPerClient, tls,
+                heartbeatTimeout, userConnTimeout, log, dataDir);
+    }
+
+    public ServerConfig withTls(ServerTls t) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
+                t, heartbeatTimeout, userConnTimeout, log, dataDir);
+    }
+
+    static ServerConfig read(ConfigSection s, Path file) {
+        String bindAddr = s.string("bindAddr", "0.0.0.0");
+        int bindPort = s.port("bindPort", 7000, false);
+        String proxyBindAddr = s.string("proxyBindAddr", bindAddr);
+        s.oneOf("auth.method", "token", List.of("token"));
+        String token = s.string("auth.token", "");
+        PortRanges allow = PortRanges.read(s, "allowPorts");
+        int maxPorts = (int) s.integer("maxPortsPerClient", 0, 0, 65535);
+        ServerTls tls = new ServerTls(s.bool("transport.tls.force", false), s.existingFile("transport.tls.certFile"),
+                s.existingFile("transport.tls.keyFile"), null);
+        if (s.has("transport.tls.certFile") != s.has("transport.tls.keyFile")) {
+            s.problem(tls.certFile() == null ? "transport.tls.certFile" : "transport.tls.keyFile", null,
+                    "missing (expected: certFile and keyFile together)");
+        }
+        s.unsupported("transport.tls.trustedCaFile", "client certificates are not checked yet");
+        Duration hbTimeout = s.duration("transport.heartbeatTimeout", Duration.ofSeconds(9), Duration.ofSeconds(1), true);
+        Duration userConnTimeout = s.duration("userConnTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), false);
+        LogSettings log = LogSettings.read(s);
+        Path defaultData = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
+                .resolve("jfrps-data");
+        String dataDir = s.string("dataDir", "");
+        s.noEffect("transport.maxPoolCount", "jfrp multiplexes streams over one channel; there is no pool");
+        s.noEffect("transport.tcpMux", "jfrp always multiplexes, with flow control per stream");
+        s.noEffect("transport.tcpMuxKeepaliveInterval", "heartbeats are set by transport.heartbeatTimeout");
+        s.noEffect("transport.tcpKeepalive", "jfrp turns TCP keepalive on and relies on its own heartbeats");
+        s.noEffect("detailedErrorsToClient", "jfrp always tells the client why a proxy was refused");
+        for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPPort", "vhostHTTPSPort", "vhostHTTPTimeout",
+                "subDomainHost", "tcpmuxHTTPConnectPort", "webServer.addr", "webServer.port", "webServer.user",
+                "webServer.password", "enablePrometheus", "udpPacketSize", "auth.oidc.issuer", "sshTunnelGateway.bindPort",
+                "natholeAnalysisDataReserveHours", "custom404Page", "httpPlugins")) {
+            s.unsupported(key, "");
+        }
+        s.finish();
+        return new ServerConfig(file.toString(), bindAddr, bindPort, proxyBindAddr, token, allow, maxPorts, tls,
+                hbTimeout, userConnTimeout, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir));
+    }
+}

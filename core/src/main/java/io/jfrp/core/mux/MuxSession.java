@@ -1,0 +1,268 @@
+package io.jfrp.core.mux;
+
+import io.jfrp.protocol.Message;
+import io.jfrp.protocol.Wire;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The stream layer of one channel. Sits after the frame codec: takes every stream message for itself
+ * and passes control messages on to the next handler. All state is touched on the channel's event
+ * loop only; sockets on other loops hop onto it (see {@link StreamRelay}).
+ */
+public final class MuxSession extends ChannelInboundHandlerAdapter {
+
+    /** What the side that owns this session does when the peer opens or refuses a stream. */
+    public interface StreamListener {
+        /** The server asked to open a stream: dial, then call {@link #acceptStream} or {@link #rejectStream}. */
+        default void onStreamOpen(MuxSession session, Message.StreamOpen open) {
+            session.rejectStream(open.streamId(), "this side accepts no streams");
+        }
+
+        /** A stream this side opened was refused by the peer. */
+        default void onStreamRefused(String proxyName, String userAddress, String reason) {
+        }
+    }
+
+    private final IntObjectMap<MuxStream> streams = new IntObjectHashMap<>();
+    private final List<MuxStream> blocked = new ArrayList<>();
+    private final List<MuxStream> dirty = new ArrayList<>();
+    private final StreamListener listener;
+    private final int window;
+    private ChannelHandlerContext ctx;
+    private int nextStreamId;
+    private boolean flushScheduled;
+    private boolean closed;
+
+    /**
+     * @param opensStreams true on the side that opens streams (the server): it numbers them odd,
+     *                     leaving even numbers for the other side.
+     */
+    public MuxSession(boolean opensStreams, int window, StreamListener listener) {
+        this.nextStreamId = opensStreams ? 1 : 2;
+        this.window = window;
+        this.listener = listener;
+    }
+
+    public MuxSession(boolean opensStreams, StreamListener listener) {
+        this(opensStreams, Wire.INITIAL_WINDOW, listener);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    public Channel channel() {
+        return ctx.channel();
+    }
+
+    public int streamCount() {
+        return streams.size();
+    }
+
+    int window() {
+        return window;
+    }
+
+    /**
+     * Opens a stream for a user connection that was accepted with auto-read off. Reading starts when
+     * the peer confirms the stream; a refusal closes the connection and reaches {@code onRefused}.
+     */
+    public void openStream(Channel user, String proxyName, long openTimeoutMillis) {
+        if (!executor().inEventLoop()) {
+            executor().execute(() -> openStream(user, proxyName, openTimeoutMillis));
+            return;
+        }
+        if (closed) {
+            user.close();
+            return;
+        }
+        int id = nextStreamId;
+        nextStreamId += 2;
+        String userAddress = String.valueOf(user.remoteAddress());
+        MuxStream stream = new MuxStream(this, id, user, proxyName, userAddress, false);
+        streams.put(id, stream);
+        user.pipeline().addLast("relay", new StreamRelay(stream));
+        write(new Message.StreamOpen(id, proxyName, userAddress));
+        requestFlush();
+        stream.armOpenTimeout(openTimeoutMillis);
+    }
+
+    /** Client side: the local service answered; bind it to the stream the peer opened. */
+    public void acceptStream(Message.StreamOpen open, Channel local) {
+        if (!executor().inEventLoop()) {
+            executor().execute(() -> acceptStream(open, local));
+            return;
+        }
+        if (closed) {
+            local.close();
+            return;
+        }
+        MuxStream stream = new MuxStream(this, open.streamId(), local, open.proxyName(), open.userAddress(), true);
+        streams.put(open.streamId(), stream);
+        local.pipeline().addLast("relay", new StreamRelay(stream));
+        write(new Message.StreamOpenOk(open.streamId()));
+        requestFlush();
+        stream.updateReading();
+    }
+
+    public void rejectStream(int streamId, String reason) {
+        if (!executor().inEventLoop()) {
+            executor().execute(() -> rejectStream(streamId, reason));
+            return;
+        }
+        if (!closed) {
+            write(new Message.StreamOpenFail(streamId, reason));
+            requestFlush();
+        }
+    }
+
+    /** Writes a message; {@link #requestFlush()} sends it. Safe from any thread. */
+    public void write(Message m) {
+        ctx.write(m, ctx.voidPromise());
+    }
+
+    public void writeAndFlush(Message m) {
+        ctx.writeAndFlush(m, ctx.voidPromise());
+    }
+
+    /** Coalesces flushes: everything written in this turn of the event loop goes out in one flush. */
+    void requestFlush() {
+        if (!executor().inEventLoop()) {
+            executor().execute(this::requestFlush);
+            return;
+        }
+        if (!flushScheduled) {
+            flushScheduled = true;
+            executor().execute(() -> {
+                flushScheduled = false;
+                ctx.flush();
+            });
+        }
+    }
+
+    boolean writable() {
+        return ctx.channel().isWritable();
+    }
+
+    void blockOnChannel(MuxStream s) {
+        blocked.add(s);
+    }
+
+    void markDirty(MuxStream s) {
+        if (!s.dirty) {
+            s.dirty = true;
+            dirty.add(s);
+        }
+    }
+
+    void remove(MuxStream s) {
+        streams.remove(s.id);
+    }
+
+    void refused(MuxStream s, String reason) {
+        listener.onStreamRefused(s.proxyName, s.userAddress, reason);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Message m) || !m.type().isStreamMessage()) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (m instanceof Message.StreamOpen open) {
+            if (streams.containsKey(open.streamId())) {
+                write(new Message.Reset(open.streamId(), "stream id already in use"));
+                requestFlush();
+                return;
+            }
+            listener.onStreamOpen(this, open);
+            return;
+        }
+        MuxStream s = streams.get(m.streamId());
+        if (s == null) {
+            // Late frames for a stream that just ended are normal; drop them.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (m instanceof Message.Data d) {
+            s.onRemoteData(d.payload().retain());
+            d.release();
+        } else if (m instanceof Message.WindowUpdate w) {
+            s.onWindowUpdate(w.increment());
+        } else if (m instanceof Message.StreamOpenOk) {
+            s.onOpenOk();
+        } else if (m instanceof Message.StreamOpenFail f) {
+            s.onOpenFail(f.reason());
+        } else if (m instanceof Message.Fin) {
+            s.onRemoteFin();
+        } else if (m instanceof Message.Reset r) {
+            s.onRemoteReset(r.reason());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!dirty.isEmpty()) {
+            for (MuxStream s : dirty) {
+                s.dirty = false;
+                s.local.flush();
+            }
+            dirty.clear();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !blocked.isEmpty()) {
+            List<MuxStream> wake = new ArrayList<>(blocked);
+            blocked.clear();
+            for (MuxStream s : wake) {
+                s.blocked = false;
+                s.updateReading();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closeAllStreams();
+        ctx.fireChannelInactive();
+    }
+
+    /** The channel is gone: every local socket of this session is closed after what it has queued. */
+    public void closeAllStreams() {
+        closed = true;
+        List<MuxStream> all = new ArrayList<>(streams.values());
+        streams.clear();
+        blocked.clear();
+        dirty.clear();
+        all.forEach(MuxStream::abandon);
+    }
+
+    /** For tests and status: applies {@code f} to each live stream. */
+    void forEachStream(Consumer<MuxStream> f) {
+        streams.values().forEach(f);
+    }
+}

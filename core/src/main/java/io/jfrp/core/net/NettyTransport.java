@@ -1,0 +1,100 @@
+package io.jfrp.core.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+
+/** One event loop group and the channel classes that go with it: epoll where it loads, NIO otherwise. */
+public final class NettyTransport implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final boolean epoll;
+
+    private NettyTransport(String name, int threads) {
+        this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("jfrp.nio");
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+    }
+
+    /** @param threads 0 for one per core */
+    public static NettyTransport create(String name, int threads) {
+        int n = threads > 0 ? threads : Math.max(2, Runtime.getRuntime().availableProcessors());
+        return new NettyTransport(name, n);
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    public String name() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    public Class<? extends SocketChannel> socketChannel() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    public Class<? extends ServerSocketChannel> serverSocketChannel() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** A listener with the options every jfrp listener has; children start with auto-read as given. */
+    public ServerBootstrap serverBootstrap(boolean childAutoRead) {
+        return serverBootstrap(group, childAutoRead);
+    }
+
+    /** As above, with accepted connections on {@code childGroup} (one event loop keeps a session's streams together). */
+    public ServerBootstrap serverBootstrap(EventLoopGroup childGroup, boolean childAutoRead) {
+        return new ServerBootstrap()
+                .group(group, childGroup)
+                .channel(serverSocketChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.AUTO_READ, childAutoRead)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+    }
+
+    /** An outgoing connection with the data path's options. */
+    public Bootstrap bootstrap(int connectTimeoutMillis) {
+        return bootstrap(group, connectTimeoutMillis);
+    }
+
+    /** As above, on a chosen loop (a stream's local socket shares its session's loop). */
+    public Bootstrap bootstrap(EventLoopGroup loop, int connectTimeoutMillis) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+    }
+
+    public Future<?> shutdown() {
+        return group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        shutdown().syncUninterruptibly();
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The socket layer: native epoll on Linux, NIO elsewhere, and the socket options every channel of
+ * the data path gets (no Nagle, half-close allowed, large backlog).
+ */
+package io.jfrp.core.net;

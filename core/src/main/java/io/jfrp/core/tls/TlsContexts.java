@@ -1,0 +1,50 @@
+package io.jfrp.core.tls;
+
+import io.jfrp.core.config.ClientTls;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.FingerprintTrustManagerFactory;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+
+import javax.net.ssl.SSLException;
+import java.nio.file.Path;
+
+/** SslContexts for both sides, on BoringSSL when it loads (it measures faster here), the JDK otherwise. */
+public final class TlsContexts {
+
+    private TlsContexts() {
+    }
+
+    public static SslProvider provider() {
+        return SslProvider.isAlpnSupported(SslProvider.OPENSSL) && !Boolean.getBoolean("jfrp.jdkTls")
+                ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    public static SslContext server(Path certFile, Path keyFile) throws SSLException {
+        return SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
+                .sslProvider(provider())
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
+    }
+
+    /**
+     * Trust follows frp unless the operator asks for more: a pinned fingerprint, else a CA file, else
+     * any certificate (the client logs what it saw, so it can be pinned).
+     */
+    public static SslContext client(ClientTls tls) throws SSLException {
+        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider()).protocols("TLSv1.3", "TLSv1.2");
+        String pin = tls.serverFingerprint() == null ? null : Fingerprints.normalize(tls.serverFingerprint());
+        if (pin != null) {
+            b.trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(pin).build());
+        } else if (tls.trustedCaFile() != null) {
+            b.trustManager(tls.trustedCaFile().toFile());
+        } else {
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        }
+        if (tls.certFile() != null && tls.keyFile() != null) {
+            b.keyManager(tls.certFile().toFile(), tls.keyFile().toFile());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,139 @@
+package io.jfrp.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
+import io.netty.util.AbstractReferenceCounted;
+
+/**
+ * Every frame on the wire decodes to one of these records. Control messages travel on stream 0;
+ * stream messages name their stream. Only {@link Data} holds a buffer and must be released.
+ */
+public sealed interface Message {
+
+    /** Stream 0 carries the control conversation (login, proxies, heartbeats). */
+    int CONTROL_STREAM = 0;
+
+    MessageType type();
+
+    default int streamId() {
+        return CONTROL_STREAM;
+    }
+
+    /** First bytes each side sends: the magic, then the protocol version. */
+    record Preface(int major, int minor) implements Message {
+        public MessageType type() { return MessageType.PREFACE; }
+    }
+
+    /** Client to server, right after the preface. */
+    record Hello(String softwareVersion, int features) implements Message {
+        public MessageType type() { return MessageType.HELLO; }
+    }
+
+    /** Server to client: the nonce the login proof must cover. */
+    record Challenge(byte[] nonce, String softwareVersion, int features) implements Message {
+        public MessageType type() { return MessageType.CHALLENGE; }
+    }
+
+    /** The login proof is HMAC-SHA256 over the nonce, the timestamp and the runId; see {@link LoginProof}. */
+    record Login(String runId, String user, long timestampMillis, byte[] proof, String hostname,
+                 int heartbeatIntervalMillis) implements Message {
+        public MessageType type() { return MessageType.LOGIN; }
+    }
+
+    record LoginOk(String runId, String message) implements Message {
+        public MessageType type() { return MessageType.LOGIN_OK; }
+    }
+
+    record LoginFail(ErrorCode code, String reason) implements Message {
+        public MessageType type() { return MessageType.LOGIN_FAIL; }
+    }
+
+    /** Client asks the server to open a proxy; remotePort 0 lets the server pick. */
+    record NewProxy(String name, String proxyType, int remotePort) implements Message {
+        public MessageType type() { return MessageType.NEW_PROXY; }
+    }
+
+    /** The server's answer; code OK with the port it opened, or an error and why. */
+    record NewProxyResult(String name, int remotePort, ErrorCode code, String error) implements Message {
+        public MessageType type() { return MessageType.NEW_PROXY_RESULT; }
+    }
+
+    record CloseProxy(String name) implements Message {
+        public MessageType type() { return MessageType.CLOSE_PROXY; }
+    }
+
+    record Ping(long sentNanos) implements Message {
+        public MessageType type() { return MessageType.PING; }
+    }
+
+    record Pong(long sentNanos) implements Message {
+        public MessageType type() { return MessageType.PONG; }
+    }
+
+    /** The sender is about to close the channel, and says why. */
+    record GoAway(ErrorCode code, String reason) implements Message {
+        public MessageType type() { return MessageType.GOAWAY; }
+    }
+
+    /** Server to client: a user connected to proxy {@code proxyName}; dial the local service. */
+    record StreamOpen(int streamId, String proxyName, String userAddress) implements Message {
+        public MessageType type() { return MessageType.STREAM_OPEN; }
+    }
+
+    record StreamOpenOk(int streamId) implements Message {
+        public MessageType type() { return MessageType.STREAM_OPEN_OK; }
+    }
+
+    record StreamOpenFail(int streamId, String reason) implements Message {
+        public MessageType type() { return MessageType.STREAM_OPEN_FAIL; }
+    }
+
+    /** Credit: the receiver consumed {@code increment} more bytes of this stream. */
+    record WindowUpdate(int streamId, int increment) implements Message {
+        public MessageType type() { return MessageType.WINDOW_UPDATE; }
+    }
+
+    /** Half-close: the sender will send no more data on this stream. */
+    record Fin(int streamId) implements Message {
+        public MessageType type() { return MessageType.FIN; }
+    }
+
+    /** The sender's end is gone: deliver what is queued, then close. */
+    record Reset(int streamId, String reason) implements Message {
+        public MessageType type() { return MessageType.RESET; }
+    }
+
+    /** Stream bytes. Owns {@code payload}: whoever receives a Data releases it (or passes it on). */
+    final class Data extends AbstractReferenceCounted implements Message {
+        private final int streamId;
+        private final ByteBuf payload;
+
+        public Data(int streamId, ByteBuf payload) {
+            this.streamId = streamId;
+            this.payload = payload;
+        }
+
+        public MessageType type() { return MessageType.DATA; }
+
+        @Override
+        public int streamId() { return streamId; }
+
+        public ByteBuf payload() { return payload; }
+
+        @Override
+        protected void deallocate() {
+            payload.release();
+        }
+
+        @Override
+        public ReferenceCounted touch(Object hint) {
+            payload.touch(hint);
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return "Data[stream=" + streamId + ", bytes=" + payload.readableBytes() + "]";
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.jfrp.protocol;
+
+/** Constants of the wire format (docs/protocol.md). */
+public final class Wire {
+    private Wire() {
+    }
+
+    /** "JFRP" in ASCII. */
+    public static final int MAGIC = 0x4A465250;
+    public static final int VERSION_MAJOR = 1;
+    public static final int VERSION_MINOR = 0;
+    public static final int PREFACE_LENGTH = 6;
+    /** type (1) + stream id (4) + payload length (4). */
+    public static final int HEADER_LENGTH = 9;
+    /** Hard maximum of any frame's payload; a larger length is a protocol error. */
+    public static final int MAX_PAYLOAD = 256 * 1024;
+    /** Senders cut stream data into chunks of at most this size. */
+    public static final int MAX_DATA_CHUNK = 64 * 1024;
+    /** Control messages are small; this bounds what a peer can make us buffer before login. */
+    public static final int MAX_CONTROL_PAYLOAD = 16 * 1024;
+    /**
+     * Bytes each side may send on a stream before the receiver grants more. Large enough that one
+     * stream fills a fast link, small enough that a stalled reader pins little memory.
+     */
+    public static final int INITIAL_WINDOW = 1024 * 1024;
+    public static final int NONCE_LENGTH = 32;
+    public static final int MAX_STRING_BYTES = 4096;
+}

@@ -1,0 +1,93 @@
+package io.jfrp.server;
+
+import io.jfrp.core.config.ServerConfig;
+import io.jfrp.core.net.NettyTransport;
+import io.jfrp.core.tls.Fingerprints;
+import io.jfrp.core.tls.SelfSignedCertificate;
+import io.jfrp.core.tls.TlsContexts;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/** jfrps as a library: {@code JfrpServer.start(config)} listens; {@link #close()} stops everything it started. */
+public final class JfrpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(JfrpServer.class);
+    public static final String VERSION = versionOf(JfrpServer.class);
+
+    private final ServerRuntime rt;
+    private final Channel listener;
+    private final String fingerprint;
+
+    private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint) {
+        this.rt = rt;
+        this.listener = listener;
+        this.fingerprint = fingerprint;
+    }
+
+    public static JfrpServer start(ServerConfig config) throws IOException {
+        Path cert = config.tls().certFile();
+        Path key = config.tls().keyFile();
+        boolean made = false;
+        if (cert == null) {
+            made = SelfSignedCertificate.ensure(config.dataDir());
+            cert = config.dataDir().resolve(SelfSignedCertificate.CERT_FILE);
+            key = config.dataDir().resolve(SelfSignedCertificate.KEY_FILE);
+        }
+        SslContext ssl = TlsContexts.server(cert, key);
+        String fingerprint = Fingerprints.sha256(cert);
+        NettyTransport transport = NettyTransport.create("jfrps", 0);
+        ServerRuntime rt = new ServerRuntime(config, transport, ssl);
+        ChannelFuture bind = transport.serverBootstrap(true)
+                .childHandler(new ControlChannelInitializer(rt))
+                .bind(config.bindAddr(), config.bindPort())
+                .awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            transport.close();
+            throw new IOException("cannot listen on " + config.bindAddr() + ":" + config.bindPort() + ": "
+                    + bind.cause().getMessage(), bind.cause());
+        }
+        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint);
+        log.info("jfrps {} listening on {} ({}, TLS {}{})", VERSION, server.address(), transport.name(),
+                config.tls().force() ? "required" : "optional", ", " + TlsContexts.provider());
+        log.info("TLS certificate {} ({}), SHA-256 fingerprint {}; clients may pin it with transport.tls.serverFingerprint",
+                cert, config.tls().certFile() != null ? "configured" : made ? "self-signed, made now" : "self-signed",
+                fingerprint);
+        return server;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    public String certificateFingerprint() {
+        return fingerprint;
+    }
+
+    /** Number of clients logged in now. */
+    public int sessionCount() {
+        return rt.registry.sessions().size();
+    }
+
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly();
+        rt.transport.close();
+        log.info("jfrps stopped");
+    }
+
+    static String versionOf(Class<?> c) {
+        String v = c.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+}

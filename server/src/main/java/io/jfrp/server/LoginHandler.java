@@ -1,0 +1,179 @@
+package io.jfrp.server;
+
+import io.jfrp.core.mux.MuxSession;
+import io.jfrp.protocol.ErrorCode;
+import io.jfrp.protocol.LoginProof;
+import io.jfrp.protocol.Message;
+import io.jfrp.protocol.Wire;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The first handler of a control channel: preface, hello, challenge, login. A peer that sends
+ * anything else, or takes longer than the login deadline, is logged once and closed; a good login
+ * hands the channel over to a {@link MuxSession} and a {@link ClientSession}.
+ */
+final class LoginHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(LoginHandler.class);
+    static final long LOGIN_DEADLINE_MILLIS = 10_000;
+    static final long REPLAY_WINDOW_MILLIS = 5 * 60_000;
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private enum Stage { PREFACE, HELLO, LOGIN, DONE }
+
+    private final ServerRuntime rt;
+    private Stage stage = Stage.PREFACE;
+    private byte[] nonce;
+    private ScheduledFuture<?> deadline;
+
+    LoginHandler(ServerRuntime rt) {
+        this.rt = rt;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> {
+            peerProblem(ctx, "sent no complete login within " + LOGIN_DEADLINE_MILLIS / 1000 + "s");
+            ctx.close();
+        }, LOGIN_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        ctx.fireChannelInactive();
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            Message m = (Message) msg;
+            switch (stage) {
+                case PREFACE -> onPreface(ctx, (Message.Preface) m);
+                case HELLO -> onHello(ctx, expect(m, Message.Hello.class));
+                case LOGIN -> onLogin(ctx, expect(m, Message.Login.class));
+                default -> ReferenceCountUtil.release(msg);
+            }
+        } catch (UnexpectedMessage e) {
+            ReferenceCountUtil.release(msg);
+            refuse(ctx, ErrorCode.PROTOCOL_ERROR, e.getMessage());
+        }
+    }
+
+    private <T extends Message> T expect(Message m, Class<T> type) {
+        if (!type.isInstance(m)) {
+            throw new UnexpectedMessage("expected " + type.getSimpleName() + " during login, got " + m.type());
+        }
+        return type.cast(m);
+    }
+
+    private void onPreface(ChannelHandlerContext ctx, Message.Preface p) {
+        if (p.major() != Wire.VERSION_MAJOR) {
+            ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
+            refuse(ctx, ErrorCode.VERSION_MISMATCH, "the server speaks jfrp protocol " + Wire.VERSION_MAJOR
+                    + ".x and the client " + p.major() + "." + p.minor() + ": run the same major version of jfrps and jfrpc");
+            return;
+        }
+        stage = Stage.HELLO;
+    }
+
+    private void onHello(ChannelHandlerContext ctx, Message.Hello h) {
+        nonce = new byte[Wire.NONCE_LENGTH];
+        rt.random.nextBytes(nonce);
+        ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
+        ctx.writeAndFlush(new Message.Challenge(nonce, JfrpServer.VERSION, 0));
+        stage = Stage.LOGIN;
+    }
+
+    private void onLogin(ChannelHandlerContext ctx, Message.Login l) {
+        stage = Stage.DONE;
+        String peer = String.valueOf(ctx.channel().remoteAddress());
+        if (!RUN_ID.matcher(l.runId()).matches()) {
+            refuse(ctx, ErrorCode.PROTOCOL_ERROR, "invalid runId (expected 1-64 of A-Z a-z 0-9 . _ -)");
+            return;
+        }
+        long skew = Math.abs(System.currentTimeMillis() - l.timestampMillis());
+        if (skew > REPLAY_WINDOW_MILLIS) {
+            loginRefused(ctx, peer, l, "the login timestamp is " + skew / 1000
+                    + "s away from the server's clock (allowed: " + REPLAY_WINDOW_MILLIS / 1000 + "s); check both clocks");
+            return;
+        }
+        if (!LoginProof.verify(rt.config.authToken(), nonce, l.timestampMillis(), l.runId(), l.proof())) {
+            loginRefused(ctx, peer, l, "authentication failed: the client's auth.token does not match the server's");
+            return;
+        }
+        cancelDeadline();
+        long hbTimeout = Math.max(rt.config.heartbeatTimeout().toMillis(), 3L * l.heartbeatIntervalMillis());
+        ClientSession session = new ClientSession(rt, l.runId(), l.user(), peer, l.hostname());
+        MuxSession mux = new MuxSession(true, session);
+        ctx.pipeline().addAfter("decoder", "heartbeat-timeout", new IdleStateHandler(hbTimeout, 0, 0, TimeUnit.MILLISECONDS));
+        ctx.pipeline().replace(this, "mux", mux);
+        ctx.pipeline().addLast("session", session);
+        session.attach(ctx.channel(), mux, hbTimeout);
+        ClientSession old = rt.registry.register(session);
+        if (old != null) {
+            log.info("client {} logged in again from {}; replacing its previous session from {}", l.runId(), peer, old.peer);
+            old.replaceBy().addListener(f -> ctx.channel().eventLoop().execute(session::loggedIn));
+        } else {
+            session.loggedIn();
+        }
+    }
+
+    private void loginRefused(ChannelHandlerContext ctx, String peer, Message.Login l, String reason) {
+        String suffix = rt.peerProblems.admit("login-refused");
+        if (suffix != null) {
+            log.warn("login refused for client {} (runId {}, host {}): {}{}", peer, l.runId(), l.hostname(), reason, suffix);
+        }
+        ctx.writeAndFlush(new Message.LoginFail(ErrorCode.AUTH_FAILED, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, ErrorCode code, String reason) {
+        peerProblem(ctx, reason);
+        stage = Stage.DONE;
+        ctx.writeAndFlush(new Message.GoAway(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void peerProblem(ChannelHandlerContext ctx, String what) {
+        String suffix = rt.peerProblems.admit("peer-problem");
+        if (suffix != null) {
+            log.warn("peer {} on the bind port: {}; closing{}", ctx.channel().remoteAddress(), what, suffix);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        stage = Stage.DONE;
+        if (cause instanceof IOException) {
+            log.debug("peer {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            Throwable root = cause.getCause() != null && cause.getMessage() != null
+                    && cause.getMessage().startsWith(cause.getCause().getClass().getName()) ? cause.getCause() : cause;
+            peerProblem(ctx, "is not a jfrp client: " + root.getMessage());
+        }
+        ctx.close();
+    }
+
+    private static final class UnexpectedMessage extends RuntimeException {
+        UnexpectedMessage(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.jfrp.server;
+
+import io.jfrp.core.config.ServerConfig;
+import io.jfrp.core.log.LogLimiter;
+import io.jfrp.core.net.NettyTransport;
+import io.netty.handler.ssl.SslContext;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+
+/** What every handler of one server shares; passed in, never looked up. */
+final class ServerRuntime {
+    final ServerConfig config;
+    final NettyTransport transport;
+    final SslContext ssl;
+    final SessionRegistry registry = new SessionRegistry();
+    final LogLimiter peerProblems = new LogLimiter(Duration.ofSeconds(60));
+    final SecureRandom random = new SecureRandom();
+
+    ServerRuntime(ServerConfig config, NettyTransport transport, SslContext ssl) {
+        this.config = config;
+        this.transport = transport;
+        this.ssl = ssl;
+    }
+}

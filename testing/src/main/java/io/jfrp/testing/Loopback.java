@@ -1,0 +1,64 @@
+package io.jfrp.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Client-side helpers for tests: free ports, and a full-duplex echo round trip with checksums. */
+public final class Loopback {
+    private Loopback() {
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Writes {@code data} to 127.0.0.1:port while reading the echo on another thread, then half-closes.
+     * @return what came back, which the caller compares by checksum
+     */
+    public static byte[] echo(int port, byte[] data, long timeoutSeconds) throws Exception {
+        try (Socket s = new Socket()) {
+            s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(timeoutSeconds));
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> readAll(s, data.length));
+            OutputStream out = s.getOutputStream();
+            for (int off = 0; off < data.length; off += 64 * 1024) {
+                out.write(data, off, Math.min(64 * 1024, data.length - off));
+            }
+            out.flush();
+            s.shutdownOutput();
+            return reader.get(timeoutSeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reads until EOF or {@code expected} bytes, whichever comes first. */
+    public static byte[] readAll(Socket s, int expected) {
+        try {
+            InputStream in = s.getInputStream();
+            byte[] got = new byte[expected];
+            int off = 0;
+            while (off < expected) {
+                int n = in.read(got, off, expected - off);
+                if (n < 0) {
+                    break;
+                }
+                off += n;
+            }
+            return off == expected ? got : java.util.Arrays.copyOf(got, off);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
