@@ -12,6 +12,7 @@ import io.jfrp.protocol.Message;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -84,7 +85,9 @@ final class ControlLoop {
             return;
         }
         int dialTimeout = (int) Math.min(Integer.MAX_VALUE, config.dialServerTimeout().toMillis());
+        // The control channel closes on the server's FIN; only stream sockets keep half-closed directions open.
         transport.bootstrap(dialTimeout)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, false)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

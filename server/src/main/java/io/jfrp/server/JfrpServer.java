@@ -7,6 +7,7 @@ import io.jfrp.core.tls.SelfSignedCertificate;
 import io.jfrp.core.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,9 @@ public final class JfrpServer implements AutoCloseable {
         String fingerprint = Fingerprints.sha256(cert);
         NettyTransport transport = NettyTransport.create("jfrps", 0);
         ServerRuntime rt = new ServerRuntime(config, transport, ssl);
+        // Control channels close on the peer's FIN; only stream sockets keep half-closed directions open.
         ChannelFuture bind = transport.serverBootstrap(true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false)
                 .childHandler(new ControlChannelInitializer(rt))
                 .bind(config.bindAddr(), config.bindPort())
                 .awaitUninterruptibly();

@@ -40,6 +40,7 @@ public final class ConfigLoader {
         ConfigSection section = new ConfigSection(file.toString(), "", root, problems, warnings);
         T config = reader.apply(section, file);
         if (!problems.isEmpty()) {
+            problems.sort(java.util.Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
             throw new ConfigException(problems);
         }
         return new Loaded<>(config, List.copyOf(warnings));
