@@ -62,8 +62,9 @@ public record ServerConfig(
         ServerTls tls = new ServerTls(s.bool("transport.tls.force", false), s.existingFile("transport.tls.certFile"),
                 s.existingFile("transport.tls.keyFile"), null);
         if (s.has("transport.tls.certFile") != s.has("transport.tls.keyFile")) {
-            s.problem(tls.certFile() == null ? "transport.tls.certFile" : "transport.tls.keyFile", null,
-                    "missing (expected: certFile and keyFile together)");
+            String present = s.has("transport.tls.certFile") ? "transport.tls.certFile" : "transport.tls.keyFile";
+            String absent = present.endsWith("certFile") ? "transport.tls.keyFile" : "transport.tls.certFile";
+            s.problem(absent, s.node(present), "missing (expected: certFile and keyFile together)");
         }
         s.unsupported("transport.tls.trustedCaFile", "client certificates are not checked yet");
         Duration hbTimeout = s.duration("transport.heartbeatTimeout", Duration.ofSeconds(9), Duration.ofSeconds(1), true);

@@ -1,0 +1,289 @@
+package io.jfrp.core.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private ConfigLoader.Loaded<ClientConfig> client(String name, String text) throws Exception {
+        return ConfigLoader.load(write(name, text), Map.of("TOKEN", "from-env"), ClientConfig::read);
+    }
+
+    private ConfigLoader.Loaded<ServerConfig> server(String name, String text) throws Exception {
+        return ConfigLoader.load(write(name, text), Map.of(), ServerConfig::read);
+    }
+
+    private List<String> clientProblems(String name, String text) {
+        try {
+            client(name, text);
+        } catch (ConfigException e) {
+            return e.problems().stream().map(ConfigProblem::toString).toList();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("expected problems in " + text);
+    }
+
+    @Test
+    void frpClientConfigLoadsUnchanged() throws Exception {
+        ClientConfig c = client("frpc.toml", """
+                serverAddr = "x.example.com"
+                serverPort = 7000
+                auth.token = "{{ .Envs.TOKEN }}"
+                transport.heartbeatInterval = 10
+                transport.heartbeatTimeout = "30s"
+
+                [[proxies]]
+                name = "ssh"
+                type = "tcp"
+                localIP = "127.0.0.1"
+                localPort = 22
+                remotePort = 6000
+                """).config();
+        assertThat(c.serverAddr()).isEqualTo("x.example.com");
+        assertThat(c.authToken()).isEqualTo("from-env");
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.tls().enable()).isTrue();
+        assertThat(c.loginFailExit()).isFalse();
+        assertThat(c.proxies()).containsExactly(new ProxyConfig("ssh", "tcp", "127.0.0.1", 22, 6000));
+    }
+
+    @Test
+    void tableFormAndDottedFormAreTheSame() throws Exception {
+        ClientConfig c = client("frpc.toml", """
+                serverPort = 7001
+                [auth]
+                token = "t"
+                [transport.tls]
+                enable = false
+                """).config();
+        assertThat(c.authToken()).isEqualTo("t");
+        assertThat(c.tls().enable()).isFalse();
+    }
+
+    @Test
+    void yamlAndJsonReadTheSameKeys() throws Exception {
+        ClientConfig y = client("frpc.yaml", """
+                serverAddr: 127.0.0.1
+                serverPort: 7002
+                auth:
+                  token: abc
+                proxies:
+                  - name: web
+                    type: tcp
+                    localPort: 8080
+                    remotePort: 0
+                """).config();
+        ClientConfig j = client("frpc.json", """
+                {"serverAddr": "127.0.0.1", "serverPort": 7002, "auth": {"token": "abc"},
+                 "proxies": [{"name": "web", "type": "tcp", "localPort": 8080, "remotePort": 0}]}
+                """).config();
+        assertThat(y.proxies()).isEqualTo(j.proxies());
+        assertThat(y.authToken()).isEqualTo("abc").isEqualTo(j.authToken());
+        assertThat(y.serverPort()).isEqualTo(7002).isEqualTo(j.serverPort());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithLineKeyValueAndExpectation() {
+        List<String> p = clientProblems("frpc.toml", """
+                serverAddr = "127.0.0.1"
+                serverPort = 70000
+                auth.token = "x"
+                transport.heartbeatInterval = "ten seconds"
+                loginFailExit = "yes"
+
+                [[proxies]]
+                name = "web"
+                type = "tcp"
+                localPort = 8080
+                remotPort = 6000
+                """);
+        assertThat(p).hasSize(4);
+        assertThat(p.get(0)).endsWith("frpc.toml:2:1: serverPort: 70000 (expected: an integer from 1 to 65535)");
+        assertThat(p.get(1)).contains(":4:1: transport.heartbeatInterval: \"ten seconds\" (expected: a duration");
+        assertThat(p.get(2)).contains(":5:1: loginFailExit: \"yes\" (expected: true or false)");
+        assertThat(p.get(3)).contains(":11:1: proxies[0].remotPort: unknown key (did you mean remotePort?)");
+    }
+
+    @Test
+    void legacyNamesGetTheirNewName() {
+        List<String> p = clientProblems("frpc.toml", """
+                heartbeat_interval = 10
+                login_fail_exit = false
+                server_addr = "a"
+                """);
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("heartbeat_interval: unknown key (did you mean transport.heartbeatInterval?"));
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("login_fail_exit: unknown key (did you mean loginFailExit?"));
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("did you mean serverAddr?"));
+    }
+
+    @Test
+    void aLegacyCommonSectionIsExplained() {
+        List<String> p = clientProblems("frpc.toml", """
+                [common]
+                server_port = 7000
+                """);
+        assertThat(p).singleElement().asString().contains("[common] is frp's legacy INI section").contains("serverPort");
+    }
+
+    @Test
+    void aKeyInTheWrongPlaceIsFoundByItsLastSegment() {
+        assertThat(clientProblems("frpc.toml", "heartbeatInterval = 5\n"))
+                .singleElement().asString().contains("did you mean transport.heartbeatInterval?");
+    }
+
+    @Test
+    void missingRequiredKeysDuplicatesAndUnsupportedTypesAreNamed() {
+        List<String> p = clientProblems("frpc.toml", """
+                [[proxies]]
+                name = "a"
+                localPort = 1
+                remotePort = 6000
+                [[proxies]]
+                name = "a"
+                localPort = 2
+                [[proxies]]
+                name = "b"
+                type = "http"
+                localPort = 3
+                [[proxies]]
+                type = "tcp"
+                [[proxies]]
+                name = "c"
+                localPort = 4
+                remotePort = 6000
+                """);
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[1].name: \"a\" is already used by proxies[0]"));
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[2].type: \"http\" is not supported by jfrp yet"));
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[3].name: missing"));
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[3].localPort: missing"));
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[4].remotePort: 6000 is already used by proxy a"));
+    }
+
+    @Test
+    void crossFieldRulesAreChecked() {
+        assertThat(clientProblems("frpc.toml", """
+                transport.heartbeatInterval = "10s"
+                transport.heartbeatTimeout = "5s"
+                """)).singleElement().asString()
+                .contains("transport.heartbeatTimeout: 5s (expected: > transport.heartbeatInterval 10s)");
+        assertThat(clientProblems("frpc.toml", """
+                transport.reconnect.initialInterval = "2s"
+                transport.reconnect.maxInterval = "1s"
+                """)).singleElement().asString().contains("maxInterval: 1s (expected: >= initialInterval 2s)");
+    }
+
+    @Test
+    void durationsTakeSecondsOrUnits() throws Exception {
+        ClientConfig c = client("frpc.toml", """
+                transport.heartbeatInterval = "500ms"
+                transport.heartbeatTimeout = "1m30s"
+                transport.reconnect.maxInterval = 20
+                """).config();
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.reconnect().maxInterval()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void frpsOffHeartbeatAndNoEffectKeysAreWarningsNotErrors() throws Exception {
+        ConfigLoader.Loaded<ClientConfig> l = client("frpc.toml", """
+                transport.heartbeatInterval = -1
+                transport.poolCount = 5
+                """);
+        assertThat(l.config().heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(l.warnings()).anySatisfy(w -> assertThat(w).contains("jfrp keeps heartbeats on"));
+        assertThat(l.warnings()).anySatisfy(w -> assertThat(w).contains("transport.poolCount has no effect"));
+    }
+
+    @Test
+    void keysWeDoNotSupportYetAreErrorsNotSilence() {
+        assertThat(clientProblems("frpc.toml", "transport.protocol = \"kcp\"\n")).singleElement().asString()
+                .contains("\"kcp\" is not supported by jfrp yet");
+        assertThat(clientProblems("frpc.toml", "webServer.port = 7400\n")).singleElement().asString()
+                .contains("webServer.port: not supported by jfrp yet");
+    }
+
+    @Test
+    void syntaxErrorsArePositioned() {
+        assertThat(clientProblems("frpc.toml", "serverPort = \n")).singleElement().asString()
+                .contains("frpc.toml:1:").contains("TOML syntax error");
+        assertThat(clientProblems("frpc.yaml", "a: [1, 2\n")).singleElement().asString().contains("YAML syntax error");
+        assertThat(clientProblems("frpc.json", "{\"serverPort\": }")).singleElement().asString()
+                .contains("frpc.json:1:").contains("JSON syntax error");
+        assertThat(clientProblems("frpc.ini", "[common]\n")).singleElement().asString().contains("INI format is not supported");
+    }
+
+    @Test
+    void aMissingEnvironmentVariableIsAWarning() throws Exception {
+        ConfigLoader.Loaded<ClientConfig> l = client("frpc.toml", "auth.token = \"{{ .Envs.NOPE }}\"\n");
+        assertThat(l.config().authToken()).isEmpty();
+        assertThat(l.warnings()).singleElement().asString().contains("NOPE is not set");
+    }
+
+    @Test
+    void serverKeysAndAllowPorts() throws Exception {
+        ServerConfig s = server("frps.toml", """
+                bindAddr = "127.0.0.1"
+                bindPort = 7100
+                auth.token = "t"
+                maxPortsPerClient = 3
+                allowPorts = [ { start = 2000, end = 3000 }, { single = 3001 } ]
+                transport.heartbeatTimeout = 30
+                """).config();
+        assertThat(s.bindPort()).isEqualTo(7100);
+        assertThat(s.proxyBindAddr()).isEqualTo("127.0.0.1");
+        assertThat(s.allowPorts().allows(2500)).isTrue();
+        assertThat(s.allowPorts().allows(3001)).isTrue();
+        assertThat(s.allowPorts().allows(3002)).isFalse();
+        assertThat(s.allowPorts().toString()).isEqualTo("2000-3000, 3001");
+        assertThat(s.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.dataDir()).isEqualTo(dir.resolve("jfrps-data"));
+    }
+
+    @Test
+    void badAllowPortsAndMissingCertFilesAreNamed() {
+        try {
+            server("frps.toml", """
+                    allowPorts = [ { start = 3000, end = 2000 }, { single = 70000 } ]
+                    transport.tls.certFile = "/nonexistent/cert.pem"
+                    bind_port = 7000
+                    """);
+            throw new AssertionError("expected problems");
+        } catch (ConfigException e) {
+            assertThat(e.getMessage()).contains("allowPorts[0].end: 2000 (expected: >= start 3000)")
+                    .contains("allowPorts[1].single: 70000")
+                    .contains("transport.tls.certFile: \"/nonexistent/cert.pem\" (expected: a readable file")
+                    .contains("transport.tls.keyFile: missing")
+                    .contains("bind_port: unknown key (did you mean bindPort?");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anUnreadableFileIsOneClearProblem() {
+        assertThatThrownBy(() -> ConfigLoader.client(dir.resolve("missing.toml")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("missing.toml: cannot read the file");
+    }
+}
