@@ -147,7 +147,9 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (closeReason == null) {
-            if (cause instanceof ProtocolException || cause.getCause() instanceof ProtocolException) {
+            if (hasCause(cause, javax.net.ssl.SSLException.class)) {
+                closeReason = "TLS handshake failed: " + rootMessage(cause);
+            } else if (cause instanceof ProtocolException || cause.getCause() instanceof ProtocolException) {
                 closeReason = "the server sent an invalid frame: " + cause.getMessage();
             } else if (cause instanceof IOException) {
                 closeReason = cause.getMessage();
@@ -156,6 +158,15 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.close();
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable t) {

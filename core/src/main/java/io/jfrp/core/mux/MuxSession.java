@@ -200,7 +200,12 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         }
         MuxStream s = streams.get(m.streamId());
         if (s == null) {
-            // Late frames for a stream that just ended are normal; drop them.
+            // Late frames for a stream that just ended are normal; drop them. A confirmation for a stream
+            // this side already gave up on gets a reset, so the peer closes the socket it just opened.
+            if (m instanceof Message.StreamOpenOk) {
+                write(new Message.Reset(m.streamId(), "the stream was closed before it opened"));
+                requestFlush();
+            }
             ReferenceCountUtil.release(msg);
             return;
         }

@@ -99,6 +99,10 @@ final class MuxStream {
     }
 
     private void drain() {
+        if (!established) {
+            // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the stream.
+            return;
+        }
         while (!pending.isEmpty() && sendWindow > 0) {
             ByteBuf b = pending.peek();
             int n = Math.min(Math.min(b.readableBytes(), sendWindow), Wire.MAX_DATA_CHUNK);
@@ -198,7 +202,7 @@ final class MuxStream {
         if (openTimeout != null) {
             openTimeout.cancel(false);
         }
-        updateReading();
+        drain();
     }
 
     void onOpenFail(String reason) {

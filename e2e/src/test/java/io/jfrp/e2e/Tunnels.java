@@ -1,0 +1,60 @@
+package io.jfrp.e2e;
+
+import io.jfrp.client.ClientStatus;
+import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.config.ServerConfig;
+import io.jfrp.server.JfrpServer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+
+/** Starts servers and clients on loopback port 0 for a test, and waits for proxies to come up. */
+final class Tunnels {
+
+    static final String TOKEN = "e2e-token";
+
+    private Tunnels() {
+    }
+
+    static JfrpServer server(Path dataDir) throws Exception {
+        return JfrpServer.start(serverConfig(dataDir));
+    }
+
+    static ServerConfig serverConfig(Path dataDir) {
+        return ServerConfig.defaults().withBind("127.0.0.1", 0).withAuthToken(TOKEN).withDataDir(dataDir);
+    }
+
+    static ClientConfig clientConfig(JfrpServer server, ProxyConfig... proxies) {
+        return ClientConfig.defaults("127.0.0.1", server.port(), TOKEN, List.of(proxies));
+    }
+
+    static JfrpClient client(JfrpServer server, ProxyConfig... proxies) throws Exception {
+        return JfrpClient.start(clientConfig(server, proxies));
+    }
+
+    static ProxyConfig tcp(String name, int localPort, int remotePort) {
+        return new ProxyConfig(name, "tcp", "127.0.0.1", localPort, remotePort);
+    }
+
+    /** Waits until the proxy runs and returns the port the server opened for it. */
+    static int awaitRunning(JfrpClient client, String name) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            ClientStatus.Proxy p = client.status().proxy(name);
+            return p != null && "running".equals(p.state());
+        });
+        return client.status().proxy(name).remotePort();
+    }
+
+    static ClientStatus.Proxy awaitSettled(JfrpClient client, String name) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            ClientStatus.Proxy p = client.status().proxy(name);
+            return p != null && !"pending".equals(p.state());
+        });
+        return client.status().proxy(name);
+    }
+}
