@@ -86,7 +86,8 @@ final class ControlLoop {
         }
         int dialTimeout = (int) Math.min(Integer.MAX_VALUE, config.dialServerTimeout().toMillis());
         // The control channel closes on the server's FIN; only stream sockets keep half-closed directions open.
-        transport.bootstrap(dialTimeout)
+        // The control channel shares the loop's thread: its callbacks run in order, with no hop.
+        transport.bootstrap(loop, dialTimeout)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, false)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -104,7 +105,7 @@ final class ControlLoop {
                     }
                 })
                 .connect(config.serverAddr(), config.serverPort())
-                .addListener((ChannelFutureListener) f -> loop.execute(() -> {
+                .addListener((ChannelFutureListener) f -> onLoop(() -> {
                     if (f.isSuccess()) {
                         if (state == ClientState.STOPPED) {
                             f.channel().close();
@@ -118,8 +119,16 @@ final class ControlLoop {
                 }));
     }
 
+    private void onLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
     void loggedIn(Channel ch) {
-        loop.execute(() -> {
+        onLoop(() -> {
             if (state == ClientState.STOPPED) {
                 ch.close();
                 return;
@@ -144,7 +153,7 @@ final class ControlLoop {
     }
 
     void serverCertificateSeen(String fingerprint) {
-        loop.execute(() -> {
+        onLoop(() -> {
             if (!fingerprint.equals(certificateReported)) {
                 certificateReported = fingerprint;
                 if (config.tls().serverFingerprint().isEmpty() && config.tls().trustedCaFile() == null) {
@@ -175,7 +184,7 @@ final class ControlLoop {
     }
 
     void channelClosed(Channel ch, boolean wasLoggedIn, boolean authRefused, String reason) {
-        loop.execute(() -> {
+        onLoop(() -> {
             if (ch == channel) {
                 channel = null;
             }

@@ -1,0 +1,237 @@
+package io.jfrp.e2e;
+
+import io.jfrp.client.ClientStatus;
+import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.PortRanges;
+import io.jfrp.core.config.ServerTls;
+import io.jfrp.server.JfrpServer;
+import io.jfrp.testing.EchoServer;
+import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.Loopback;
+import io.jfrp.testing.RandomBytes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Bad input from every side: each gets a clear answer and nothing else is disturbed. */
+@ExtendWith(LeakCheck.class)
+class FailureModesTest {
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    private <T extends AutoCloseable> T keep(T c) {
+        open.add(0, c);
+        return c;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private static boolean echoes(int port) {
+        try {
+            byte[] data = RandomBytes.of(32 * 1024, port);
+            return RandomBytes.sha256(Loopback.echo(port, data, 10)).equals(RandomBytes.sha256(data));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aWrongTokenIsRefusedAndTheClientSaysWhy() throws Exception {
+        JfrpServer server = keep(Tunnels.server(dir));
+        EchoServer echo = keep(new EchoServer());
+        int remote = Loopback.freePort();
+        ClientConfig cfg = ClientConfig.defaults("127.0.0.1", server.port(), "wrong-token",
+                List.of(Tunnels.tcp("tok", echo.port(), remote)));
+        JfrpClient client = keep(JfrpClient.start(cfg));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status().lastError().contains("auth.token"));
+        assertThat(client.status().state().name()).isEqualTo("CONNECTING");
+        assertThat(server.sessionCount()).isZero();
+        assertThat(listening(remote)).isFalse();
+    }
+
+    @Test
+    void loginFailExitStopsTheClientWithTheReason() throws Exception {
+        JfrpServer server = keep(Tunnels.server(dir));
+        ClientConfig cfg = ClientConfig.defaults("127.0.0.1", server.port(), "wrong-token", List.of())
+                .withLoginFailExit(true);
+        JfrpClient client = keep(JfrpClient.start(cfg));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.terminated().isDone());
+        assertThat(client.terminated()).isCompletedExceptionally();
+    }
+
+    @Test
+    void aTakenPortIsNamedAndTheOtherProxiesOfTheClientStillRun() throws Exception {
+        JfrpServer server = keep(Tunnels.server(dir));
+        EchoServer echo = keep(new EchoServer());
+        ServerSocket squatter = keep(new ServerSocket());
+        squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        JfrpClient client = keep(Tunnels.client(server, Tunnels.tcp("taken", echo.port(), squatter.getLocalPort()),
+                Tunnels.tcp("fine", echo.port(), 0)));
+        ClientStatus.Proxy taken = Tunnels.awaitSettled(client, "taken");
+        assertThat(taken.state()).isEqualTo("refused");
+        assertThat(taken.lastError()).contains("port " + squatter.getLocalPort() + " is already in use");
+        assertThat(echoes(Tunnels.awaitRunning(client, "fine"))).isTrue();
+    }
+
+    @Test
+    void portsOutsideAllowPortsAndOverTheLimitAreRefused() throws Exception {
+        int allowed = Loopback.freePort();
+        JfrpServer server = keep(JfrpServer.start(Tunnels.serverConfig(dir)
+                .withPorts(new PortRanges(List.of(new int[]{allowed, allowed})), 1)));
+        EchoServer echo = keep(new EchoServer());
+        int outside = Loopback.freePort();
+        JfrpClient client = keep(Tunnels.client(server, Tunnels.tcp("in", echo.port(), allowed),
+                Tunnels.tcp("out", echo.port(), outside)));
+        assertThat(echoes(Tunnels.awaitRunning(client, "in"))).isTrue();
+        ClientStatus.Proxy out = Tunnels.awaitSettled(client, "out");
+        assertThat(out.state()).isEqualTo("refused");
+        assertThat(out.lastError()).contains("port " + outside + " is not allowed").contains("allowPorts: " + allowed);
+    }
+
+    @Test
+    void aProxyNameUsedTwiceIsRefusedForTheSecondClientOnly() throws Exception {
+        JfrpServer server = keep(Tunnels.server(dir));
+        EchoServer echo = keep(new EchoServer());
+        JfrpClient first = keep(Tunnels.client(server, Tunnels.tcp("web", echo.port(), 0)));
+        int port = Tunnels.awaitRunning(first, "web");
+        JfrpClient second = keep(Tunnels.client(server, Tunnels.tcp("web", echo.port(), 0)));
+        ClientStatus.Proxy dup = Tunnels.awaitSettled(second, "web");
+        assertThat(dup.state()).isEqualTo("refused");
+        assertThat(dup.lastError()).contains("proxy name web is already in use by client");
+        assertThat(echoes(port)).isTrue();
+    }
+
+    @Test
+    void aDeadLocalServiceClosesTheUserConnectionAtOnceAndRecoversWhenItIsBack() throws Exception {
+        JfrpServer server = keep(Tunnels.server(dir));
+        int local = Loopback.freePort();
+        JfrpClient client = keep(Tunnels.client(server, Tunnels.tcp("down", local, 0)));
+        int port = Tunnels.awaitRunning(client, "down");
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            s.setSoTimeout(5000); // far above the expected: the close comes as soon as the dial fails
+            assertThat(readUntilClosed(s.getInputStream())).isTrue();
+        }
+        assertThat(client.status().proxy("down").lastError()).contains("unreachable");
+        assertThat(client.status().proxy("down").state()).isEqualTo("running");
+
+        try (ServerSocket back = new ServerSocket()) {
+            back.setReuseAddress(true);
+            back.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), local));
+            Thread t = new Thread(() -> {
+                try (Socket c = back.accept(); InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
+                    out.write(in.readNBytes(4));
+                } catch (IOException ignored) {
+                    // the test fails on its own assertion
+                }
+            });
+            t.start();
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("back".getBytes());
+                assertThat(new String(s.getInputStream().readNBytes(4))).isEqualTo("back");
+            }
+            t.join(10_000);
+        }
+    }
+
+    private static boolean readUntilClosed(InputStream in) throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+
+    @Test
+    void garbageOversizedFramesAndHalfHellosOnTheBindPortHarmNothing() throws Exception {
+        JfrpServer server = keep(Tunnels.server(dir));
+        EchoServer echo = keep(new EchoServer());
+        JfrpClient client = keep(Tunnels.client(server, Tunnels.tcp("g", echo.port(), 0)));
+        int port = Tunnels.awaitRunning(client, "g");
+
+        for (int i = 0; i < 10; i++) {
+            sendAndExpectClose(server.port(), RandomBytes.of(64 * 1024, 100 + i));
+        }
+        // A valid preface followed by a frame claiming 1 GiB: refused before anything is buffered.
+        ByteBuffer big = ByteBuffer.allocate(15).putInt(0x4A465250).put((byte) 1).put((byte) 0)
+                .put((byte) 35).putInt(1).putInt(1 << 30);
+        sendAndExpectClose(server.port(), big.array());
+        // A TLS record header followed by nonsense.
+        sendAndExpectClose(server.port(), new byte[]{0x16, 3, 1, 0, 5, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+        // Half a hello, then silence (a slow-loris): the tunnel works while it hangs.
+        try (Socket loris = new Socket()) {
+            loris.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5000);
+            loris.getOutputStream().write(new byte[]{'J', 'F', 'R'});
+            assertThat(echoes(port)).isTrue();
+        }
+        assertThat(echoes(port)).isTrue();
+        assertThat(server.sessionCount()).isEqualTo(1);
+    }
+
+    /** A plain-only server (TLS off on the client) and a TLS-only one (force) both work and refuse the other kind. */
+    @Test
+    void tlsForceRefusesPlainClients() throws Exception {
+        JfrpServer server = keep(JfrpServer.start(Tunnels.serverConfig(dir).withTls(new ServerTls(true, null, null, null))));
+        EchoServer echo = keep(new EchoServer());
+        JfrpClient tls = keep(Tunnels.client(server, Tunnels.tcp("tls", echo.port(), 0)));
+        assertThat(echoes(Tunnels.awaitRunning(tls, "tls"))).isTrue();
+        JfrpClient plain = keep(JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("plain", echo.port(), 0))
+                .withTls(new io.jfrp.core.config.ClientTls(false, null, null, null, "", ""))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !plain.status().lastError().isEmpty());
+        assertThat(plain.status().proxy("plain").state()).isEqualTo("pending");
+    }
+
+    private static void sendAndExpectClose(int port, byte[] bytes) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            s.setSoTimeout(5000);
+            try {
+                s.getOutputStream().write(bytes);
+                InputStream in = s.getInputStream();
+                byte[] buf = new byte[4096];
+                while (in.read(buf) >= 0) {
+                    // drain whatever the server says before it closes
+                }
+            } catch (SocketException reset) {
+                // a reset is a close too
+            }
+        }
+    }
+}
