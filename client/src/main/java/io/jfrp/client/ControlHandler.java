@@ -61,7 +61,9 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             if (e.isSuccess()) {
                 reportCertificate(ctx);
             } else {
-                closeReason = "TLS handshake failed: " + rootMessage(e.cause());
+                closeReason = e.cause() instanceof java.nio.channels.ClosedChannelException
+                        ? "the server closed the connection during the TLS handshake"
+                        : "TLS handshake failed: " + rootMessage(e.cause());
             }
         } else if (evt instanceof IdleStateEvent) {
             closeReason = "no heartbeat answer from the server for " + config.heartbeatTimeout().toMillis() + " ms";

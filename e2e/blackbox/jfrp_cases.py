@@ -1,0 +1,179 @@
+"""jfrp's own black-box cases, run after the shared acceptance suite by bin/test
+(JFRP_EXTRA_CASES=e2e/blackbox/jfrp_cases.py ../shared/acceptance/run). Real processes on loopback,
+talking to the product only through bin/ and sockets."""
+import re
+import socket
+import threading
+import time
+
+from harness import (EchoServer, Tunnel, Workdir, check, echo_roundtrip, free_port, port_open,
+                     random_bytes, run_cli, tcp_proxy, tunnel_works, wait_until)
+
+CASES = {}
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+@case
+def many_proxies_one_client():
+    echo = EchoServer()
+    remotes = [free_port() for _ in range(20)]
+    t = Tunnel("many", lambda t: [tcp_proxy("p%02d" % i, echo.port, r) for i, r in enumerate(remotes)])
+    try:
+        t.start(ready_port=remotes[-1])
+        check(wait_until(lambda: all(port_open(r) for r in remotes), 30), "not every proxy port opened")
+        results = {}
+
+        def one(r):
+            data = random_bytes(256 * 1024, seed=r)
+            results[r] = echo_roundtrip(r, data, timeout=30) == data
+
+        threads = [threading.Thread(target=one, args=(r,)) for r in remotes]
+        [th.start() for th in threads]
+        [th.join(60) for th in threads]
+        ok = sum(1 for v in results.values() if v)
+        check(ok == len(remotes), "%d of %d proxies echoed 256 KiB intact" % (ok, len(remotes)))
+        return "20 proxies, 20 concurrent 256 KiB echoes intact"
+    finally:
+        t.close()
+        echo.close()
+
+
+@case
+def taken_port_named_in_logs():
+    echo = EchoServer()
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen(1)
+    taken = squatter.getsockname()[1]
+    good = free_port()
+    t = Tunnel("taken", lambda t: [tcp_proxy("taken", echo.port, taken), tcp_proxy("good", echo.port, good)])
+    try:
+        t.start(ready_port=good)
+        check(wait_until(lambda: re.search(r"taken.*%d.*in use" % taken, t.client.output()), 15),
+              "client log does not name proxy 'taken', port %d and 'in use': %s" % (taken, t.client.output()[-1500:]))
+        check(re.search(r"%d.*in use" % taken, t.server.output()), "server log does not name the taken port")
+        check(tunnel_works(good), "the other proxy of the client does not work")
+        return "port %d named in both logs; the other proxy works" % taken
+    finally:
+        t.close()
+        echo.close()
+        squatter.close()
+
+
+@case
+def dead_local_service_closes_fast():
+    dead = free_port()
+    remote = free_port()
+    t = Tunnel("dead", lambda t: [tcp_proxy("dead", dead, remote)])
+    try:
+        t.start()
+        check(wait_until(lambda: port_open(remote), 30), "proxy port never opened")
+        s = socket.create_connection(("127.0.0.1", remote), timeout=10)
+        start = time.monotonic()
+        try:
+            got = s.recv(1)
+        except ConnectionResetError:
+            got = b""
+        took = time.monotonic() - start
+        s.close()
+        check(got == b"", "got data from a dead service: %r" % got)
+        check(took < 2.0, "user connection held %.2fs before closing" % took)
+        check(wait_until(lambda: re.search(r"dead.*%d.*(refused|unreachable)" % dead, t.client.output()), 5),
+              "client log does not say why: %s" % t.client.output()[-800:])
+        return "closed after %.0f ms, reason in the client log" % (took * 1000)
+    finally:
+        t.close()
+
+
+class CapturingRelay:
+    """Forwards loopback TCP to a target port and records the first 64 KiB sent towards it."""
+
+    def __init__(self, target):
+        self.target = target
+        self.captured = bytearray()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.open = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+                u = socket.create_connection(("127.0.0.1", self.target), timeout=5)
+                u.settimeout(None)
+            except OSError:
+                return
+            self.open += [c, u]
+            threading.Thread(target=self._pump, args=(c, u, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(u, c, False), daemon=True).start()
+
+    def _pump(self, a, b, record):
+        try:
+            while True:
+                d = a.recv(65536)
+                if not d:
+                    break
+                if record and len(self.captured) < 64 * 1024:
+                    self.captured.extend(d)
+                b.sendall(d)
+        except OSError:
+            pass
+        finally:
+            for x in (a, b):
+                try:
+                    x.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.sock.close()
+        for x in self.open:
+            x.close()
+
+
+@case
+def tls_on_the_wire():
+    """The client's bytes to the server start a TLS handshake and never carry the token in clear."""
+    echo = EchoServer()
+    remote = free_port()
+    t = Tunnel("tlswire", lambda t: [tcp_proxy("tw", echo.port, remote)])
+    relay = CapturingRelay(t.bind_port)
+    with open(t.client_cfg) as f:
+        text = f.read().replace("serverPort = %d" % t.bind_port, "serverPort = %d" % relay.port)
+    with open(t.client_cfg, "w") as f:
+        f.write(text)
+    try:
+        t.start(ready_port=remote)
+        data = random_bytes(4096, seed=99)
+        check(echo_roundtrip(remote, data) == data, "echo through the TLS channel failed")
+        cap = bytes(relay.captured)
+        check(len(cap) > 5, "nothing captured")
+        check(cap[0] == 0x16, "first byte to the server is 0x%02x, not a TLS handshake" % cap[0])
+        check(b"acceptance-token" not in cap and b"JFRP" not in cap and data[:64] not in cap,
+              "token, preface or payload visible in clear on the wire")
+        return "TLS handshake first; no token, preface or payload in clear"
+    finally:
+        t.close()
+        relay.close()
+        echo.close()
+
+
+@case
+def verify_reads_yaml_and_json():
+    wd = Workdir("formats")
+    y = wd.write("frpc.yaml", "serverAddr: 127.0.0.1\nserverPort: 7000\nproxies:\n  - name: a\n    type: tcp\n"
+                              "    localPort: 80\n    remotPort: 6000\n")
+    rc, out = run_cli(["bin/jfrpc", "verify", "-c", y])
+    check(rc == 1 and "frpc.yaml:7" in out and "remotPort" in out, "yaml problem not located: %s" % out)
+    j = wd.write("frpc.json", '{"serverPort": 7000, "proxies": [{"name": "a", "type": "tcp", "localPort": 80}]}')
+    rc, out = run_cli(["bin/jfrpc", "verify", "-c", j])
+    check(rc == 0, "valid json refused: %s" % out)
+    return "yaml problem located, json accepted"
