@@ -5,7 +5,7 @@ import java.util.List;
 
 /** A snapshot of the client for status output and tests. */
 public record ClientStatus(ClientState state, Instant since, String server, long rttMicros, int reconnects,
-                           String lastError, List<Proxy> proxies) {
+                           int consecutiveFailures, String lastError, String runId, List<Proxy> proxies) {
 
     /** One proxy: "pending" until the server answers, then "running" with its port, or "refused" and why. */
     public record Proxy(String name, String state, int remotePort, String lastError) {

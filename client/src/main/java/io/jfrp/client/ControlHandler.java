@@ -104,7 +104,10 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             closeReason = "the server refused the login: " + f.reason();
             ctx.close();
         } else if (msg instanceof Message.NewProxyResult r) {
-            loop.proxyResult(r);
+            if (loop.proxyResult(r)) {
+                config.proxies().stream().filter(p -> p.name().equals(r.name())).findFirst().ifPresent(p ->
+                        ctx.writeAndFlush(new Message.NewProxy(p.name(), p.type(), 0), ctx.voidPromise()));
+            }
         } else if (msg instanceof Message.Pong p) {
             loop.rtt(System.nanoTime() - p.sentNanos());
         } else if (msg instanceof Message.Ping p) {
@@ -125,10 +128,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         heartbeat = ctx.executor().scheduleAtFixedRate(
                 () -> ctx.writeAndFlush(new Message.Ping(System.nanoTime()), ctx.voidPromise()),
                 interval, interval, TimeUnit.NANOSECONDS);
-        loop.loggedIn(ctx.channel());
-        for (ProxyConfig p : config.proxies()) {
-            ctx.write(new Message.NewProxy(p.name(), p.type(), p.remotePort()), ctx.voidPromise());
-        }
+        loop.loggedIn(ctx.channel()).forEach((p, port) ->
+                ctx.write(new Message.NewProxy(p.name(), p.type(), port), ctx.voidPromise()));
         ctx.flush();
     }
 

@@ -4,7 +4,6 @@ import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.net.NettyTransport;
-import io.jfrp.core.resilience.ReconnectPolicy;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
@@ -24,41 +23,38 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client's state machine: one place that connects, logs in, notices a lost channel and tries
- * again with backoff. All its state is touched on one event loop. It logs each state change once;
- * a run of failed attempts logs its first failure and then a summary, not a line per attempt.
+ * Drives one client: connects, logs in, registers proxies, and when the channel ends, waits as the
+ * {@link ControlStateMachine} says and tries again. Everything runs on one event loop, which the
+ * control channel shares, so events arrive in order with no locking.
  */
 final class ControlLoop {
 
     private static final Logger log = LoggerFactory.getLogger(ControlLoop.class);
-    private static final long SUMMARY_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final ClientConfig config;
     private final NettyTransport transport;
     private final SslContext ssl;
     private final String runId;
     private final EventLoop loop;
-    private final ReconnectPolicy policy;
+    private final ControlStateMachine machine;
     private final ProxyTable proxies;
     private final LocalDialer dialer;
+    /** Ports the server chose for remotePort = 0 proxies, asked for again after a reconnect. */
+    private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
 
-    private volatile ClientState state = ClientState.CONNECTING;
-    private volatile Instant since = Instant.now();
+    private volatile ClientStatus snapshot;
     private volatile long rttNanos = -1;
-    private volatile String lastError = "";
-    private volatile int reconnects;
     private Channel channel;
     private ScheduledFuture<?> retry;
     private boolean everLoggedIn;
-    private long downSinceNanos;
-    private int failuresSinceReport;
-    private long lastReportNanos;
     private String certificateReported;
 
     ControlLoop(ClientConfig config, NettyTransport transport, SslContext ssl, String runId) {
@@ -67,11 +63,17 @@ final class ControlLoop {
         this.ssl = ssl;
         this.runId = runId;
         this.loop = transport.group().next();
-        this.policy = new ReconnectPolicy(config.reconnect());
+        this.machine = new ControlStateMachine(config.reconnect(), System::nanoTime, Math::random, new Slf4jLog(),
+                "Run `jfrpc doctor -c " + config.source() + "` for a diagnosis.");
         this.proxies = new ProxyTable(config.proxies());
         Map<String, ProxyConfig> byName = new LinkedHashMap<>();
         config.proxies().forEach(p -> byName.put(p.name(), p));
         this.dialer = new LocalDialer(transport, byName, config.user(), proxies);
+        publish();
+    }
+
+    String runId() {
+        return runId;
     }
 
     void start() {
@@ -80,13 +82,21 @@ final class ControlLoop {
         loop.execute(this::connect);
     }
 
+    private void onLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
     private void connect() {
-        if (state == ClientState.STOPPED) {
+        if (machine.state() == ClientState.STOPPED) {
             return;
         }
         int dialTimeout = (int) Math.min(Integer.MAX_VALUE, config.dialServerTimeout().toMillis());
-        // The control channel closes on the server's FIN; only stream sockets keep half-closed directions open.
         // The control channel shares the loop's thread: its callbacks run in order, with no hop.
+        // It closes on the server's FIN; only stream sockets keep half-closed directions open.
         transport.bootstrap(loop, dialTimeout)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, false)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -106,156 +116,117 @@ final class ControlLoop {
                 })
                 .connect(config.serverAddr(), config.serverPort())
                 .addListener((ChannelFutureListener) f -> onLoop(() -> {
-                    if (f.isSuccess()) {
-                        if (state == ClientState.STOPPED) {
-                            f.channel().close();
-                        } else {
-                            channel = f.channel();
-                        }
-                    } else {
+                    if (!f.isSuccess()) {
                         attemptFailed("cannot connect to " + config.serverAddr() + ":" + config.serverPort() + ": "
                                 + f.cause().getMessage(), false);
+                    } else if (machine.state() == ClientState.STOPPED) {
+                        f.channel().close();
+                    } else {
+                        channel = f.channel();
                     }
                 }));
     }
 
-    private void onLoop(Runnable r) {
-        if (loop.inEventLoop()) {
-            r.run();
-        } else {
-            loop.execute(r);
+    /** Called by the handler on login: the proxies to register, with ports the server chose before. */
+    Map<ProxyConfig, Integer> loggedIn(Channel ch) {
+        channel = ch;
+        everLoggedIn = true;
+        proxies.pendingAll();
+        machine.connected(String.valueOf(ch.remoteAddress()));
+        publish();
+        Map<ProxyConfig, Integer> ports = new LinkedHashMap<>();
+        for (ProxyConfig p : config.proxies()) {
+            ports.put(p, p.remotePort() != 0 ? p.remotePort() : chosenPorts.getOrDefault(p.name(), 0));
         }
-    }
-
-    void loggedIn(Channel ch) {
-        onLoop(() -> {
-            if (state == ClientState.STOPPED) {
-                ch.close();
-                return;
-            }
-            channel = ch;
-            policy.reset();
-            proxies.pendingAll();
-            String back = downSinceNanos != 0
-                    ? String.format(" after %.1fs down", (System.nanoTime() - downSinceNanos) / 1e9) : "";
-            if (failuresSinceReport > 1) {
-                back += " and " + failuresSinceReport + " failed attempts";
-            }
-            if (everLoggedIn) {
-                reconnects++;
-            }
-            everLoggedIn = true;
-            downSinceNanos = 0;
-            failuresSinceReport = 0;
-            lastError = "";
-            transition(ClientState.CONNECTED, "logged in to " + ch.remoteAddress() + back);
-        });
+        return ports;
     }
 
     void serverCertificateSeen(String fingerprint) {
-        onLoop(() -> {
-            if (!fingerprint.equals(certificateReported)) {
-                certificateReported = fingerprint;
-                if (config.tls().serverFingerprint().isEmpty() && config.tls().trustedCaFile() == null) {
-                    log.info("server certificate SHA-256 {} accepted without verification; pin it with "
-                            + "transport.tls.serverFingerprint", fingerprint);
-                } else {
-                    log.info("server certificate SHA-256 {} verified", fingerprint);
-                }
+        if (!fingerprint.equals(certificateReported)) {
+            certificateReported = fingerprint;
+            if (config.tls().serverFingerprint().isEmpty() && config.tls().trustedCaFile() == null) {
+                log.info("server certificate SHA-256 {} accepted without verification; pin it with "
+                        + "transport.tls.serverFingerprint", fingerprint);
+            } else {
+                log.info("server certificate SHA-256 {} verified", fingerprint);
             }
-        });
+        }
     }
 
-    void proxyResult(Message.NewProxyResult r) {
+    /**
+     * The server's answer to a proxy registration.
+     * @return true when a port the server chose earlier is gone and the proxy should ask for any port
+     */
+    boolean proxyResult(Message.NewProxyResult r) {
+        ProxyConfig p = config.proxies().stream().filter(x -> x.name().equals(r.name())).findFirst().orElse(null);
         if (r.code() == ErrorCode.OK) {
             proxies.running(r.name(), r.remotePort());
-            ProxyConfig p = config.proxies().stream().filter(x -> x.name().equals(r.name())).findFirst().orElse(null);
+            if (p != null && p.remotePort() == 0) {
+                chosenPorts.put(r.name(), r.remotePort());
+            }
             log.info("proxy {}: running, server port {} -> {}:{}{}", r.name(), r.remotePort(),
                     p == null ? "?" : p.localIP(), p == null ? 0 : p.localPort(),
                     p != null && p.remotePort() == 0 ? " (port chosen by the server)" : "");
-        } else {
-            proxies.refused(r.name(), r.error());
-            log.error("proxy {}: refused by the server: {}", r.name(), r.error());
+            publish();
+            return false;
         }
+        if (p != null && p.remotePort() == 0 && chosenPorts.remove(r.name()) != null) {
+            log.info("proxy {}: the port the server chose before is not available ({}); asking for another",
+                    r.name(), r.error());
+            return true;
+        }
+        proxies.refused(r.name(), r.error());
+        log.error("proxy {}: refused by the server: {}", r.name(), r.error());
+        publish();
+        return false;
     }
 
     void rtt(long nanos) {
         rttNanos = nanos;
+        publish();
     }
 
     void channelClosed(Channel ch, boolean wasLoggedIn, boolean authRefused, String reason) {
-        onLoop(() -> {
-            if (ch == channel) {
-                channel = null;
-            }
-            if (state == ClientState.STOPPED) {
-                return;
-            }
-            if (wasLoggedIn) {
-                downSinceNanos = System.nanoTime();
-                lastError = reason;
-                proxies.pendingAll();
-                transition(ClientState.RECONNECTING, "connection to the server lost: " + reason);
-                scheduleRetry(policy.nextDelay());
-            } else {
-                attemptFailed(reason, authRefused);
-            }
-        });
+        if (ch == channel) {
+            channel = null;
+        }
+        if (machine.state() == ClientState.STOPPED) {
+            return;
+        }
+        if (wasLoggedIn) {
+            proxies.pendingAll();
+            scheduleRetry(machine.channelLost(reason));
+            publish();
+        } else {
+            attemptFailed(reason, authRefused);
+        }
     }
 
     private void attemptFailed(String reason, boolean authRefused) {
-        if (state == ClientState.STOPPED) {
+        if (machine.state() == ClientState.STOPPED) {
             return;
         }
-        lastError = reason;
         if (!everLoggedIn && config.loginFailExit()) {
             log.error("login to {}:{} failed: {}; exiting (loginFailExit = true)", config.serverAddr(),
                     config.serverPort(), reason);
-            stopWith("login failed: " + reason);
+            machine.stopped();
+            publish();
+            terminated.completeExceptionally(new IllegalStateException("login failed: " + reason));
             return;
         }
-        if (downSinceNanos == 0) {
-            downSinceNanos = System.nanoTime();
-        }
-        failuresSinceReport++;
-        long now = System.nanoTime();
-        if (failuresSinceReport == 1) {
-            lastReportNanos = now;
-            log.warn("{}{}", reason, authRefused ? "; check auth.token on both sides (retrying slowly)" : "; retrying");
-        } else if (now - lastReportNanos > SUMMARY_EVERY_NANOS) {
-            lastReportNanos = now;
-            log.warn("still no session after {} attempts over {}s; last error: {}", failuresSinceReport,
-                    (now - downSinceNanos) / 1_000_000_000L, reason);
-        }
-        ClientState next = everLoggedIn ? ClientState.RECONNECTING : ClientState.CONNECTING;
-        if (state != next) {
-            transition(next, reason);
-        }
-        // A refused token will not fix itself in milliseconds: wait the longest interval.
-        scheduleRetry(authRefused ? config.reconnect().maxInterval() : policy.nextDelay());
+        scheduleRetry(machine.attemptFailed(reason, authRefused));
+        publish();
     }
 
     private void scheduleRetry(Duration delay) {
         retry = loop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private void transition(ClientState next, String cause) {
-        ClientState prev = state;
-        state = next;
-        since = Instant.now();
-        if (next == ClientState.CONNECTED) {
-            log.info("{} -> {}: {}", prev, next, cause);
-        } else {
-            log.warn("{} -> {}: {}", prev, next, cause);
-        }
-    }
-
     CompletableFuture<Void> stop() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
-            if (state != ClientState.STOPPED) {
-                transition(ClientState.STOPPED, "stopped");
-            }
+        onLoop(() -> {
+            machine.stopped();
+            publish();
             if (retry != null) {
                 retry.cancel(false);
             }
@@ -271,21 +242,40 @@ final class ControlLoop {
         return done;
     }
 
-    private void stopWith(String reason) {
-        state = ClientState.STOPPED;
-        if (retry != null) {
-            retry.cancel(false);
-        }
-        terminated.completeExceptionally(new IllegalStateException(reason));
-    }
-
     CompletableFuture<String> terminated() {
         return terminated;
     }
 
+    /** The loop's last published state, with each proxy's state as of now (the table is thread-safe). */
     ClientStatus status() {
+        ClientStatus s = snapshot;
+        return new ClientStatus(s.state(), s.since(), s.server(), s.rttMicros(), s.reconnects(),
+                s.consecutiveFailures(), s.lastError(), s.runId(), proxies.snapshot());
+    }
+
+    /** Status is read from other threads (admin API, tests): publish an immutable snapshot on each change. */
+    private void publish() {
         long rtt = rttNanos;
-        return new ClientStatus(state, since, config.serverAddr() + ":" + config.serverPort(),
-                rtt < 0 ? -1 : rtt / 1000, reconnects, lastError, proxies.snapshot());
+        long ageNanos = System.nanoTime() - machine.sinceNanos();
+        snapshot = new ClientStatus(machine.state(), Instant.now().minusNanos(ageNanos),
+                config.serverAddr() + ":" + config.serverPort(), rtt < 0 ? -1 : rtt / 1000, machine.reconnects(),
+                machine.consecutiveFailures(), machine.lastError(), runId, List.of());
+    }
+
+    private static final class Slf4jLog implements ControlStateMachine.Log {
+        @Override
+        public void info(String line) {
+            log.info(line);
+        }
+
+        @Override
+        public void warn(String line) {
+            log.warn(line);
+        }
+
+        @Override
+        public void error(String line) {
+            log.error(line);
+        }
     }
 }

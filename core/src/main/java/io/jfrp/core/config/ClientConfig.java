@@ -88,6 +88,7 @@ public record ClientConfig(
         Duration max = s.duration("transport.reconnect.maxInterval", d.maxInterval(), Duration.ofMillis(10), false);
         double multiplier = s.number("transport.reconnect.multiplier", d.multiplier(), 1.0, 10.0);
         double jitter = s.number("transport.reconnect.jitter", d.jitter(), 0.0, 1.0);
+        int threshold = (int) s.integer("transport.reconnect.circuitBreakerThreshold", d.circuitBreakerThreshold(), 1, 100_000);
         if (max.compareTo(initial) < 0) {
             s.problem("transport.reconnect.maxInterval", s.node("transport.reconnect.maxInterval"),
                     Durations.format(max) + " (expected: >= initialInterval " + Durations.format(initial) + ")");
@@ -131,6 +132,6 @@ public record ClientConfig(
         s.unsupported("visitors", "");
         s.finish();
         return new ClientConfig(file.toString(), serverAddr, serverPort, user, token, loginFailExit, tls, interval,
-                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter), log, proxies);
+                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold), log, proxies);
     }
 }

@@ -1,0 +1,179 @@
+package io.jfrp.client;
+
+import io.jfrp.core.config.ReconnectSettings;
+import io.jfrp.core.resilience.ReconnectPolicy;
+
+import java.time.Duration;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The client's connection states and every decision about them, in one place and free of Netty:
+ * what state follows an event, how long to wait before the next attempt, and what to log. Time comes
+ * from the given clock, so an outage of minutes is tested in microseconds.
+ *
+ * Logging: each transition once, with its cause; of a run of failed attempts the first, then a
+ * summary every minute; when the circuit opens one ERROR, then a summary every five minutes; on
+ * recovery one line with how long the tunnel was down.
+ */
+final class ControlStateMachine {
+
+    /** Where the machine's lines go; the control loop sends them to SLF4J, tests keep them. */
+    interface Log {
+        void info(String line);
+
+        void warn(String line);
+
+        void error(String line);
+    }
+
+    static final long SUMMARY_NANOS = Duration.ofMinutes(1).toNanos();
+    static final long OPEN_SUMMARY_NANOS = Duration.ofMinutes(5).toNanos();
+
+    private final ReconnectSettings settings;
+    private final ReconnectPolicy policy;
+    private final LongSupplier clock;
+    private final Log log;
+    private final String doctorHint;
+
+    private ClientState state = ClientState.CONNECTING;
+    private long sinceNanos;
+    private long outageStartNanos = -1;
+    private int consecutiveFailures;
+    private int failuresSinceSummary;
+    private long lastSummaryNanos;
+    private String lastError = "";
+    private int reconnects;
+    private boolean everConnected;
+
+    ControlStateMachine(ReconnectSettings settings, LongSupplier nanoClock, DoubleSupplier random, Log log,
+                        String doctorHint) {
+        this.settings = settings;
+        this.policy = new ReconnectPolicy(settings, random);
+        this.clock = nanoClock;
+        this.log = log;
+        this.doctorHint = doctorHint;
+        this.sinceNanos = nanoClock.getAsLong();
+    }
+
+    ClientState state() {
+        return state;
+    }
+
+    long sinceNanos() {
+        return sinceNanos;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    int reconnects() {
+        return reconnects;
+    }
+
+    int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    /** An attempt to connect and log in failed; returns how long to wait before the next one. */
+    Duration attemptFailed(String cause, boolean authRefused) {
+        if (state == ClientState.STOPPED) {
+            return Duration.ZERO;
+        }
+        long now = clock.getAsLong();
+        lastError = cause;
+        consecutiveFailures++;
+        failuresSinceSummary++;
+        if (outageStartNanos < 0) {
+            outageStartNanos = now;
+        }
+        if (consecutiveFailures == 1) {
+            lastSummaryNanos = now;
+            failuresSinceSummary = 0;
+            log.warn(cause + (authRefused ? "; check auth.token on both sides (retrying slowly)" : "; retrying"));
+        }
+        if (state != ClientState.CIRCUIT_OPEN && consecutiveFailures >= settings.circuitBreakerThreshold()) {
+            transition(ClientState.CIRCUIT_OPEN);
+            log.error("circuit open: " + consecutiveFailures + " attempts failed over " + seconds(now - outageStartNanos)
+                    + "; last error: " + cause + "; probing every " + settings.maxInterval().toMillis() + " ms. "
+                    + doctorHint);
+            lastSummaryNanos = now;
+            failuresSinceSummary = 0;
+        } else if (state == ClientState.CIRCUIT_OPEN) {
+            summarize(now, OPEN_SUMMARY_NANOS, cause);
+        } else if (consecutiveFailures > 1) {
+            summarize(now, SUMMARY_NANOS, cause);
+        }
+        if (state == ClientState.CIRCUIT_OPEN || authRefused) {
+            // A refused token or a long outage will not mend in milliseconds: probe at the slowest pace.
+            return policy.maxDelay();
+        }
+        return policy.nextDelay(Duration.ofNanos(now - outageStartNanos));
+    }
+
+    private void summarize(long now, long every, String cause) {
+        if (now - lastSummaryNanos >= every) {
+            log.warn("still no session after " + consecutiveFailures + " attempts over " + seconds(now - outageStartNanos)
+                    + " (" + failuresSinceSummary + " since the last report); last error: " + cause);
+            lastSummaryNanos = now;
+            failuresSinceSummary = 0;
+        }
+    }
+
+    /** Logged in: the circuit closes and the outage, if any, is reported with its length. */
+    void connected(String server) {
+        if (state == ClientState.STOPPED) {
+            return;
+        }
+        long now = clock.getAsLong();
+        ClientState prev = state;
+        String line = prev + " -> CONNECTED: logged in to " + server;
+        if (outageStartNanos >= 0) {
+            line += " after " + seconds(now - outageStartNanos) + " down"
+                    + (consecutiveFailures > 0 ? " and " + consecutiveFailures + " failed attempts" : "");
+        }
+        if (everConnected) {
+            reconnects++;
+        }
+        everConnected = true;
+        outageStartNanos = -1;
+        consecutiveFailures = 0;
+        failuresSinceSummary = 0;
+        lastError = "";
+        policy.reset();
+        transition(ClientState.CONNECTED);
+        log.info(line);
+    }
+
+    /** The logged-in channel ended; returns how long to wait before reconnecting. */
+    Duration channelLost(String cause) {
+        if (state == ClientState.STOPPED) {
+            return Duration.ZERO;
+        }
+        long now = clock.getAsLong();
+        outageStartNanos = now;
+        lastError = cause;
+        ClientState prev = state;
+        transition(ClientState.RECONNECTING);
+        log.warn(prev + " -> RECONNECTING: connection to the server lost: " + cause);
+        return policy.nextDelay(Duration.ZERO);
+    }
+
+    void stopped() {
+        if (state != ClientState.STOPPED) {
+            ClientState prev = state;
+            transition(ClientState.STOPPED);
+            log.info(prev + " -> STOPPED");
+        }
+    }
+
+    private void transition(ClientState next) {
+        state = next;
+        sinceNanos = clock.getAsLong();
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.1fs", nanos / 1e9);
+    }
+}
