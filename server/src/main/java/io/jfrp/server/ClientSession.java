@@ -3,266 +3,205 @@ package io.jfrp.server;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.Message;
-import io.jfrp.protocol.ProtocolException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.BindException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The server's side of one logged-in client: its proxies and their ports, its heartbeats, and the
- * control messages after login. Lives on its channel's event loop.
+ * The server's side of one client (one runId). It outlives channels: when its channel drops it keeps
+ * the client's ports for the grace period and holds user connections that arrive meanwhile; when the
+ * client logs in again (on any channel) it resumes at once with its ports, and a stale channel that
+ * never said goodbye is replaced. All state lives on {@link #loop}.
  */
-final class ClientSession extends ChannelInboundHandlerAdapter implements MuxSession.StreamListener {
+final class ClientSession {
 
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
-    private static final int RANDOM_PORT_TRIES = 32;
+    /** At most this many user connections wait for an absent client; more are closed at once. */
+    static final int MAX_HELD = 256;
 
     final String runId;
     final String user;
-    final String peer;
-    final String hostname;
+    final EventLoop loop;
     private final ServerRuntime rt;
-    private final Map<String, ProxyListener> proxies = new LinkedHashMap<>();
-    private final Map<String, Boolean> binding = new LinkedHashMap<>();
-    private Channel channel;
+    private final ProxyPorts ports;
+    private final ArrayDeque<HeldConnection> held = new ArrayDeque<>();
+    private volatile String peer = "?";
+    private volatile Channel channel;
     private MuxSession mux;
-    private long heartbeatTimeoutMillis;
-    private String closeReason = "the connection closed";
+    private ScheduledFuture<?> graceTimer;
+    private ScheduledFuture<?> confirmTimer;
+    private volatile boolean closed;
 
-    ClientSession(ServerRuntime rt, String runId, String user, String peer, String hostname) {
+    private record HeldConnection(Channel user, String proxyName, ScheduledFuture<?> timeout) {
+    }
+
+    ClientSession(ServerRuntime rt, String runId, String user, EventLoop loop) {
         this.rt = rt;
         this.runId = runId;
         this.user = user;
-        this.peer = peer;
-        this.hostname = hostname;
+        this.loop = loop;
+        this.ports = new ProxyPorts(rt, this);
     }
 
-    void attach(Channel channel, MuxSession mux, long heartbeatTimeoutMillis) {
-        this.channel = channel;
-        this.mux = mux;
-        this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
-    }
-
-    void loggedIn() {
-        log.info("client {} logged in from {} (host {}{})", runId, peer, hostname, user.isEmpty() ? "" : ", user " + user);
-        channel.writeAndFlush(new Message.LoginOk(runId, "welcome"));
-    }
-
-    private String label() {
-        return "client " + runId;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Message.NewProxy np) {
-            newProxy(np);
-        } else if (msg instanceof Message.CloseProxy cp) {
-            closeProxy(qualified(cp.name()), "the client closed it");
-        } else if (msg instanceof Message.Ping p) {
-            ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
-        } else if (msg instanceof Message.GoAway g) {
-            closeReason = "the client said goodbye: " + g.reason();
-            ctx.close();
-        } else if (msg instanceof Message.Pong) {
-            // answers to our own pings are not needed: the client drives heartbeats
+    void onLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
         } else {
-            ReferenceCountUtil.release(msg);
-            closeWith(ErrorCode.PROTOCOL_ERROR, "unexpected " + ((msg instanceof Message m) ? m.type() : msg) + " after login");
+            loop.execute(r);
         }
     }
 
-    private String qualified(String name) {
-        return user.isEmpty() ? name : user + "." + name;
+    String peer() {
+        return peer;
     }
 
-    private void newProxy(Message.NewProxy np) {
-        String name = qualified(np.name());
-        if (!"tcp".equals(np.proxyType())) {
-            refuseProxy(np, ErrorCode.UNSUPPORTED, "proxy type " + np.proxyType() + " is not supported by this server");
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean isAttached() {
+        return channel != null;
+    }
+
+    /** A login for this runId succeeded on {@code ch}: make it the session's channel. */
+    void attach(Channel ch, MuxSession newMux, String fromPeer, String hostname) {
+        if (closed) {
+            ch.writeAndFlush(new Message.GoAway(ErrorCode.TIMEOUT, "the session ended during login; log in again"))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (proxies.containsKey(name) || binding.containsKey(name)) {
-            refuseProxy(np, ErrorCode.NAME_IN_USE, "proxy name " + name + " is already registered by this client");
-            return;
+        boolean resumed = channel != null || graceTimer != null || ports.size() > 0;
+        if (channel != null && channel != ch) {
+            log.info("client {} logged in again from {}; its channel from {} is replaced", runId, fromPeer, peer);
+            channel.writeAndFlush(new Message.GoAway(ErrorCode.REPLACED, "replaced by a new login of the same client"))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
-        ClientSession owner = rt.registry.claimName(name, this);
-        if (owner != null) {
-            refuseProxy(np, ErrorCode.NAME_IN_USE, "proxy name " + name + " is already in use by client " + owner.runId
-                    + " from " + owner.peer);
-            return;
+        if (graceTimer != null) {
+            graceTimer.cancel(false);
+            graceTimer = null;
         }
-        int port = np.remotePort();
-        if (port != 0 && !rt.config.allowPorts().allows(port)) {
-            rt.registry.releaseName(name, this);
-            refuseProxy(np, ErrorCode.PORT_NOT_ALLOWED, "port " + port + " is not allowed on this server (allowPorts: "
-                    + rt.config.allowPorts() + ")");
-            return;
-        }
-        int max = rt.config.maxPortsPerClient();
-        if (max > 0 && proxies.size() + binding.size() >= max) {
-            rt.registry.releaseName(name, this);
-            refuseProxy(np, ErrorCode.TOO_MANY_PORTS, "this client already has " + max + " ports (maxPortsPerClient)");
-            return;
-        }
-        binding.put(name, Boolean.TRUE);
-        bind(np, name, port, 0);
-    }
-
-    private void bind(Message.NewProxy np, String name, int requested, int attempt) {
-        int port = requested;
-        if (requested == 0 && !rt.config.allowPorts().isAll()) {
-            port = randomAllowedPort();
-        }
-        int tryPort = port;
-        String addr = rt.config.proxyBindAddr();
-        ProxyListener.bind(rt, mux, name, addr, tryPort).addListener((ChannelFutureListener) f ->
-                channel.eventLoop().execute(() -> bound(np, name, requested, tryPort, attempt, f)));
-    }
-
-    private void bound(Message.NewProxy np, String name, int requested, int tried, int attempt, ChannelFuture f) {
-        if (f.isSuccess() && (!binding.containsKey(name) || !channel.isActive())) {
-            f.channel().close();
-            return;
-        }
-        if (f.isSuccess()) {
-            binding.remove(name);
-            ProxyListener listener = ProxyListener.of(name, f.channel());
-            proxies.put(name, listener);
-            log.info("proxy {} of {}: listening on {}:{}", name, label(), rt.config.proxyBindAddr(), listener.port());
-            channel.writeAndFlush(new Message.NewProxyResult(np.name(), listener.port(), ErrorCode.OK, ""));
-            return;
-        }
-        if (requested == 0 && !rt.config.allowPorts().isAll() && attempt < RANDOM_PORT_TRIES) {
-            bind(np, name, 0, attempt + 1);
-            return;
-        }
-        binding.remove(name);
-        rt.registry.releaseName(name, this);
-        Throwable cause = f.cause();
-        if (cause instanceof BindException || (cause != null && String.valueOf(cause.getMessage()).contains("in use"))) {
-            refuseProxy(np, ErrorCode.PORT_IN_USE, requested == 0
-                    ? "no free port in allowPorts " + rt.config.allowPorts() + " after " + RANDOM_PORT_TRIES + " tries"
-                    : "port " + tried + " is already in use on " + rt.config.proxyBindAddr());
-        } else {
-            refuseProxy(np, ErrorCode.INTERNAL, "cannot listen on " + rt.config.proxyBindAddr() + ":" + tried + ": " + cause);
-        }
-    }
-
-    private int randomAllowedPort() {
-        List<int[]> ranges = rt.config.allowPorts().ranges();
-        int[] r = ranges.get(ThreadLocalRandom.current().nextInt(ranges.size()));
-        return r[0] + ThreadLocalRandom.current().nextInt(r[1] - r[0] + 1);
-    }
-
-    private void refuseProxy(Message.NewProxy np, ErrorCode code, String reason) {
-        log.warn("proxy {} of {} refused: {}", qualified(np.name()), label(), reason);
-        channel.writeAndFlush(new Message.NewProxyResult(np.name(), 0, code, reason));
-    }
-
-    private void closeProxy(String name, String why) {
-        ProxyListener l = proxies.remove(name);
-        if (l != null) {
-            l.close();
-            rt.registry.releaseName(name, this);
-            log.info("proxy {} of {}: port {} closed ({})", name, label(), l.port(), why);
-        }
-    }
-
-    private void closeWith(ErrorCode code, String reason) {
-        closeReason = reason;
-        log.warn("{} from {}: {}; closing", label(), peer, reason);
-        channel.writeAndFlush(new Message.GoAway(code, reason)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /** Another login with this runId arrived: close this one and report when its ports are free. */
-    Future<Void> replaceBy() {
-        Promise<Void> done = channel.eventLoop().newPromise();
-        channel.eventLoop().execute(() -> {
-            closeReason = "replaced by a new login of the same client";
-            List<ChannelFuture> closing = closeAllProxies();
-            channel.writeAndFlush(new Message.GoAway(ErrorCode.REPLACED, closeReason)).addListener(ChannelFutureListener.CLOSE);
-            if (closing.isEmpty()) {
-                done.trySuccess(null);
-                return;
+        channel = ch;
+        mux = newMux;
+        peer = fromPeer;
+        if (resumed) {
+            log.info("client {} resumed from {} (host {}): {} proxies kept, {} user connections waiting", runId,
+                    fromPeer, hostname, ports.size(), held.size());
+            ports.expectConfirmation();
+            if (confirmTimer != null) {
+                confirmTimer.cancel(false);
             }
-            int[] left = {closing.size()};
-            for (ChannelFuture f : closing) {
-                f.addListener(x -> channel.eventLoop().execute(() -> {
-                    if (--left[0] == 0) {
-                        done.trySuccess(null);
-                    }
-                }));
-            }
-        });
-        return done;
-    }
-
-    private List<ChannelFuture> closeAllProxies() {
-        List<ChannelFuture> closing = new ArrayList<>();
-        for (ProxyListener l : proxies.values()) {
-            closing.add(l.close());
-            rt.registry.releaseName(l.name, this);
+            confirmTimer = loop.schedule(ports::closeUnconfirmed, rt.config.userConnTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } else {
+            log.info("client {} logged in from {} (host {}{})", runId, fromPeer, hostname,
+                    user.isEmpty() ? "" : ", user " + user);
         }
-        proxies.clear();
-        binding.clear();
-        return closing;
+        ch.writeAndFlush(new Message.LoginOk(runId, resumed ? "resumed" : "welcome"));
+        HeldConnection h;
+        while ((h = held.poll()) != null) {
+            h.timeout.cancel(false);
+            if (h.user.isActive()) {
+                mux.openStream(h.user, h.proxyName, rt.config.userConnTimeout().toMillis());
+            }
+        }
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            closeReason = "no heartbeat for " + heartbeatTimeoutMillis + " ms";
-            log.warn("{} from {}: {}; closing the channel", label(), peer, closeReason);
-            ctx.close();
+    /** A control message from the session's current channel. */
+    void onMessage(Channel from, Message m) {
+        if (from != channel) {
             return;
         }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        int n = proxies.size();
-        closeAllProxies();
-        rt.registry.unregister(this);
-        log.info("{} from {} disconnected ({}); closed {} {}", label(), peer, closeReason, n, n == 1 ? "proxy" : "proxies");
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof ProtocolException || cause.getCause() instanceof ProtocolException) {
-            closeWith(ErrorCode.PROTOCOL_ERROR, "sent an invalid frame: " + cause.getMessage());
-        } else if (cause instanceof IOException) {
-            closeReason = cause.getMessage();
-            ctx.close();
-        } else {
-            log.warn("{} from {}: unexpected error; closing", label(), peer, cause);
-            closeReason = String.valueOf(cause);
-            ctx.close();
+        if (m instanceof Message.NewProxy np) {
+            ports.open(np);
+        } else if (m instanceof Message.CloseProxy cp) {
+            ports.close(ports.qualified(cp.name()), "the client closed it");
         }
     }
 
-    @Override
-    public void onStreamRefused(String proxyName, String userAddress, String reason) {
-        String suffix = rt.peerProblems.admit("refused " + proxyName);
+    void reply(Message m) {
+        if (channel != null) {
+            channel.writeAndFlush(m, channel.voidPromise());
+        }
+    }
+
+    /** A user connected to one of this session's ports. */
+    void userConnected(Channel userChannel, String proxyName) {
+        if (mux != null) {
+            mux.openStream(userChannel, proxyName, rt.config.userConnTimeout().toMillis());
+            return;
+        }
+        if (closed || held.size() >= MAX_HELD) {
+            userChannel.close();
+            return;
+        }
+        long wait = Math.min(rt.config.userConnTimeout().toMillis(), rt.config.sessionGracePeriod().toMillis());
+        ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
+        timeout[0] = loop.schedule(() -> {
+            held.removeIf(h -> h.user == userChannel);
+            userChannel.close();
+        }, wait, TimeUnit.MILLISECONDS);
+        held.add(new HeldConnection(userChannel, proxyName, timeout[0]));
+        userChannel.closeFuture().addListener(f -> onLoop(() -> held.removeIf(h -> h.user == userChannel)));
+        String suffix = rt.peerProblems.admit("held " + runId);
         if (suffix != null) {
-            log.warn("proxy {} of {}: user connection from {} closed: {}{}", proxyName, label(), userAddress, reason, suffix);
+            log.info("proxy {}: holding a user connection from {} until client {} returns (at most {} ms){}",
+                    proxyName, userChannel.remoteAddress(), runId, wait, suffix);
         }
+    }
+
+    /** The channel {@code ch} ended. A client that said goodbye is gone; one that did not may come back. */
+    void channelEnded(Channel ch, String reason, boolean goodbye) {
+        if (ch != channel) {
+            return; // a channel this session already replaced
+        }
+        channel = null;
+        mux = null;
+        if (goodbye || rt.stopping || rt.config.sessionGracePeriod().isZero()) {
+            close(reason);
+            return;
+        }
+        long grace = rt.config.sessionGracePeriod().toMillis();
+        log.info("client {} from {}: channel lost ({}); keeping its {} proxies for {} ms", runId, peer, reason,
+                ports.size(), grace);
+        graceTimer = loop.schedule(() -> {
+            graceTimer = null;
+            List<Integer> kept = ports.ports();
+            log.warn("client {} did not return within {} ms; closing its {} proxies (ports {})", runId, grace,
+                    kept.size(), kept);
+            close("grace period over");
+        }, grace, TimeUnit.MILLISECONDS);
+    }
+
+    /** Ends the session: ports closed, waiting users closed, name and runId released. */
+    List<ChannelFuture> close(String reason) {
+        closed = true;
+        if (graceTimer != null) {
+            graceTimer.cancel(false);
+        }
+        if (confirmTimer != null) {
+            confirmTimer.cancel(false);
+        }
+        int n = ports.size();
+        List<ChannelFuture> closing = ports.closeAll();
+        held.forEach(h -> {
+            h.timeout.cancel(false);
+            h.user.close();
+        });
+        held.clear();
+        rt.registry.unregister(this);
+        if (channel != null) {
+            channel.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, reason)).addListener(ChannelFutureListener.CLOSE);
+            channel = null;
+        }
+        log.info("client {} session ended ({}); closed {} {}", runId, reason, n, n == 1 ? "proxy" : "proxies");
+        return closing;
     }
 }

@@ -77,14 +77,35 @@ public final class JfrpServer implements AutoCloseable {
         return fingerprint;
     }
 
-    /** Number of clients logged in now. */
+    /** Sessions held now: clients logged in, and clients away but within their grace period. */
     public int sessionCount() {
         return rt.registry.sessions().size();
     }
 
+    /** Clients logged in on a live channel now. */
+    public int connectedCount() {
+        return (int) rt.registry.sessions().stream().filter(ClientSession::isAttached).count();
+    }
+
     @Override
     public void close() {
+        rt.stopping = true;
         listener.close().awaitUninterruptibly();
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> ended = new java.util.ArrayList<>();
+        for (ClientSession s : rt.registry.sessions()) {
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            ended.add(done);
+            s.onLoop(() -> {
+                s.close("the server is stopping");
+                done.complete(null);
+            });
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(ended.toArray(new java.util.concurrent.CompletableFuture[0]))
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("sessions did not end within 5s; stopping anyway");
+        }
         rt.transport.close();
         log.info("jfrps stopped");
     }

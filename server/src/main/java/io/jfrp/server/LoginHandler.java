@@ -122,19 +122,14 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         cancelDeadline();
         long hbTimeout = Math.max(rt.config.heartbeatTimeout().toMillis(), 3L * l.heartbeatIntervalMillis());
-        ClientSession session = new ClientSession(rt, l.runId(), l.user(), peer, l.hostname());
-        MuxSession mux = new MuxSession(true, session);
+        ClientSession session = rt.registry.sessionFor(rt, l.runId(), l.user(), ctx.channel().eventLoop());
+        SessionChannel handler = new SessionChannel(rt, session, hbTimeout);
+        MuxSession mux = new MuxSession(true, handler);
         ctx.pipeline().addAfter("decoder", "heartbeat-timeout", new IdleStateHandler(hbTimeout, 0, 0, TimeUnit.MILLISECONDS));
         ctx.pipeline().replace(this, "mux", mux);
-        ctx.pipeline().addLast("session", session);
-        session.attach(ctx.channel(), mux, hbTimeout);
-        ClientSession old = rt.registry.register(session);
-        if (old != null) {
-            log.info("client {} logged in again from {}; replacing its previous session from {}", l.runId(), peer, old.peer);
-            old.replaceBy().addListener(f -> ctx.channel().eventLoop().execute(session::loggedIn));
-        } else {
-            session.loggedIn();
-        }
+        ctx.pipeline().addLast("session", handler);
+        io.netty.channel.Channel ch = ctx.channel();
+        session.onLoop(() -> session.attach(ch, mux, peer, l.hostname()));
     }
 
     private void loginRefused(ChannelHandlerContext ctx, String peer, Message.Login l, String reason) {

@@ -1,6 +1,5 @@
 package io.jfrp.server;
 
-import io.jfrp.core.mux.MuxSession;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -10,7 +9,8 @@ import java.net.InetSocketAddress;
 
 /**
  * A TCP proxy's public port. Each accepted user connection lands on the session's event loop with
- * auto-read off and becomes a stream; it is read only once the client has reached its local service.
+ * auto-read off and is handed to the session, which opens a stream for it (or holds it while the
+ * client is away); it is read only once the client has reached its local service.
  */
 final class ProxyListener {
 
@@ -22,13 +22,12 @@ final class ProxyListener {
         this.channel = channel;
     }
 
-    static ChannelFuture bind(ServerRuntime rt, MuxSession mux, String proxyName, String addr, int port) {
-        long openTimeout = rt.config.userConnTimeout().toMillis();
-        return rt.transport.serverBootstrap(mux.eventLoop(), false)
+    static ChannelFuture bind(ServerRuntime rt, ClientSession session, String proxyName, String addr, int port) {
+        return rt.transport.serverBootstrap(session.loop, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel user) {
-                        mux.openStream(user, proxyName, openTimeout);
+                        session.userConnected(user, proxyName);
                     }
                 })
                 .bind(addr, port);

@@ -16,6 +16,8 @@ final class ServerRuntime {
     final SessionRegistry registry = new SessionRegistry();
     final LogLimiter peerProblems = new LogLimiter(Duration.ofSeconds(60));
     final SecureRandom random = new SecureRandom();
+    /** Set when the server shuts down: sessions then end at once instead of waiting for their clients. */
+    volatile boolean stopping;
 
     ServerRuntime(ServerConfig config, NettyTransport transport, SslContext ssl) {
         this.config = config;

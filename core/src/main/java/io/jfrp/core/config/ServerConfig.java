@@ -16,6 +16,7 @@ public record ServerConfig(
         ServerTls tls,
         Duration heartbeatTimeout,
         Duration userConnTimeout,
+        Duration sessionGracePeriod,
         LogSettings log,
         Path dataDir) {
 
@@ -23,32 +24,37 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig("(defaults)", "0.0.0.0", 7000, "0.0.0.0", "", PortRanges.ALL, 0,
                 new ServerTls(false, null, null, null), Duration.ofSeconds(9), Duration.ofSeconds(10),
-                LogSettings.DEFAULT, Path.of("jfrps-data"));
+                Duration.ofSeconds(30), LogSettings.DEFAULT, Path.of("jfrps-data"));
     }
 
     public ServerConfig withBind(String addr, int port) {
         return new ServerConfig(source, addr, port, addr, authToken, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, log, dataDir);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir);
     }
 
     public ServerConfig withAuthToken(String token) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, token, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, log, dataDir);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, log, dir);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir);
     }
 
     public ServerConfig withPorts(PortRanges allow, int maxPerClient) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allow, maxPerClient, tls,
-                heartbeatTimeout, userConnTimeout, log, dataDir);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir);
+    }
+
+    public ServerConfig withSessionGracePeriod(Duration grace) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
+                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir);
     }
 
     public ServerConfig withTls(ServerTls t) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                t, heartbeatTimeout, userConnTimeout, log, dataDir);
+                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir);
     }
 
     static ServerConfig read(ConfigSection s, Path file) {
@@ -69,6 +75,7 @@ public record ServerConfig(
         s.unsupported("transport.tls.trustedCaFile", "client certificates are not checked yet");
         Duration hbTimeout = s.duration("transport.heartbeatTimeout", Duration.ofSeconds(9), Duration.ofSeconds(1), true);
         Duration userConnTimeout = s.duration("userConnTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), false);
+        Duration grace = s.duration("transport.sessionGracePeriod", Duration.ofSeconds(30), Duration.ZERO, false);
         LogSettings log = LogSettings.read(s);
         Path defaultData = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
                 .resolve("jfrps-data");
@@ -86,6 +93,6 @@ public record ServerConfig(
         }
         s.finish();
         return new ServerConfig(file.toString(), bindAddr, bindPort, proxyBindAddr, token, allow, maxPorts, tls,
-                hbTimeout, userConnTimeout, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir));
+                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir));
     }
 }

@@ -1,0 +1,179 @@
+package io.jfrp.server;
+
+import io.jfrp.protocol.ErrorCode;
+import io.jfrp.protocol.Message;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.BindException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The public ports of one client session: opening them as proxies ask (checking names, allowPorts and
+ * maxPortsPerClient), keeping them while the session waits for its client, and closing them. Runs on
+ * the session's event loop.
+ */
+final class ProxyPorts {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyPorts.class);
+    private static final int RANDOM_PORT_TRIES = 32;
+
+    private final ServerRuntime rt;
+    private final ClientSession session;
+    private final Map<String, ProxyListener> open = new LinkedHashMap<>();
+    private final Set<String> binding = new HashSet<>();
+    /** Proxies kept over a reconnect that the returning client has not asked for again (yet). */
+    private final Set<String> unconfirmed = new HashSet<>();
+
+    ProxyPorts(ServerRuntime rt, ClientSession session) {
+        this.rt = rt;
+        this.session = session;
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    List<Integer> ports() {
+        List<Integer> ports = new ArrayList<>();
+        open.values().forEach(l -> ports.add(l.port()));
+        return ports;
+    }
+
+    String qualified(String name) {
+        return session.user.isEmpty() ? name : session.user + "." + name;
+    }
+
+    /** A client came back: what it does not register again within the deadline is closed. */
+    void expectConfirmation() {
+        unconfirmed.clear();
+        unconfirmed.addAll(open.keySet());
+    }
+
+    void closeUnconfirmed() {
+        for (String name : new ArrayList<>(unconfirmed)) {
+            close(name, "the returning client did not register it again");
+        }
+        unconfirmed.clear();
+    }
+
+    void open(Message.NewProxy np) {
+        String name = qualified(np.name());
+        unconfirmed.remove(name);
+        if (!"tcp".equals(np.proxyType())) {
+            refuse(np, ErrorCode.UNSUPPORTED, "proxy type " + np.proxyType() + " is not supported by this server");
+            return;
+        }
+        ProxyListener existing = open.get(name);
+        if (existing != null) {
+            if (np.remotePort() == 0 || np.remotePort() == existing.port()) {
+                // The same client again, after a reconnect: its port was kept for it.
+                session.reply(new Message.NewProxyResult(np.name(), existing.port(), ErrorCode.OK, ""));
+                return;
+            }
+            close(name, "the client asks for port " + np.remotePort() + " now");
+        }
+        if (binding.contains(name)) {
+            refuse(np, ErrorCode.NAME_IN_USE, "proxy name " + name + " is already being registered by this client");
+            return;
+        }
+        ClientSession owner = rt.registry.claimName(name, session);
+        if (owner != null) {
+            refuse(np, ErrorCode.NAME_IN_USE, "proxy name " + name + " is already in use by client " + owner.runId
+                    + " from " + owner.peer());
+            return;
+        }
+        int port = np.remotePort();
+        if (port != 0 && !rt.config.allowPorts().allows(port)) {
+            rt.registry.releaseName(name, session);
+            refuse(np, ErrorCode.PORT_NOT_ALLOWED, "port " + port + " is not allowed on this server (allowPorts: "
+                    + rt.config.allowPorts() + ")");
+            return;
+        }
+        int max = rt.config.maxPortsPerClient();
+        if (max > 0 && open.size() + binding.size() >= max) {
+            rt.registry.releaseName(name, session);
+            refuse(np, ErrorCode.TOO_MANY_PORTS, "this client already has " + max + " ports (maxPortsPerClient)");
+            return;
+        }
+        binding.add(name);
+        bind(np, name, port, 0);
+    }
+
+    private void bind(Message.NewProxy np, String name, int requested, int attempt) {
+        int port = requested == 0 && !rt.config.allowPorts().isAll() ? randomAllowedPort() : requested;
+        ProxyListener.bind(rt, session, name, rt.config.proxyBindAddr(), port).addListener((ChannelFutureListener) f ->
+                session.onLoop(() -> bound(np, name, requested, port, attempt, f)));
+    }
+
+    private void bound(Message.NewProxy np, String name, int requested, int tried, int attempt, ChannelFuture f) {
+        if (f.isSuccess() && (!binding.contains(name) || session.isClosed())) {
+            f.channel().close();
+            return;
+        }
+        if (f.isSuccess()) {
+            binding.remove(name);
+            ProxyListener listener = ProxyListener.of(name, f.channel());
+            open.put(name, listener);
+            log.info("proxy {} of client {}: listening on {}:{}", name, session.runId, rt.config.proxyBindAddr(),
+                    listener.port());
+            session.reply(new Message.NewProxyResult(np.name(), listener.port(), ErrorCode.OK, ""));
+            return;
+        }
+        if (requested == 0 && !rt.config.allowPorts().isAll() && attempt < RANDOM_PORT_TRIES) {
+            bind(np, name, 0, attempt + 1);
+            return;
+        }
+        binding.remove(name);
+        rt.registry.releaseName(name, session);
+        Throwable cause = f.cause();
+        if (cause instanceof BindException || (cause != null && String.valueOf(cause.getMessage()).contains("in use"))) {
+            refuse(np, ErrorCode.PORT_IN_USE, requested == 0
+                    ? "no free port in allowPorts " + rt.config.allowPorts() + " after " + RANDOM_PORT_TRIES + " tries"
+                    : "port " + tried + " is already in use on " + rt.config.proxyBindAddr());
+        } else {
+            refuse(np, ErrorCode.INTERNAL, "cannot listen on " + rt.config.proxyBindAddr() + ":" + tried + ": " + cause);
+        }
+    }
+
+    private int randomAllowedPort() {
+        List<int[]> ranges = rt.config.allowPorts().ranges();
+        int[] r = ranges.get(ThreadLocalRandom.current().nextInt(ranges.size()));
+        return r[0] + ThreadLocalRandom.current().nextInt(r[1] - r[0] + 1);
+    }
+
+    private void refuse(Message.NewProxy np, ErrorCode code, String reason) {
+        log.warn("proxy {} of client {} refused: {}", qualified(np.name()), session.runId, reason);
+        session.reply(new Message.NewProxyResult(np.name(), 0, code, reason));
+    }
+
+    void close(String name, String why) {
+        ProxyListener l = open.remove(name);
+        if (l != null) {
+            l.close();
+            rt.registry.releaseName(name, session);
+            log.info("proxy {} of client {}: port {} closed ({})", name, session.runId, l.port(), why);
+        }
+    }
+
+    /** @return the close futures, so a caller can wait until the ports are free */
+    List<ChannelFuture> closeAll() {
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (ProxyListener l : open.values()) {
+            closing.add(l.close());
+            rt.registry.releaseName(l.name, session);
+        }
+        open.clear();
+        binding.clear();
+        unconfirmed.clear();
+        return closing;
+    }
+}

@@ -1,0 +1,101 @@
+package io.jfrp.server;
+
+import io.jfrp.core.mux.MuxSession;
+import io.jfrp.protocol.ErrorCode;
+import io.jfrp.protocol.Message;
+import io.jfrp.protocol.ProtocolException;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * The last handler of a logged-in control channel: answers heartbeats, passes control messages to its
+ * {@link ClientSession}, and tells the session when and why the channel ended.
+ */
+final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSession.StreamListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionChannel.class);
+
+    private final ServerRuntime rt;
+    private final ClientSession session;
+    private final long heartbeatTimeoutMillis;
+    private String closeReason = "the connection closed";
+    private boolean goodbye;
+
+    SessionChannel(ServerRuntime rt, ClientSession session, long heartbeatTimeoutMillis) {
+        this.rt = rt;
+        this.session = session;
+        this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Message.Ping p) {
+            ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
+        } else if (msg instanceof Message.NewProxy || msg instanceof Message.CloseProxy) {
+            Message m = (Message) msg;
+            session.onLoop(() -> session.onMessage(ctx.channel(), m));
+        } else if (msg instanceof Message.GoAway g) {
+            closeReason = "the client said goodbye: " + g.reason();
+            goodbye = g.code() == ErrorCode.SHUTTING_DOWN;
+            ctx.close();
+        } else if (!(msg instanceof Message.Pong)) {
+            ReferenceCountUtil.release(msg);
+            closeWith(ctx, "unexpected " + ((msg instanceof Message m) ? m.type() : msg) + " after login");
+        }
+    }
+
+    private void closeWith(ChannelHandlerContext ctx, String reason) {
+        closeReason = reason;
+        log.warn("client {} from {}: {}; closing", session.runId, ctx.channel().remoteAddress(), reason);
+        ctx.writeAndFlush(new Message.GoAway(ErrorCode.PROTOCOL_ERROR, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            closeReason = "no heartbeat for " + heartbeatTimeoutMillis + " ms";
+            log.warn("client {} from {}: {}; closing the channel", session.runId, ctx.channel().remoteAddress(), closeReason);
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        String reason = closeReason;
+        boolean bye = goodbye;
+        session.onLoop(() -> session.channelEnded(ctx.channel(), reason, bye));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ProtocolException || cause.getCause() instanceof ProtocolException) {
+            closeWith(ctx, "sent an invalid frame: " + cause.getMessage());
+        } else if (cause instanceof IOException) {
+            closeReason = cause.getMessage();
+            ctx.close();
+        } else {
+            log.warn("client {}: unexpected error; closing the channel", session.runId, cause);
+            closeReason = String.valueOf(cause);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void onStreamRefused(String proxyName, String userAddress, String reason) {
+        String suffix = rt.peerProblems.admit("refused " + proxyName);
+        if (suffix != null) {
+            log.warn("proxy {} of client {}: user connection from {} closed: {}{}", proxyName, session.runId,
+                    userAddress, reason, suffix);
+        }
+    }
+}
