@@ -37,7 +37,13 @@ final class ClientCommand implements Callable<Integer> {
         }
         Logging.apply(loaded.config().log());
         ConfigOption.printWarnings(loaded);
-        JfrpClient client = JfrpClient.start(loaded.config());
+        JfrpClient client;
+        try {
+            client = JfrpClient.start(loaded.config());
+        } catch (java.io.IOException e) {
+            LoggerFactory.getLogger("jfrpc").error("{}", e.getMessage());
+            return 1;
+        }
         Thread hook = new Thread(client::close, "jfrpc-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

@@ -5,9 +5,7 @@ import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.TlsContexts;
 import io.netty.handler.ssl.SslContext;
 
-import javax.net.ssl.SSLException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,24 +17,34 @@ public final class JfrpClient implements AutoCloseable {
 
     private final NettyTransport transport;
     private final ControlLoop loop;
+    private final RunIdStore store;
 
-    private JfrpClient(NettyTransport transport, ControlLoop loop) {
+    private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store) {
         this.transport = transport;
         this.loop = loop;
+        this.store = store;
     }
 
-    public static JfrpClient start(ClientConfig config) throws SSLException {
+    /**
+     * Starts the client. With a state file (the default for a config file) the runId is the one kept
+     * there; a second client on the same state file is refused.
+     */
+    public static JfrpClient start(ClientConfig config) throws IOException {
         SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls()) : null;
+        RunIdStore store = config.stateFile() == null ? null : RunIdStore.open(config.stateFile());
+        String runId = store == null ? RunIdStore.newRunId() : store.runId();
         NettyTransport transport = NettyTransport.create("jfrpc", 0);
-        byte[] id = new byte[8];
-        new SecureRandom().nextBytes(id);
-        ControlLoop loop = new ControlLoop(config, transport, ssl, HexFormat.of().formatHex(id));
+        ControlLoop loop = new ControlLoop(config, transport, ssl, runId);
         loop.start();
-        return new JfrpClient(transport, loop);
+        return new JfrpClient(transport, loop, store);
     }
 
     public ClientStatus status() {
         return loop.status();
+    }
+
+    public String runId() {
+        return loop.runId();
     }
 
     /** Completes when the client stops; exceptionally when it gave up (loginFailExit). */
@@ -52,5 +60,12 @@ public final class JfrpClient implements AutoCloseable {
             // closing anyway
         }
         transport.close();
+        if (store != null) {
+            try {
+                store.close();
+            } catch (IOException e) {
+                // the lock goes with the process anyway
+            }
+        }
     }
 }

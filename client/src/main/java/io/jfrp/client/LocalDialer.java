@@ -3,10 +3,10 @@ package io.jfrp.client;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.log.LogLimiter;
 import io.jfrp.core.mux.MuxSession;
+import io.jfrp.core.mux.StreamRelay;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.protocol.Message;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +47,7 @@ final class LocalDialer implements MuxSession.StreamListener {
         }
         transport.bootstrap(session.eventLoop(), LOCAL_CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.AUTO_READ, false)
-                .handler(new ChannelHandlerAdapter() { })
+                .handler(new StreamRelay())
                 .connect(p.localIP(), p.localPort())
                 .addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +50,10 @@ final class ClientSession {
         this.user = user;
         this.loop = loop;
         this.ports = new ProxyPorts(rt, this);
+    }
+
+    private static String proxies(int n) {
+        return n + (n == 1 ? " proxy" : " proxies");
     }
 
     void onLoop(Runnable r) {
@@ -92,8 +97,8 @@ final class ClientSession {
         mux = newMux;
         peer = fromPeer;
         if (resumed) {
-            log.info("client {} resumed from {} (host {}): {} proxies kept, {} user connections waiting", runId,
-                    fromPeer, hostname, ports.size(), held.size());
+            log.info("client {} resumed from {} (host {}): {} kept, {} user connections waiting", runId,
+                    fromPeer, hostname, proxies(ports.size()), held.size());
             ports.expectConfirmation();
             if (confirmTimer != null) {
                 confirmTimer.cancel(false);
@@ -169,13 +174,13 @@ final class ClientSession {
             return;
         }
         long grace = rt.config.sessionGracePeriod().toMillis();
-        log.info("client {} from {}: channel lost ({}); keeping its {} proxies for {} ms", runId, peer, reason,
-                ports.size(), grace);
+        log.info("client {} from {}: channel lost ({}); keeping its {} for {} ms", runId, peer, reason,
+                proxies(ports.size()), grace);
         graceTimer = loop.schedule(() -> {
             graceTimer = null;
             List<Integer> kept = ports.ports();
-            log.warn("client {} did not return within {} ms; closing its {} proxies (ports {})", runId, grace,
-                    kept.size(), kept);
+            log.warn("client {} did not return within {} ms; closing its {} (ports {})", runId, grace,
+                    proxies(kept.size()), kept);
             close("grace period over");
         }, grace, TimeUnit.MILLISECONDS);
     }
@@ -191,17 +196,19 @@ final class ClientSession {
         }
         int n = ports.size();
         List<ChannelFuture> closing = ports.closeAll();
-        held.forEach(h -> {
+        // Closing a held connection removes it from the queue (its close listener): iterate over a copy.
+        List<HeldConnection> waiting = new ArrayList<>(held);
+        held.clear();
+        waiting.forEach(h -> {
             h.timeout.cancel(false);
             h.user.close();
         });
-        held.clear();
         rt.registry.unregister(this);
         if (channel != null) {
             channel.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, reason)).addListener(ChannelFutureListener.CLOSE);
             channel = null;
         }
-        log.info("client {} session ended ({}); closed {} {}", runId, reason, n, n == 1 ? "proxy" : "proxies");
+        log.info("client {} session ended ({}); closed {}", runId, reason, proxies(n));
         return closing;
     }
 }

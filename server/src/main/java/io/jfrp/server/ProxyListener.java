@@ -1,5 +1,6 @@
 package io.jfrp.server;
 
+import io.jfrp.core.mux.StreamRelay;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -27,6 +28,7 @@ final class ProxyListener {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel user) {
+                        user.pipeline().addLast("relay", new StreamRelay());
                         session.userConnected(user, proxyName);
                     }
                 })

@@ -23,6 +23,7 @@ public record ClientConfig(
         Duration dialServerTimeout,
         ReconnectSettings reconnect,
         LogSettings log,
+        Path stateFile,
         List<ProxyConfig> proxies) {
 
     public ClientConfig {
@@ -33,22 +34,33 @@ public record ClientConfig(
     public static ClientConfig defaults(String addr, int port, String token, List<ProxyConfig> proxies) {
         return new ClientConfig("(defaults)", addr, port, "", token, false,
                 new ClientTls(true, null, null, null, "", ""), Duration.ofSeconds(3), Duration.ofSeconds(9),
-                Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, proxies);
+                Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, proxies);
     }
 
     public ClientConfig withTls(ClientTls t) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, t, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, proxies);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, proxies);
     }
 
     public ClientConfig withProxies(List<ProxyConfig> p) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, p);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, p);
+    }
+
+    /** The file that keeps this client's runId across restarts; null for a new runId per start. */
+    public ClientConfig withStateFile(Path file) {
+        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
+                heartbeatTimeout, dialServerTimeout, reconnect, log, file, proxies);
+    }
+
+    public ClientConfig withHeartbeat(Duration interval, Duration timeout) {
+        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, interval,
+                timeout, dialServerTimeout, reconnect, log, stateFile, proxies);
     }
 
     public ClientConfig withLoginFailExit(boolean exit) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, exit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, proxies);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, proxies);
     }
 
     static ClientConfig read(ConfigSection s, Path file) {
@@ -94,6 +106,10 @@ public record ClientConfig(
                     Durations.format(max) + " (expected: >= initialInterval " + Durations.format(initial) + ")");
         }
         LogSettings log = LogSettings.read(s);
+        Path configDir = file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
+        String stateDir = s.string("stateDir", "");
+        Path stateFile = (stateDir.isEmpty() ? configDir.resolve("jfrpc-state") : Path.of(stateDir))
+                .resolve(file.getFileName() + ".state");
         s.noEffect("transport.poolCount", "jfrp multiplexes streams over one channel; there is no pool");
         s.noEffect("transport.tcpMux", "jfrp always multiplexes, with flow control per stream");
         s.noEffect("transport.tcpMuxKeepaliveInterval", "heartbeats are set by transport.heartbeatInterval");
@@ -132,6 +148,6 @@ public record ClientConfig(
         s.unsupported("visitors", "");
         s.finish();
         return new ClientConfig(file.toString(), serverAddr, serverPort, user, token, loginFailExit, tls, interval,
-                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold), log, proxies);
+                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold), log, stateFile, proxies);
     }
 }

@@ -101,7 +101,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         String userAddress = String.valueOf(user.remoteAddress());
         MuxStream stream = new MuxStream(this, id, user, proxyName, userAddress, false);
         streams.put(id, stream);
-        user.pipeline().addLast("relay", new StreamRelay(stream));
+        bindRelay(user, stream);
         write(new Message.StreamOpen(id, proxyName, userAddress));
         requestFlush();
         stream.armOpenTimeout(openTimeoutMillis);
@@ -119,10 +119,24 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         }
         MuxStream stream = new MuxStream(this, open.streamId(), local, open.proxyName(), open.userAddress(), true);
         streams.put(open.streamId(), stream);
-        local.pipeline().addLast("relay", new StreamRelay(stream));
+        bindRelay(local, stream);
         write(new Message.StreamOpenOk(open.streamId()));
         requestFlush();
         stream.updateReading();
+    }
+
+    /** Binds the socket's relay (put there when the socket was born, or now) to its stream, on the socket's loop. */
+    private static void bindRelay(Channel socket, MuxStream stream) {
+        StreamRelay relay = socket.pipeline().get(StreamRelay.class);
+        StreamRelay r = relay != null ? relay : new StreamRelay();
+        if (relay == null) {
+            socket.pipeline().addLast("relay", r);
+        }
+        if (socket.eventLoop().inEventLoop()) {
+            r.bind(stream);
+        } else {
+            socket.eventLoop().execute(() -> r.bind(stream));
+        }
     }
 
     public void rejectStream(int streamId, String reason) {

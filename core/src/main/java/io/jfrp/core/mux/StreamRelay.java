@@ -10,20 +10,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 
 /**
  * The handler on a local socket (the user's connection on the server, the local service's on the
- * client) that feeds its events into the socket's {@link MuxStream}, on the session's event loop.
+ * client) that feeds its events into a {@link MuxStream}, on the session's event loop. It is put on the
+ * socket when the socket is born: until {@link MuxSession} binds it to a stream it keeps what arrives
+ * (epoll delivers a peer's data and FIN even with auto-read off), then replays it in order.
  */
-final class StreamRelay extends ChannelInboundHandlerAdapter {
+public final class StreamRelay extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
-    private final MuxStream stream;
-    private final EventExecutor sessionLoop;
+    private static final Object INPUT_SHUTDOWN = new Object();
+    private static final Object INACTIVE = new Object();
 
-    StreamRelay(MuxStream stream) {
-        this.stream = stream;
-        this.sessionLoop = stream.session.executor();
+    private MuxStream stream;
+    private EventExecutor sessionLoop;
+    private ArrayDeque<Object> early = new ArrayDeque<>();
+
+    /** Runs on the socket's event loop. */
+    void bind(MuxStream s) {
+        stream = s;
+        sessionLoop = s.session.executor();
+        ArrayDeque<Object> replay = early;
+        early = null;
+        for (Object o : replay) {
+            deliver(o);
+        }
+    }
+
+    private void deliver(Object o) {
+        if (o instanceof ByteBuf buf) {
+            onSessionLoop(() -> stream.onLocalData(buf));
+        } else if (o == INPUT_SHUTDOWN) {
+            onSessionLoop(stream::onLocalInputShutdown);
+        } else if (o == INACTIVE) {
+            onSessionLoop(stream::onLocalInactive);
+        }
+    }
+
+    private void event(Object o) {
+        if (stream == null) {
+            early.add(o);
+        } else {
+            deliver(o);
+        }
     }
 
     private void onSessionLoop(Runnable r) {
@@ -37,7 +68,7 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf) {
-            onSessionLoop(() -> stream.onLocalData(buf));
+            event(buf);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -45,28 +76,38 @@ final class StreamRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        stream.session.requestFlush();
+        if (stream != null) {
+            stream.session.requestFlush();
+        }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            onSessionLoop(stream::onLocalInputShutdown);
+            event(INPUT_SHUTDOWN);
         }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        onSessionLoop(stream::onLocalInactive);
+        if (stream == null) {
+            // Never bound: nobody else will release what it kept.
+            early.forEach(ReferenceCountUtil::release);
+            early.clear();
+            early.add(INACTIVE);
+            return;
+        }
+        deliver(INACTIVE);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String what = stream == null ? "unbound socket " + ctx.channel() : "proxy " + stream.proxyName + " stream " + stream.id;
         if (cause instanceof IOException) {
-            log.debug("proxy {}: stream {} socket error: {}", stream.proxyName, stream.id, cause.toString());
+            log.debug("{}: socket error: {}", what, cause.toString());
         } else {
-            log.warn("proxy {}: stream {} failed", stream.proxyName, stream.id, cause);
+            log.warn("{} failed", what, cause);
         }
         ctx.close();
     }

@@ -1,0 +1,213 @@
+package io.jfrp.e2e;
+
+import io.jfrp.client.ClientState;
+import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ServerConfig;
+import io.jfrp.server.JfrpServer;
+import io.jfrp.testing.EchoServer;
+import io.jfrp.testing.FaultRelay;
+import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.Loopback;
+import io.jfrp.testing.RandomBytes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Links that drop, go silent, flap; servers and clients that restart. Through a fault-injecting relay. */
+@ExtendWith(LeakCheck.class)
+class ResilienceTest {
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    private <T extends AutoCloseable> T keep(T c) {
+        open.add(0, c);
+        return c;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private static boolean echoes(int port) {
+        try {
+            byte[] data = RandomBytes.of(16 * 1024, port);
+            return RandomBytes.sha256(Loopback.echo(port, data, 5)).equals(RandomBytes.sha256(data));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A client that reaches the server through {@code relay}, with fast heartbeats (1s / 3s). */
+    private ClientConfig viaRelay(FaultRelay relay, int localPort, int remotePort) {
+        return ClientConfig.defaults("127.0.0.1", relay.port(), Tunnels.TOKEN,
+                        List.of(Tunnels.tcp("r", localPort, remotePort)))
+                .withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(3))
+                .withStateFile(dir.resolve("frpc.toml.state"));
+    }
+
+    @Test
+    void aServerRestartIsFollowedWithinSecondsOnTheSamePort() throws Exception {
+        EchoServer echo = keep(new EchoServer());
+        int bind = Loopback.freePort();
+        ServerConfig cfg = Tunnels.serverConfig(dir).withBind("127.0.0.1", bind);
+        JfrpServer first = JfrpServer.start(cfg);
+        JfrpClient client = keep(JfrpClient.start(ClientConfig.defaults("127.0.0.1", bind, Tunnels.TOKEN,
+                List.of(Tunnels.tcp("rs", echo.port(), 0)))));
+        int port = Tunnels.awaitRunning(client, "rs");
+        first.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.status().state() == ClientState.RECONNECTING);
+        keep(JfrpServer.start(cfg));
+        // The port the server chose is asked for again, so users find the service where it was.
+        await().atMost(Duration.ofSeconds(5)).until(() -> echoes(port));
+        assertThat(client.status().proxy("rs").remotePort()).isEqualTo(port);
+        assertThat(client.status().reconnects()).isEqualTo(1);
+    }
+
+    @Test
+    void aSilentLinkIsNoticedByHeartbeatsAndTheTunnelComesBack() throws Exception {
+        EchoServer echo = keep(new EchoServer());
+        JfrpServer server = keep(Tunnels.server(dir));
+        FaultRelay relay = keep(new FaultRelay(server.port()));
+        int remote = Loopback.freePort();
+        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
+        Tunnels.awaitRunning(client, "r");
+        assertThat(echoes(remote)).isTrue();
+
+        relay.freezeExisting();
+        // Heartbeat 1s / timeout 3s: the client must notice within about 4s and log in again.
+        await().atMost(Duration.ofSeconds(6)).until(() -> client.status().reconnects() == 1);
+        await().atMost(Duration.ofSeconds(3)).until(() -> echoes(remote));
+        // The stale channel on the server was replaced, not kept beside the new one.
+        assertThat(server.sessionCount()).isEqualTo(1);
+        assertThat(server.connectedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartedClientWhoseOldLinkDiedSilentlyTakesItsPortBackAtOnce() throws Exception {
+        EchoServer echo = keep(new EchoServer());
+        JfrpServer server = keep(Tunnels.server(dir));
+        FaultRelay relay = keep(new FaultRelay(server.port()));
+        int remote = Loopback.freePort();
+        ClientConfig cfg = viaRelay(relay, echo.port(), remote);
+        JfrpClient old = JfrpClient.start(cfg);
+        Tunnels.awaitRunning(old, "r");
+        String runId = old.runId();
+
+        relay.freezeExisting(); // the old path dies silently: the server still believes in it
+        old.close();            // its goodbye never arrives
+        JfrpClient restarted = keep(JfrpClient.start(cfg));
+        assertThat(restarted.runId()).isEqualTo(runId);
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(2)).until(() -> echoes(remote));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(server.sessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void twoClientsNeverShareARunId() throws Exception {
+        JfrpServer server = keep(Tunnels.server(dir));
+        ClientConfig cfg = Tunnels.clientConfig(server).withStateFile(dir.resolve("same.toml.state"));
+        keep(JfrpClient.start(cfg));
+        assertThatThrownBy(() -> JfrpClient.start(cfg)).isInstanceOf(IOException.class)
+                .hasMessageContaining("another jfrpc is already running with this config");
+    }
+
+    @Test
+    void userConnectionsArrivingWhileTheClientIsAwayAreHeldAndServed() throws Exception {
+        EchoServer echo = keep(new EchoServer());
+        JfrpServer server = keep(Tunnels.server(dir));
+        FaultRelay relay = keep(new FaultRelay(server.port()));
+        int remote = Loopback.freePort();
+        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
+        Tunnels.awaitRunning(client, "r");
+
+        relay.mode(FaultRelay.Mode.REFUSE);
+        relay.resetAll();
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.connectedCount() == 0);
+        assertThat(listening(remote)).as("the port is kept during the grace period").isTrue();
+        byte[] data = RandomBytes.of(64 * 1024, 5);
+        CompletableFuture<byte[]> held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Loopback.echo(remote, data, 20);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> relay.accepted() >= 3); // the client keeps trying
+        assertThat(held).isNotDone();
+        relay.mode(FaultRelay.Mode.PASS);
+        assertThat(RandomBytes.sha256(held.get(15, TimeUnit.SECONDS))).isEqualTo(RandomBytes.sha256(data));
+    }
+
+    @Test
+    void afterTheGracePeriodThePortsAreFreed() throws Exception {
+        EchoServer echo = keep(new EchoServer());
+        JfrpServer server = keep(JfrpServer.start(Tunnels.serverConfig(dir).withSessionGracePeriod(Duration.ofSeconds(1))));
+        FaultRelay relay = keep(new FaultRelay(server.port()));
+        int remote = Loopback.freePort();
+        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
+        Tunnels.awaitRunning(client, "r");
+        relay.mode(FaultRelay.Mode.REFUSE);
+        relay.resetAll();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !listening(remote) && server.sessionCount() == 0);
+        relay.mode(FaultRelay.Mode.PASS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> echoes(remote));
+    }
+
+    @Test
+    void aFlappingLinkLeavesNoLeakedSessionsPortsOrThreads() throws Exception {
+        EchoServer echo = keep(new EchoServer());
+        JfrpServer server = keep(Tunnels.server(dir));
+        FaultRelay relay = keep(new FaultRelay(server.port()));
+        int remote = Loopback.freePort();
+        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
+        Tunnels.awaitRunning(client, "r");
+        assertThat(echoes(remote)).isTrue();
+        int threadsBefore = Thread.activeCount();
+
+        for (int i = 1; i <= 10; i++) {
+            relay.resetAll();
+            int drops = i;
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.status().reconnects() == drops
+                    && client.status().state() == ClientState.CONNECTED);
+            await().atMost(Duration.ofSeconds(5)).until(() -> echoes(remote));
+        }
+        assertThat(client.status().state()).isEqualTo(ClientState.CONNECTED);
+        assertThat(server.sessionCount()).isEqualTo(1);
+        assertThat(server.connectedCount()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> relay.openLinks() <= 1);
+        // Relay pumps end with their links; the tunnel itself starts no thread per reconnect.
+        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.activeCount() <= threadsBefore + 2);
+    }
+}
