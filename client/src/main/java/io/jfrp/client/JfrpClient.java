@@ -18,6 +18,7 @@ public final class JfrpClient implements AutoCloseable {
     private final NettyTransport transport;
     private final ControlLoop loop;
     private final RunIdStore store;
+    private volatile AdminServer admin;
 
     private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store) {
         this.transport = transport;
@@ -35,12 +36,27 @@ public final class JfrpClient implements AutoCloseable {
         String runId = store == null ? RunIdStore.newRunId() : store.runId();
         NettyTransport transport = NettyTransport.create("jfrpc", 0);
         ControlLoop loop = new ControlLoop(config, transport, ssl, runId);
+        JfrpClient client = new JfrpClient(transport, loop, store);
+        if (config.admin() != null) {
+            try {
+                client.admin = AdminServer.start(config.admin(), config, loop::status);
+            } catch (IOException e) {
+                client.close();
+                throw e;
+            }
+        }
         loop.start();
-        return new JfrpClient(transport, loop, store);
+        return client;
     }
 
     public ClientStatus status() {
         return loop.status();
+    }
+
+    /** The admin API's port, or -1 when webServer.port is not set. */
+    public int adminPort() {
+        AdminServer a = admin;
+        return a == null ? -1 : a.port();
     }
 
     public String runId() {
@@ -54,6 +70,9 @@ public final class JfrpClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         try {
             loop.stop().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

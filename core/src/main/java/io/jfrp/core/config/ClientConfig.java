@@ -24,6 +24,7 @@ public record ClientConfig(
         ReconnectSettings reconnect,
         LogSettings log,
         Path stateFile,
+        AdminSettings admin,
         List<ProxyConfig> proxies) {
 
     public ClientConfig {
@@ -34,33 +35,38 @@ public record ClientConfig(
     public static ClientConfig defaults(String addr, int port, String token, List<ProxyConfig> proxies) {
         return new ClientConfig("(defaults)", addr, port, "", token, false,
                 new ClientTls(true, null, null, null, "", ""), Duration.ofSeconds(3), Duration.ofSeconds(9),
-                Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, proxies);
+                Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, null, proxies);
     }
 
     public ClientConfig withTls(ClientTls t) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, t, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, proxies);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies);
     }
 
     public ClientConfig withProxies(List<ProxyConfig> p) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, p);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, p);
     }
 
     /** The file that keeps this client's runId across restarts; null for a new runId per start. */
     public ClientConfig withStateFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, file, proxies);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies);
+    }
+
+    public ClientConfig withAdmin(AdminSettings a) {
+        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies);
     }
 
     public ClientConfig withHeartbeat(Duration interval, Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, interval,
-                timeout, dialServerTimeout, reconnect, log, stateFile, proxies);
+                timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies);
     }
 
     public ClientConfig withLoginFailExit(boolean exit) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, exit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, proxies);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies);
     }
 
     static ClientConfig read(ConfigSection s, Path file) {
@@ -114,8 +120,8 @@ public record ClientConfig(
         s.noEffect("transport.tcpMux", "jfrp always multiplexes, with flow control per stream");
         s.noEffect("transport.tcpMuxKeepaliveInterval", "heartbeats are set by transport.heartbeatInterval");
         s.noEffect("transport.dialServerKeepalive", "jfrp turns TCP keepalive on and relies on its own heartbeats");
-        for (String key : List.of("webServer.addr", "webServer.port", "webServer.user", "webServer.password",
-                "includes", "start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
+        AdminSettings admin = AdminSettings.read(s);
+        for (String key : List.of("includes", "start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
                 "natHoleStunServer", "udpPacketSize", "metadatas", "auth.oidc.clientID", "transport.quic.keepalivePeriod")) {
             s.unsupported(key, "");
         }
@@ -148,6 +154,6 @@ public record ClientConfig(
         s.unsupported("visitors", "");
         s.finish();
         return new ClientConfig(file.toString(), serverAddr, serverPort, user, token, loginFailExit, tls, interval,
-                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold), log, stateFile, proxies);
+                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold), log, stateFile, admin, proxies);
     }
 }

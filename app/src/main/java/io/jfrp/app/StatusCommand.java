@@ -1,0 +1,174 @@
+package io.jfrp.app;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.jfrp.core.config.AdminSettings;
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ConfigException;
+import io.jfrp.core.config.ConfigLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code jfrpc status -c FILE}: asks the running client's admin API and prints its state as a table. */
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = "Show the running client's state and each proxy's, from its admin API (webServer.*).")
+final class StatusCommand implements Callable<Integer> {
+
+    @CommandLine.Mixin
+    ConfigOption config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (!config.present(spec)) {
+            return 2;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        ClientConfig c;
+        try {
+            c = ConfigLoader.client(config.file).config();
+        } catch (ConfigException e) {
+            return ConfigOption.printProblems(spec, e);
+        }
+        AdminSettings a = c.admin();
+        if (a == null) {
+            err.println("jfrpc status: " + config.file + " sets no webServer.port, so the client has no admin API to ask;"
+                    + " add webServer.port = 7400 (and webServer.user/password) and restart the client");
+            return 2;
+        }
+        String host = a.addr().equals("0.0.0.0") ? "127.0.0.1" : a.addr();
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + a.port() + "/api/status"))
+                .timeout(Duration.ofSeconds(5));
+        if (a.authRequired()) {
+            req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (a.user() + ":" + a.password()).getBytes(StandardCharsets.UTF_8)));
+        }
+        HttpResponse<String> resp;
+        try {
+            resp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()
+                    .send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            err.println("jfrpc status: no client answers on " + host + ":" + a.port() + " (" + e.getMessage()
+                    + "); is jfrpc running with " + config.file + "?");
+            return 1;
+        }
+        if (resp.statusCode() != 200) {
+            err.println("jfrpc status: the admin API answered " + resp.statusCode()
+                    + (resp.statusCode() == 401 ? " (check webServer.user and webServer.password)" : ""));
+            return 1;
+        }
+        try {
+            print(parse(resp.body()), spec.commandLine().getOut());
+        } catch (IOException e) {
+            err.println("jfrpc status: unreadable answer: " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void print(Map<String, Object> s, PrintWriter out) {
+        Instant since = Instant.parse(String.valueOf(s.get("since")));
+        long ago = Duration.between(since, Instant.now()).getSeconds();
+        Object rtt = s.get("rttMillis");
+        out.printf("server %s  %s for %s  rtt %s  reconnects %s  runId %s%n", s.get("server"), s.get("state"),
+                human(ago), rtt == null ? "-" : String.format("%.2f ms", ((Number) rtt).doubleValue()),
+                s.get("reconnects"), s.get("runId"));
+        String lastError = String.valueOf(s.getOrDefault("lastError", ""));
+        if (!lastError.isEmpty()) {
+            out.printf("last error: %s (%s consecutive failures)%n", lastError, s.get("consecutiveFailures"));
+        }
+        List<Object> proxies = (List<Object>) s.getOrDefault("proxies", List.of());
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"NAME", "TYPE", "STATE", "REMOTE", "LOCAL", "LAST ERROR"});
+        for (Object o : proxies) {
+            Map<String, Object> p = (Map<String, Object>) o;
+            Object port = p.get("remotePort");
+            rows.add(new String[]{str(p.get("name")), str(p.get("type")), str(p.get("state")),
+                    port instanceof Number n && n.intValue() > 0 ? String.valueOf(n) : "-", str(p.get("local")),
+                    str(p.get("lastError"))});
+        }
+        int[] w = new int[6];
+        for (String[] r : rows) {
+            for (int i = 0; i < 5; i++) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        out.println();
+        for (String[] r : rows) {
+            out.printf("%-" + w[0] + "s  %-" + w[1] + "s  %-" + w[2] + "s  %-" + w[3] + "s  %-" + w[4] + "s  %s%n",
+                    (Object[]) r);
+        }
+        out.flush();
+    }
+
+    private static String str(Object o) {
+        return o == null ? "" : String.valueOf(o);
+    }
+
+    private static String human(long seconds) {
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + "m" + seconds % 60 + "s";
+        }
+        return seconds / 3600 + "h" + (seconds % 3600) / 60 + "m";
+    }
+
+    /** JSON to maps and lists; jackson-core's streaming parser is already on the classpath. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parse(String json) throws IOException {
+        try (JsonParser p = new JsonFactory().createParser(json)) {
+            p.nextToken();
+            return (Map<String, Object>) value(p);
+        }
+    }
+
+    private static Object value(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String k = p.currentName();
+                p.nextToken();
+                m.put(k, value(p));
+            }
+            return m;
+        }
+        if (t == JsonToken.START_ARRAY) {
+            List<Object> l = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                l.add(value(p));
+            }
+            return l;
+        }
+        return switch (t) {
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            default -> null;
+        };
+    }
+}

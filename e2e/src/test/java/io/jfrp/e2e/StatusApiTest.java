@@ -1,0 +1,69 @@
+package io.jfrp.e2e;
+
+import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.AdminSettings;
+import io.jfrp.server.JfrpServer;
+import io.jfrp.testing.EchoServer;
+import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.Loopback;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The client's admin API: what `jfrpc status` reads. */
+@ExtendWith(LeakCheck.class)
+class StatusApiTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void statusShowsStateServerRttAndEachProxyBehindBasicAuth() throws Exception {
+        try (EchoServer echo = new EchoServer(); JfrpServer server = Tunnels.server(dir)) {
+            int admin = Loopback.freePort();
+            int dead = Loopback.freePort();
+            try (JfrpClient client = JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("web", echo.port(), 0),
+                    Tunnels.tcp("dead", dead, 0)).withAdmin(new AdminSettings("127.0.0.1", admin, "admin", "s3cret")))) {
+                int port = Tunnels.awaitRunning(client, "web");
+                Tunnels.awaitRunning(client, "dead");
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", Tunnels.awaitRunning(client, "dead"))) {
+                    s.setSoTimeout(5000);
+                    assertThat(s.getInputStream().read()).isEqualTo(-1); // the dead service's error is recorded
+                }
+                HttpClient http = HttpClient.newHttpClient();
+                URI uri = URI.create("http://127.0.0.1:" + admin + "/api/status");
+                HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(anonymous.statusCode()).isEqualTo(401);
+
+                String auth = "Basic " + Base64.getEncoder().encodeToString("admin:s3cret".getBytes(StandardCharsets.UTF_8));
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                        .until(() -> client.status().rttMicros() >= 0);
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Authorization", auth).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).contains("\"state\" : \"CONNECTED\"")
+                        .contains("\"server\" : \"127.0.0.1:" + server.port() + "\"")
+                        .contains("\"runId\" : \"" + client.runId() + "\"")
+                        .contains("\"rttMillis\" : ")
+                        .contains("\"name\" : \"web\"").contains("\"remotePort\" : " + port)
+                        .contains("\"state\" : \"running\"")
+                        .contains("unreachable");
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + admin + "/healthz")).header("Authorization", auth).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).isEqualTo(200);
+            }
+        }
+    }
+}
