@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 
-from harness import (EchoServer, Tunnel, Workdir, check, echo_roundtrip, free_port, port_open,
+from harness import (EchoServer, FaultRelay, Tunnel, Workdir, check, echo_roundtrip, free_port, port_open,
                      random_bytes, run_cli, tcp_proxy, tunnel_works, wait_until)
 
 CASES = {}
@@ -177,3 +177,75 @@ def verify_reads_yaml_and_json():
     rc, out = run_cli(["bin/jfrpc", "verify", "-c", j])
     check(rc == 0, "valid json refused: %s" % out)
     return "yaml problem located, json accepted"
+
+
+def _via_relay(name, heartbeat=True):
+    """A tunnel whose client reaches the server through a FaultRelay, with 1s/3s heartbeats."""
+    echo = EchoServer()
+    remote = free_port()
+    extra = 'transport.heartbeatInterval = "1s"\ntransport.heartbeatTimeout = "3s"\n' if heartbeat else ""
+    t = Tunnel(name, lambda t: [tcp_proxy("r", echo.port, remote)], client_extra=extra)
+    relay = FaultRelay(t.bind_port)
+    with open(t.client_cfg) as f:
+        text = f.read().replace("serverPort = %d" % t.bind_port, "serverPort = %d" % relay.port)
+    with open(t.client_cfg, "w") as f:
+        f.write(text)
+    return t, relay, echo, remote
+
+
+@case
+def silent_link_recovers():
+    t, relay, echo, remote = _via_relay("silent")
+    try:
+        t.start(ready_port=remote)
+        relay.freeze_existing()
+        start = time.monotonic()
+        check(wait_until(lambda: tunnel_works(remote), 15, step=0.1),
+              "tunnel not back 15s after the link went silent: %s" % t.client.output()[-1500:])
+        took = time.monotonic() - start
+        check(took <= 5.0, "tunnel back only after %.1fs (heartbeat 1s/3s: expected <= 5s)" % took)
+        check(re.search(r"no heartbeat answer", t.client.output()), "client log does not say the link went silent")
+        return "working again %.2fs after the link went silent (heartbeat 1s/3s)" % took
+    finally:
+        t.close()
+        relay.close()
+        echo.close()
+
+
+@case
+def client_restart_after_silent_death():
+    t, relay, echo, remote = _via_relay("crestart")
+    try:
+        t.start(ready_port=remote)
+        relay.freeze_existing()   # the old path dies without a FIN: the server still believes in it
+        t.client.kill()           # kill -9: no goodbye either
+        start = time.monotonic()
+        t.start_client()
+        check(wait_until(lambda: tunnel_works(remote), 10, step=0.05),
+              "restarted client does not own its port 10s later: %s | server: %s" % (
+                  t.client.output()[-800:], t.server.output()[-800:]))
+        took = time.monotonic() - start
+        check(took <= 3.0, "restarted client owned its port only after %.2fs" % took)
+        check(re.search(r"replaced|resumed", t.server.output()), "server log does not say the stale channel was replaced")
+        return "restarted client (new JVM) owns its port %.2fs after start" % took
+    finally:
+        t.close()
+        relay.close()
+        echo.close()
+
+
+@case
+def status_command_shows_the_tunnel():
+    echo = EchoServer()
+    remote = free_port()
+    t = Tunnel("status", lambda t: [tcp_proxy("web", echo.port, remote)], admin=True)
+    try:
+        t.start(ready_port=remote)
+        rc, out = run_cli(["bin/jfrpc", "status", "-c", t.client_cfg])
+        check(rc == 0, "jfrpc status failed (%d): %s" % (rc, out))
+        check("CONNECTED" in out and re.search(r"web\s+tcp\s+running\s+%d" % remote, out),
+              "status table lacks the state or the proxy: %s" % out)
+        return "status: CONNECTED, web running on %d" % remote
+    finally:
+        t.close()
+        echo.close()
