@@ -220,8 +220,26 @@ class ConfigLoaderTest {
     void keysWeDoNotSupportYetAreErrorsNotSilence() {
         assertThat(clientProblems("frpc.toml", "transport.protocol = \"kcp\"\n")).singleElement().asString()
                 .contains("\"kcp\" is not supported by jfrp yet");
-        assertThat(clientProblems("frpc.toml", "webServer.port = 7400\n")).singleElement().asString()
-                .contains("webServer.port: not supported by jfrp yet");
+        assertThat(clientProblems("frpc.toml", "includes = [\"./confd/*.toml\"]\n")).singleElement().asString()
+                .contains("includes: not supported by jfrp yet");
+    }
+
+    @Test
+    void adminApiStateFileAndGracePeriodKeys() throws Exception {
+        ClientConfig c = client("frpc.toml", """
+                webServer.port = 7400
+                webServer.user = "admin"
+                webServer.password = "pw"
+                transport.reconnect.circuitBreakerThreshold = 5
+                """).config();
+        assertThat(c.admin()).isEqualTo(new AdminSettings("127.0.0.1", 7400, "admin", "pw"));
+        assertThat(c.stateFile()).isEqualTo(dir.resolve("jfrpc-state").resolve("frpc.toml.state"));
+        assertThat(c.reconnect().circuitBreakerThreshold()).isEqualTo(5);
+        assertThat(client("other.toml", "stateDir = \"/var/lib/jfrpc\"\n").config().stateFile())
+                .isEqualTo(Path.of("/var/lib/jfrpc/other.toml.state"));
+        assertThat(client("noadmin.toml", "").config().admin()).isNull();
+        assertThat(server("frps.toml", "transport.sessionGracePeriod = \"5s\"\n").config().sessionGracePeriod())
+                .isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
