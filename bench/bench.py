@@ -1,0 +1,578 @@
+#!/usr/bin/env python3
+"""jfrp benchmark: every figure against direct loopback, haproxy and ssh -R, in one run on this machine.
+
+Sections: tcp (iperf3), http (wrk, 1 KiB from nginx), connrate (wrk, Connection: close), memory (RSS idle
+and with 1,000 / 10,000 idle tunnelled connections), recovery (server restart, silent link, client
+restart). Each figure is the median of several runs. Only 127.0.0.1; every loop is bounded.
+"""
+import json
+import os
+import re
+import resource
+import selectors
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+TMP = tempfile.mkdtemp(prefix="jfrp-bench-")
+os.chmod(TMP, 0o755)  # nginx's workers run as another user and must read the page
+PROCS = []
+TOKEN = "bench-token"
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until(pred, timeout, step=0.02):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if pred():
+                return True
+        except Exception:
+            pass
+        time.sleep(step)
+    return False
+
+
+class Proc:
+    def __init__(self, args, name, **kw):
+        self.name = name
+        self.log_path = os.path.join(TMP, name + ".log")
+        self.log = open(self.log_path, "ab")
+        self.p = subprocess.Popen(args, cwd=kw.get("cwd", ROOT), stdout=self.log, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, start_new_session=True)
+        PROCS.append(self)
+
+    def rss_kb(self, field="VmRSS"):
+        with open("/proc/%d/status" % self.p.pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        return 0
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.p.poll() is None:
+            try:
+                os.killpg(self.p.pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                self.p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.p.pid, signal.SIGKILL)
+                self.p.wait(timeout=10)
+
+
+def write(name, text):
+    p = os.path.join(TMP, name)
+    with open(p, "w") as f:
+        f.write(text)
+    return p
+
+
+# ---- the services and the paths to them
+
+def nginx():
+    port = free_port()
+    root = os.path.join(TMP, "www")
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "1k.bin"), "wb") as f:
+        f.write(os.urandom(1024))
+    os.chmod(root, 0o755)
+    os.chmod(os.path.join(root, "1k.bin"), 0o644)
+    conf = write("nginx.conf", """
+worker_processes 1;
+daemon off;
+pid %s/nginx.pid;
+error_log %s/nginx-error.log;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:%d backlog=4096; root %s; }
+}
+""" % (TMP, TMP, port, root))
+    Proc(["nginx", "-c", conf, "-p", TMP], "nginx")
+    assert wait_until(lambda: port_open(port), 10), "nginx did not start"
+    return port
+
+
+def iperf_server():
+    port = free_port()
+    Proc(["iperf3", "-s", "-B", "127.0.0.1", "-p", str(port)], "iperf3-%d" % port)
+    assert wait_until(lambda: port_open(port), 10), "iperf3 did not start"
+    return port
+
+
+def haproxy(target):
+    port = free_port()
+    conf = write("haproxy-%d.cfg" % port, """
+global
+  maxconn 20000
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+listen fwd
+  bind 127.0.0.1:%d
+  server s1 127.0.0.1:%d
+""" % (port, target))
+    Proc(["haproxy", "-f", conf], "haproxy-%d" % port)
+    assert wait_until(lambda: port_open(port), 10), "haproxy did not start"
+    return port
+
+
+class Jfrp:
+    """jfrps + jfrpc as real processes through bin/, one tcp proxy to `target`."""
+
+    def __init__(self, target, tls=True, client_extra="", name="jfrp"):
+        self.name = name
+        self.bind = free_port()
+        self.remote = free_port()
+        self.dir = os.path.join(TMP, "%s-%d" % (name, self.bind))
+        os.makedirs(self.dir)
+        self.scfg = os.path.join(self.dir, "frps.toml")
+        with open(self.scfg, "w") as f:
+            f.write('bindAddr = "127.0.0.1"\nbindPort = %d\nauth.token = "%s"\n' % (self.bind, TOKEN))
+        self.ccfg = os.path.join(self.dir, "frpc.toml")
+        self.server_port = self.bind
+        self.client_extra = client_extra
+        self.tls = tls
+        self.target = target
+        self.write_client(self.bind)
+        self.server = self.client = None
+
+    def write_client(self, server_port):
+        with open(self.ccfg, "w") as f:
+            f.write('serverAddr = "127.0.0.1"\nserverPort = %d\nauth.token = "%s"\n%s%s\n'
+                    '[[proxies]]\nname = "b"\ntype = "tcp"\nlocalPort = %d\nremotePort = %d\n'
+                    % (server_port, TOKEN, "" if self.tls else "transport.tls.enable = false\n",
+                       self.client_extra, self.target, self.remote))
+
+    def start_server(self):
+        self.server = Proc(["bin/jfrps", "-c", self.scfg], "%s-server-%d" % (self.name, time.monotonic_ns()))
+        assert wait_until(lambda: port_open(self.bind), 60), "jfrps did not listen"
+
+    def start_client(self):
+        self.client = Proc(["bin/jfrpc", "-c", self.ccfg], "%s-client-%d" % (self.name, time.monotonic_ns()))
+
+    def start(self):
+        self.start_server()
+        self.start_client()
+        assert wait_until(lambda: port_open(self.remote), 60), "jfrp tunnel did not come up"
+        return self
+
+    def stop(self):
+        for p in (self.client, self.server):
+            if p:
+                p.kill()
+
+
+def ssh_tunnel(target):
+    d = os.path.join(TMP, "ssh-%d" % free_port())
+    os.makedirs(d)
+    os.makedirs("/run/sshd", exist_ok=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", d + "/host"], check=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", d + "/user"], check=True)
+    shutil.copy(d + "/user.pub", d + "/authorized_keys")
+    sport = free_port()
+    remote = free_port()
+    cfg = write("sshd-%d.conf" % sport, """Port %d
+ListenAddress 127.0.0.1
+HostKey %s/host
+PidFile %s/sshd.pid
+AuthorizedKeysFile %s/authorized_keys
+PermitRootLogin yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+UsePAM no
+AllowTcpForwarding yes
+Ciphers aes128-gcm@openssh.com
+""" % (sport, d, d, d))
+    Proc(["/usr/sbin/sshd", "-D", "-e", "-f", cfg], "sshd")
+    assert wait_until(lambda: port_open(sport), 10), "sshd did not start"
+    Proc(["ssh", "-N", "-p", str(sport), "-i", d + "/user", "-o", "StrictHostKeyChecking=no",
+          "-o", "UserKnownHostsFile=/dev/null", "-o", "ExitOnForwardFailure=yes", "-c", "aes128-gcm@openssh.com",
+          "-R", "127.0.0.1:%d:127.0.0.1:%d" % (remote, target), "root@127.0.0.1"], "ssh")
+    assert wait_until(lambda: port_open(remote), 20), "ssh -R did not come up"
+    return remote
+
+
+# ---- load generators
+
+def iperf(port, streams):
+    r = subprocess.run(["iperf3", "-c", "127.0.0.1", "-p", str(port), "-t", str(SECONDS), "-P", str(streams), "-J"],
+                       capture_output=True, timeout=SECONDS + 60)
+    data = json.loads(r.stdout.decode())
+    if "error" in data:
+        raise RuntimeError("iperf3: " + data["error"])
+    return data["end"]["sum_received"]["bits_per_second"] / 1e9
+
+
+def wrk(port, close=False):
+    args = ["wrk", "-t2", "-c50", "-d%ds" % SECONDS, "--latency", "--timeout", "5s"]
+    if close:
+        args += ["-H", "Connection: close"]
+    r = subprocess.run(args + ["http://127.0.0.1:%d/1k.bin" % port], capture_output=True, timeout=SECONDS + 60)
+    out = r.stdout.decode()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def ms(label):
+        m = re.search(r"\s%s%%\s+([\d.]+)(us|ms|s)" % label, out)
+        v = float(m.group(1))
+        return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
+
+    errors = re.search(r"Socket errors: (.*)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"),
+            "errors": (errors.group(1) if errors else "") + (" non2xx=" + non2xx.group(1) if non2xx else "")}
+
+
+def median_of(fn, runs=RUNS):
+    vals = [fn() for _ in range(runs)]
+    return statistics.median(vals), vals
+
+
+# ---- sections
+
+def section_tcp(results):
+    target = iperf_server()
+    paths = {"direct": target}
+    paths["jfrp_tls"] = Jfrp(target, tls=True, name="tcp-tls").start().remote
+    paths["jfrp_plain"] = Jfrp(target, tls=False, name="tcp-plain").start().remote
+    paths["ssh"] = ssh_tunnel(target)
+    out = {}
+    for streams in (1, 8):
+        for name, port in paths.items():
+            med, vals = median_of(lambda: iperf(port, streams))
+            out["%s_%d" % (name, streams)] = {"gbit_s": round(med, 2), "runs": [round(v, 2) for v in vals]}
+            log("tcp %-10s %d stream(s): %.2f Gbit/s %s" % (name, streams, med, [round(v, 2) for v in vals]))
+    results["tcp"] = out
+
+
+def section_http(results):
+    target = nginx()
+    tunnels = {"direct": target, "haproxy": haproxy(target)}
+    t_tls = Jfrp(target, tls=True, name="http-tls").start()
+    t_plain = Jfrp(target, tls=False, name="http-plain").start()
+    tunnels["jfrp_tls"] = t_tls.remote
+    tunnels["jfrp_plain"] = t_plain.remote
+    tunnels["ssh"] = ssh_tunnel(target)
+    out = {}
+    for name, port in tunnels.items():
+        runs = [wrk(port) for _ in range(RUNS)]
+        runs.sort(key=lambda r: r["rps"])
+        med = runs[len(runs) // 2]
+        out[name] = med
+        log("http %-10s %8.0f req/s  p50 %.2f ms  p99 %.2f ms %s" % (name, med["rps"], med["p50_ms"], med["p99_ms"],
+                                                                    med["errors"]))
+    out["jfrp_tls_peak_rss_mb"] = {"jfrps": round(t_tls.server.rss_kb("VmHWM") / 1024, 1),
+                                   "jfrpc": round(t_tls.client.rss_kb("VmHWM") / 1024, 1)}
+    results["http"] = out
+
+
+def section_connrate(results):
+    target = nginx()
+    paths = {"direct": target, "haproxy": haproxy(target), "jfrp_tls": Jfrp(target, tls=True, name="conn").start().remote}
+    out = {}
+    for name, port in paths.items():
+        runs = sorted((wrk(port, close=True) for _ in range(RUNS)), key=lambda r: r["rps"])
+        out[name] = runs[len(runs) // 2]
+        log("connrate %-10s %8.0f conn/s  p99 %.2f ms %s" % (name, out[name]["rps"], out[name]["p99_ms"],
+                                                            out[name]["errors"]))
+    results["connrate"] = out
+
+
+class Sink:
+    """Accepts connections on 127.0.0.1 and holds them open, idle."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16384)
+        self.port = self.sock.getsockname()[1]
+        self.held = []
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _loop(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(c)
+
+
+def hold(port, n, timeout=120):
+    conns = []
+    end = time.monotonic() + timeout
+    for _ in range(n):
+        if time.monotonic() > end:
+            break
+        try:
+            conns.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+        except OSError as e:
+            log("connection %d failed: %s" % (len(conns), e))
+            break
+    return conns
+
+
+def section_memory(results):
+    sink = Sink()
+    t = Jfrp(sink.port, tls=True, name="mem").start()
+    time.sleep(3)  # let start-up garbage settle before the idle reading
+    out = {"idle_mb": {"jfrps": round(t.server.rss_kb() / 1024, 1), "jfrpc": round(t.client.rss_kb() / 1024, 1)}}
+    for n in (1000, 10000):
+        conns = hold(t.remote, n)
+        ok = wait_until(lambda: len(sink.held) >= len(conns), 60)
+        time.sleep(2)
+        rs, rc = t.server.rss_kb() / 1024, t.client.rss_kb() / 1024
+        out["with_%d" % n] = {"held": len(sink.held) if ok else "only %d" % len(sink.held), "jfrps_mb": round(rs, 1),
+                              "jfrpc_mb": round(rc, 1),
+                              "per_conn_kb": {"jfrps": round((rs - out["idle_mb"]["jfrps"]) * 1024 / max(1, len(conns)), 2),
+                                              "jfrpc": round((rc - out["idle_mb"]["jfrpc"]) * 1024 / max(1, len(conns)), 2)}}
+        log("memory with %d: %s" % (n, out["with_%d" % n]))
+        for c in conns:
+            c.close()
+        for c in sink.held:
+            c.close()
+        sink.held.clear()
+        time.sleep(2)
+    results["memory"] = out
+
+
+def tunnel_answers(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(b"GET /1k.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return s.recv(16).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+class FreezingRelay:
+    """Forwards to a port; freeze() stops every current link silently (no FIN, no RST); new links pass."""
+
+    def __init__(self, target):
+        self.target = target
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.links = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+                u = socket.create_connection(("127.0.0.1", self.target), timeout=5)
+                u.settimeout(None)
+            except OSError:
+                return
+            frozen = threading.Event()
+            self.links.append(frozen)
+            for a, b in ((c, u), (u, c)):
+                threading.Thread(target=self._pump, args=(a, b, frozen), daemon=True).start()
+
+    @staticmethod
+    def _pump(a, b, frozen):
+        try:
+            while True:
+                d = a.recv(65536)
+                if not d or frozen.is_set():
+                    frozen.wait()
+                    return
+                b.sendall(d)
+        except OSError:
+            pass
+
+    def freeze(self):
+        for f in self.links:
+            f.set()
+
+
+def section_recovery(results):
+    target = nginx()
+    out = {}
+    # (1) server restart: kill -9 jfrps, start it again; time from listening to the first good request.
+    t = Jfrp(target, tls=True, name="restart").start()
+    times = []
+    for _ in range(10):
+        assert wait_until(lambda: tunnel_answers(t.remote), 30), "tunnel not up before a restart"
+        t.server.kill()
+        assert wait_until(lambda: not port_open(t.remote), 10)
+        t.start_server()
+        up = time.monotonic()
+        assert wait_until(lambda: tunnel_answers(t.remote), 30, step=0.01), "not back after a server restart"
+        times.append(time.monotonic() - up)
+    t.stop()
+    out["server_restart_s"] = summary(times)
+    log("recovery after server restart: %s" % out["server_restart_s"])
+    # (2) a link that goes silent, heartbeat 1s / 3s: time from the freeze to a working tunnel.
+    times = []
+    for _ in range(5):
+        t = Jfrp(target, tls=True, name="silent",
+                 client_extra='transport.heartbeatInterval = "1s"\ntransport.heartbeatTimeout = "3s"\n')
+        t.start_server()
+        relay = FreezingRelay(t.bind)
+        t.write_client(relay.port)
+        t.start_client()
+        assert wait_until(lambda: tunnel_answers(t.remote), 30)
+        relay.freeze()
+        start = time.monotonic()
+        time.sleep(0.2)  # let requests already in flight fail before probing
+        assert wait_until(lambda: tunnel_answers(t.remote), 30, step=0.01), "not back after a silent link"
+        times.append(time.monotonic() - start)
+        t.stop()
+    out["silent_link_s"] = summary(times)
+    log("recovery after a silent link (1s/3s): %s" % out["silent_link_s"])
+    # (3) a client that died silently (its link frozen, then kill -9) restarts: time to own its port again.
+    times = []
+    for _ in range(5):
+        t = Jfrp(target, tls=True, name="crestart")
+        t.start_server()
+        relay = FreezingRelay(t.bind)
+        t.write_client(relay.port)
+        t.start_client()
+        assert wait_until(lambda: tunnel_answers(t.remote), 30)
+        relay.freeze()
+        t.client.kill()
+        start = time.monotonic()
+        t.start_client()
+        assert wait_until(lambda: tunnel_answers(t.remote), 30, step=0.01), "restarted client did not get its port"
+        times.append(time.monotonic() - start)
+        t.stop()
+    out["client_restart_s"] = summary(times)
+    log("restarted client owns its port again after (JVM start included): %s" % out["client_restart_s"])
+    results["recovery"] = out
+
+
+def summary(times):
+    return {"p50": round(statistics.median(times), 3), "max": round(max(times), 3), "runs": [round(x, 3) for x in times]}
+
+
+SECTIONS = {"tcp": section_tcp, "http": section_http, "connrate": section_connrate, "memory": section_memory,
+            "recovery": section_recovery}
+
+
+def table(r):
+    lines = []
+    if "tcp" in r:
+        t = r["tcp"]
+        lines.append("| TCP, iperf3 -t %d, Gbit/s | 1 stream | 8 streams |" % SECONDS)
+        lines.append("|---|---|---|")
+        for k in ("direct", "jfrp_tls", "jfrp_plain", "ssh"):
+            lines.append("| %s | %.2f | %.2f |" % (k, t[k + "_1"]["gbit_s"], t[k + "_8"]["gbit_s"]))
+        d, s = t["direct_1"]["gbit_s"], t["ssh_1"]["gbit_s"]
+        lines.append("| ratios, 1 stream | jfrp TLS / direct %.2f, / ssh %.2f; plain / direct %.2f | |" % (
+            t["jfrp_tls_1"]["gbit_s"] / d, t["jfrp_tls_1"]["gbit_s"] / s, t["jfrp_plain_1"]["gbit_s"] / d))
+        lines.append("")
+    if "http" in r:
+        h = r["http"]
+        lines.append("| HTTP 1 KiB, wrk -t2 -c50 | req/s | p50 ms | p99 ms |")
+        lines.append("|---|---|---|---|")
+        for k in ("direct", "haproxy", "jfrp_tls", "jfrp_plain", "ssh"):
+            lines.append("| %s | %.0f | %.2f | %.2f |" % (k, h[k]["rps"], h[k]["p50_ms"], h[k]["p99_ms"]))
+        lines.append("| ratios | jfrp TLS / ssh %.2f, / haproxy %.2f; p99 / direct %.2f | | |" % (
+            h["jfrp_tls"]["rps"] / h["ssh"]["rps"], h["jfrp_tls"]["rps"] / h["haproxy"]["rps"],
+            h["jfrp_tls"]["p99_ms"] / h["direct"]["p99_ms"]))
+        lines.append("| peak RSS under this load | jfrps %s MB, jfrpc %s MB | | |" % (
+            h["jfrp_tls_peak_rss_mb"]["jfrps"], h["jfrp_tls_peak_rss_mb"]["jfrpc"]))
+        lines.append("")
+    if "connrate" in r:
+        c = r["connrate"]
+        lines.append("| new connections/s (Connection: close) | conn/s | p99 ms |")
+        lines.append("|---|---|---|")
+        for k in ("direct", "haproxy", "jfrp_tls"):
+            lines.append("| %s | %.0f | %.2f |" % (k, c[k]["rps"], c[k]["p99_ms"]))
+        lines.append("| ratio jfrp / haproxy | %.2f | |" % (c["jfrp_tls"]["rps"] / c["haproxy"]["rps"]))
+        lines.append("")
+    if "memory" in r:
+        m = r["memory"]
+        lines.append("| RSS | jfrps MB | jfrpc MB | per connection KB (s / c) |")
+        lines.append("|---|---|---|---|")
+        lines.append("| idle | %s | %s | |" % (m["idle_mb"]["jfrps"], m["idle_mb"]["jfrpc"]))
+        for n in (1000, 10000):
+            w = m["with_%d" % n]
+            lines.append("| %d idle tunnelled connections (held: %s) | %s | %s | %s / %s |" % (
+                n, w["held"], w["jfrps_mb"], w["jfrpc_mb"], w["per_conn_kb"]["jfrps"], w["per_conn_kb"]["jfrpc"]))
+        lines.append("")
+    if "recovery" in r:
+        v = r["recovery"]
+        lines.append("| recovery | p50 s | max s | runs |")
+        lines.append("|---|---|---|---|")
+        for k, label in (("server_restart_s", "server restart: listening again -> first good request"),
+                         ("silent_link_s", "silent link (heartbeat 1s/3s) -> working tunnel"),
+                         ("client_restart_s", "restarted client after a silent death -> owns its port")):
+            lines.append("| %s | %s | %s | %d |" % (label, v[k]["p50"], v[k]["max"], len(v[k]["runs"])))
+    return "\n".join(lines)
+
+
+def main(argv):
+    names = argv or list(SECTIONS)
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown:
+        print("unknown section(s): %s (known: %s)" % (", ".join(unknown), ", ".join(SECTIONS)))
+        return 2
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    machine = {"cpus": os.cpu_count(), "kernel": os.uname().release,
+               "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
+               "java": subprocess.run(["java", "-version"], capture_output=True).stderr.decode().splitlines()[0]}
+    results = {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": machine, "seconds": SECONDS, "runs": RUNS}
+    started = time.monotonic()
+    try:
+        for n in names:
+            log("== %s" % n)
+            SECTIONS[n](results)
+            for p in PROCS:
+                p.kill()
+            PROCS.clear()
+    finally:
+        for p in PROCS:
+            p.kill()
+    results["elapsed_s"] = round(time.monotonic() - started, 1)
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    out = os.path.join(ROOT, "bench", "results", time.strftime("%Y-%m-%d-%H%M") + ".json")
+    with open(out, "w") as f:
+        json.dump(results, f, indent=2)
+    print(table(results))
+    print("\n%s; %.0fs; results in %s" % (machine["cpu"], results["elapsed_s"], os.path.relpath(out, ROOT)))
+    shutil.rmtree(TMP, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
