@@ -43,11 +43,6 @@ public record ClientConfig(
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies);
     }
 
-    public ClientConfig withProxies(List<ProxyConfig> p) {
-        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, p);
-    }
-
     /** The file that keeps this client's runId across restarts; null for a new runId per start. */
     public ClientConfig withStateFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,

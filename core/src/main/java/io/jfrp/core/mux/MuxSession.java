@@ -13,7 +13,6 @@ import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The stream layer of one channel. Sits after the frame codec: takes every stream message for itself
@@ -73,10 +72,6 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
 
     public Channel channel() {
         return ctx.channel();
-    }
-
-    public int streamCount() {
-        return streams.size();
     }
 
     int window() {
@@ -153,10 +148,6 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     /** Writes a message; {@link #requestFlush()} sends it. Safe from any thread. */
     public void write(Message m) {
         ctx.write(m, ctx.voidPromise());
-    }
-
-    public void writeAndFlush(Message m) {
-        ctx.writeAndFlush(m, ctx.voidPromise());
     }
 
     /** Coalesces flushes: everything written in this turn of the event loop goes out in one flush. */
@@ -280,8 +271,4 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         all.forEach(MuxStream::abandon);
     }
 
-    /** For tests and status: applies {@code f} to each live stream. */
-    void forEachStream(Consumer<MuxStream> f) {
-        streams.values().forEach(f);
-    }
 }

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -234,6 +236,7 @@ final class MuxStream {
     }
 
     private void protocolReset(String reason) {
+        LoggerFactory.getLogger(MuxStream.class).warn("proxy {}: stream {} reset: {}", proxyName, id, reason);
         session.write(new Message.Reset(id, reason));
         session.requestFlush();
         end();
