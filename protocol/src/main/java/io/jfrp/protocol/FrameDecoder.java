@@ -18,6 +18,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private boolean prefaceSeen;
     private boolean failed;
 
+    public FrameDecoder() {
+        // Frames span reads (and TLS records): a composite cumulation links the buffers instead of copying them.
+        setCumulator(COMPOSITE_CUMULATOR);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {

@@ -22,7 +22,7 @@ public final class Wire {
      * Bytes each side may send on a stream before the receiver grants more. Large enough that one
      * stream fills a fast link, small enough that a stalled reader pins little memory.
      */
-    public static final int INITIAL_WINDOW = 1024 * 1024;
+    public static final int INITIAL_WINDOW = 4 * 1024 * 1024;
     public static final int NONCE_LENGTH = 32;
     public static final int MAX_STRING_BYTES = 4096;
 }
