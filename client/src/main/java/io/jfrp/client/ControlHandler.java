@@ -33,6 +33,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     private final String runId;
     private boolean loggedIn;
     private boolean authRefused;
+    private boolean slowRetry;
     private String closeReason;
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> loginDeadline;
@@ -113,7 +114,15 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Message.Ping p) {
             ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
         } else if (msg instanceof Message.GoAway g) {
-            closeReason = "the server closed the session: " + g.reason();
+            if (g.code() == ErrorCode.REPLACED) {
+                // Only a live duplicate hears this: the server replaced this channel with another login of
+                // the same runId. Coming back at once would replace that one in turn, and so on forever.
+                closeReason = "another jfrpc logged in with this client's runId (" + runId + "); is its state file "
+                        + "copied to another host? Retrying slowly";
+                slowRetry = true;
+            } else {
+                closeReason = "the server closed the session: " + g.reason();
+            }
             authRefused = g.code() == ErrorCode.VERSION_MISMATCH;
             ctx.close();
         } else {
@@ -143,7 +152,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         }
         String reason = closeReason != null ? closeReason
                 : loggedIn ? "the server closed the connection" : "the server closed the connection during login";
-        loop.channelClosed(ctx.channel(), loggedIn, authRefused, reason);
+        loop.channelClosed(ctx.channel(), loggedIn, authRefused || slowRetry, reason);
         ctx.fireChannelInactive();
     }
 

@@ -186,7 +186,8 @@ final class ControlLoop {
         publish();
     }
 
-    void channelClosed(Channel ch, boolean wasLoggedIn, boolean authRefused, String reason) {
+    /** @param slow the cause will not mend at once (a refused token, a duplicate client): retry at the slowest pace */
+    void channelClosed(Channel ch, boolean wasLoggedIn, boolean slow, String reason) {
         if (ch == channel) {
             channel = null;
         }
@@ -195,10 +196,10 @@ final class ControlLoop {
         }
         if (wasLoggedIn) {
             proxies.pendingAll();
-            scheduleRetry(machine.channelLost(reason));
+            scheduleRetry(machine.channelLost(reason, slow));
             publish();
         } else {
-            attemptFailed(reason, authRefused);
+            attemptFailed(reason, slow);
         }
     }
 

@@ -146,8 +146,11 @@ final class ControlStateMachine {
         log.info(line);
     }
 
-    /** The logged-in channel ended; returns how long to wait before reconnecting. */
-    Duration channelLost(String cause) {
+    /**
+     * The logged-in channel ended; returns how long to wait before reconnecting.
+     * @param slow the cause will not mend at once: wait the longest interval
+     */
+    Duration channelLost(String cause, boolean slow) {
         if (state == ClientState.STOPPED) {
             return Duration.ZERO;
         }
@@ -157,7 +160,7 @@ final class ControlStateMachine {
         ClientState prev = state;
         transition(ClientState.RECONNECTING);
         log.warn(prev + " -> RECONNECTING: connection to the server lost: " + cause);
-        return policy.nextDelay(Duration.ZERO);
+        return slow ? policy.maxDelay() : policy.nextDelay(Duration.ZERO);
     }
 
     void stopped() {

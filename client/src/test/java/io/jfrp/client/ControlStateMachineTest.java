@@ -45,7 +45,7 @@ class ControlStateMachineTest {
     void aServerUnreachableForFiveMinutesOpensTheCircuitLogsLittleAndRecovers() {
         m.connected("server:7000");
         lines.clear();
-        Duration first = m.channelLost("connection reset");
+        Duration first = m.channelLost("connection reset", false);
         assertThat(first).isLessThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(m.state()).isEqualTo(ClientState.RECONNECTING);
         advance(first);
@@ -114,6 +114,12 @@ class ControlStateMachineTest {
         }
         assertThat(lines.get(0)).contains("refused; retrying");
         assertThat(lines.stream().filter(l -> l.startsWith("still no session"))).hasSizeBetween(4, 5);
+    }
+
+    @Test
+    void aDuplicateClientIsNotRaceReplacedAtFullSpeed() {
+        m.connected("s");
+        assertThat(m.channelLost("another jfrpc logged in with this client's runId", true)).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test

@@ -144,6 +144,26 @@ class ResilienceTest {
     }
 
     @Test
+    void aCopiedStateFileMakesADuplicateThatBacksOffInsteadOfFlapping() throws Exception {
+        EchoServer echo = keep(new EchoServer());
+        JfrpServer server = keep(Tunnels.server(dir));
+        int remote = Loopback.freePort();
+        java.nio.file.Files.writeString(dir.resolve("a.state"), "runId=same-client-id\n");
+        java.nio.file.Files.writeString(dir.resolve("b.state"), "runId=same-client-id\n");
+        ClientConfig base = ClientConfig.defaults("127.0.0.1", server.port(), Tunnels.TOKEN,
+                List.of(Tunnels.tcp("dup", echo.port(), remote)));
+        JfrpClient first = keep(JfrpClient.start(base.withStateFile(dir.resolve("a.state"))));
+        Tunnels.awaitRunning(first, "dup");
+        JfrpClient second = keep(JfrpClient.start(base.withStateFile(dir.resolve("b.state"))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.status().lastError().contains("another jfrpc logged in"));
+        assertThat(first.status().state()).isEqualTo(ClientState.RECONNECTING);
+        // The first waits the longest interval before trying again, so the second keeps the session meanwhile.
+        await().atMost(Duration.ofSeconds(5)).until(() -> echoes(remote));
+        assertThat(second.status().state()).isEqualTo(ClientState.CONNECTED);
+        assertThat(second.status().reconnects()).isZero();
+    }
+
+    @Test
     void userConnectionsArrivingWhileTheClientIsAwayAreHeldAndServed() throws Exception {
         EchoServer echo = keep(new EchoServer());
         JfrpServer server = keep(Tunnels.server(dir));
