@@ -19,10 +19,13 @@ public final class Wire {
     /** Control messages are small; this bounds what a peer can make us buffer before login. */
     public static final int MAX_CONTROL_PAYLOAD = 16 * 1024;
     /**
-     * Bytes each side may send on a stream before the receiver grants more. Large enough that one
-     * stream fills a fast link, small enough that a stalled reader pins little memory.
+     * Bytes each side may send on a new stream before the receiver grants more. Small, so that a
+     * stalled reader pins little memory; the receiver grows a stream's window (up to {@link #MAX_WINDOW})
+     * while its sender is held back by the window and its local socket keeps up.
      */
-    public static final int INITIAL_WINDOW = 4 * 1024 * 1024;
+    public static final int INITIAL_WINDOW = 256 * 1024;
+    /** The largest window a receiver grows a stream to: enough for one stream to fill a fast link. */
+    public static final int MAX_WINDOW = 4 * 1024 * 1024;
     public static final int NONCE_LENGTH = 32;
     public static final int MAX_STRING_BYTES = 4096;
 }

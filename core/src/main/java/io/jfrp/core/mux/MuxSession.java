@@ -38,6 +38,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     private final List<MuxStream> dirty = new ArrayList<>();
     private final StreamListener listener;
     private final int window;
+    private final int maxWindow;
     private ChannelHandlerContext ctx;
     private int nextStreamId;
     private boolean flushScheduled;
@@ -47,14 +48,16 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
      * @param opensStreams true on the side that opens streams (the server): it numbers them odd,
      *                     leaving even numbers for the other side.
      */
-    public MuxSession(boolean opensStreams, int window, StreamListener listener) {
+    /** @param window each stream's initial window; receivers grow it up to {@code maxWindow} */
+    public MuxSession(boolean opensStreams, int window, int maxWindow, StreamListener listener) {
         this.nextStreamId = opensStreams ? 1 : 2;
         this.window = window;
+        this.maxWindow = maxWindow;
         this.listener = listener;
     }
 
     public MuxSession(boolean opensStreams, StreamListener listener) {
-        this(opensStreams, Wire.INITIAL_WINDOW, listener);
+        this(opensStreams, Wire.INITIAL_WINDOW, Wire.MAX_WINDOW, listener);
     }
 
     @Override
@@ -76,6 +79,10 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
 
     int window() {
         return window;
+    }
+
+    int maxWindow() {
+        return maxWindow;
     }
 
     /**

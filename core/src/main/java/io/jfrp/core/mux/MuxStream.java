@@ -29,8 +29,12 @@ final class MuxStream {
 
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private int sendWindow;
+    /** How many bytes this side lets the peer have in flight on this stream; grows, never shrinks. */
+    private int receiveWindow;
     private int receiveAllowance;
     private int unacknowledged;
+    /** Data arrived while the local socket's queue was over its high-water mark since the last grant. */
+    private boolean localLagging;
     private boolean established;
     /** The local socket will send no more: send FIN (or RESET when {@link #localGone}) after pending. */
     private boolean localInputDone;
@@ -50,6 +54,7 @@ final class MuxStream {
         this.userAddress = userAddress;
         this.established = established;
         this.sendWindow = session.window();
+        this.receiveWindow = session.window();
         this.receiveAllowance = session.window();
     }
 
@@ -174,11 +179,20 @@ final class MuxStream {
             credit(n);
             return;
         }
+        if (!local.isWritable()) {
+            localLagging = true;
+        }
         local.write(payload).addListener(f -> credit(n));
         session.markDirty(this);
     }
 
-    /** The local socket took {@code n} bytes: grant them back to the peer in batches. */
+    /**
+     * The local socket took {@code n} bytes: grant them back to the peer in batches. When the peer had
+     * used (nearly) the whole window and the local socket kept up (its queue was under the high-water
+     * mark whenever data arrived), the window is what limits the stream: grant extra, doubling it up to
+     * {@link Wire#MAX_WINDOW}. A stalled reader never returns credit, so it keeps the small initial
+     * window; a slow one stops growing once its queue passes the high-water mark.
+     */
     private void credit(int n) {
         if (!session.executor().inEventLoop()) {
             session.executor().execute(() -> credit(n));
@@ -188,9 +202,17 @@ final class MuxStream {
             return;
         }
         unacknowledged += n;
-        if (unacknowledged >= session.window() / 4 || receiveAllowance == 0) {
-            receiveAllowance += unacknowledged;
-            session.write(new Message.WindowUpdate(id, unacknowledged));
+        if (unacknowledged >= receiveWindow / 4 || receiveAllowance == 0) {
+            int grant = unacknowledged;
+            if (receiveWindow < session.maxWindow() && receiveAllowance <= receiveWindow / 4
+                    && !localLagging) {
+                int extra = Math.min(receiveWindow, session.maxWindow() - receiveWindow);
+                receiveWindow += extra;
+                grant += extra;
+            }
+            receiveAllowance += grant;
+            localLagging = false;
+            session.write(new Message.WindowUpdate(id, grant));
             session.requestFlush();
             unacknowledged = 0;
         }

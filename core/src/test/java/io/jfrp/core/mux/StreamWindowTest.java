@@ -1,0 +1,110 @@
+package io.jfrp.core.mux;
+
+import io.jfrp.protocol.Message;
+import io.jfrp.protocol.Wire;
+import io.jfrp.testing.LeakCheck;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The receiver's window: small for a new stream, grown while the local socket keeps up, never past the max. */
+@ExtendWith(LeakCheck.class)
+class StreamWindowTest {
+
+    private static final int CHUNK = 64 * 1024;
+
+    @Test
+    void aStreamWhoseReaderKeepsUpGrowsItsWindowToTheMaximumAndNoFurther() {
+        EmbeddedChannel local = new EmbeddedChannel();
+        // The water marks every local socket gets (NettyTransport), not Netty's 32/64 KiB defaults.
+        local.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+        EmbeddedChannel channel = new EmbeddedChannel(new MuxSession(false, new MuxSession.StreamListener() {
+            @Override
+            public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
+                session.acceptStream(open, local);
+            }
+        }));
+        channel.writeInbound(new Message.StreamOpen(1, "p", "u"));
+        channel.runPendingTasks();
+        drain(channel);
+
+        ByteBuf payload = Unpooled.directBuffer(CHUNK).writeZero(CHUNK);
+        long credit = Wire.INITIAL_WINDOW;
+        long largestCredit = credit;
+        long delivered = 0;
+        for (int round = 0; round < 200; round++) {
+            // A well-behaved sender: as much as its credit allows, arriving as one read batch.
+            java.util.List<Object> batch = new java.util.ArrayList<>();
+            while (credit >= CHUNK) {
+                batch.add(new Message.Data(1, payload.retainedSlice()));
+                credit -= CHUNK;
+            }
+            channel.writeInbound(batch.toArray());
+            Object o;
+            while ((o = local.readOutbound()) != null) {
+                delivered += ((ByteBuf) o).readableBytes();
+                ReferenceCountUtil.release(o);
+            }
+            channel.runPendingTasks();
+            while ((o = channel.readOutbound()) != null) {
+                if (o instanceof Message.WindowUpdate w) {
+                    credit += w.increment();
+                }
+                assertThat(o).isNotInstanceOf(Message.Reset.class);
+                ReferenceCountUtil.release(o);
+            }
+            largestCredit = Math.max(largestCredit, credit);
+        }
+        assertThat(delivered).isGreaterThan(100L * CHUNK);
+        assertThat(largestCredit).isGreaterThan(Wire.MAX_WINDOW / 2).isLessThanOrEqualTo(Wire.MAX_WINDOW);
+        payload.release();
+        channel.finishAndReleaseAll();
+        local.finishAndReleaseAll();
+    }
+
+    @Test
+    void aStreamWhoseReaderNeverTakesAnythingKeepsTheInitialWindow() {
+        EmbeddedChannel local = new EmbeddedChannel();
+        local.config().setAutoRead(true);
+        EmbeddedChannel channel = new EmbeddedChannel(new MuxSession(false, new MuxSession.StreamListener() {
+            @Override
+            public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
+                session.acceptStream(open, local);
+            }
+        }));
+        channel.writeInbound(new Message.StreamOpen(1, "p", "u"));
+        channel.runPendingTasks();
+        drain(channel);
+        // The local socket is closed for writing: nothing it is given completes, so no credit returns.
+        local.close();
+        ByteBuf payload = Unpooled.directBuffer(CHUNK).writeZero(CHUNK);
+        for (int i = 0; i < Wire.INITIAL_WINDOW / CHUNK; i++) {
+            channel.writeInbound(new Message.Data(1, payload.retainedSlice()));
+        }
+        channel.runPendingTasks();
+        long granted = 0;
+        Object o;
+        while ((o = channel.readOutbound()) != null) {
+            if (o instanceof Message.WindowUpdate w) {
+                granted += w.increment();
+            }
+            ReferenceCountUtil.release(o);
+        }
+        // A gone reader's bytes are dropped and credited as they come, never more than was sent.
+        assertThat(granted).isLessThanOrEqualTo(Wire.INITIAL_WINDOW);
+        payload.release();
+        channel.finishAndReleaseAll();
+    }
+
+    private static void drain(EmbeddedChannel ch) {
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            ReferenceCountUtil.release(o);
+        }
+    }
+}
