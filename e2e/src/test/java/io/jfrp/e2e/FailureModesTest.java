@@ -10,8 +10,8 @@ import io.jfrp.testing.EchoServer;
 import io.jfrp.testing.LeakCheck;
 import io.jfrp.testing.Loopback;
 import io.jfrp.testing.RandomBytes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,36 +38,11 @@ class FailureModesTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private <T extends AutoCloseable> T keep(T c) {
-        open.add(0, c);
-        return c;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
-
-    private static boolean echoes(int port) {
-        try {
-            byte[] data = RandomBytes.of(32 * 1024, port);
-            return RandomBytes.sha256(Loopback.echo(port, data, 10)).equals(RandomBytes.sha256(data));
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return closer.keep(c);
     }
 
     @Test
@@ -81,7 +56,7 @@ class FailureModesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> client.status().lastError().contains("auth.token"));
         assertThat(client.status().state().name()).isEqualTo("CONNECTING");
         assertThat(server.sessionCount()).isZero();
-        assertThat(listening(remote)).isFalse();
+        assertThat(Tunnels.listening(remote)).isFalse();
     }
 
     @Test
@@ -105,7 +80,7 @@ class FailureModesTest {
         ClientStatus.Proxy taken = Tunnels.awaitSettled(client, "taken");
         assertThat(taken.state()).isEqualTo("refused");
         assertThat(taken.lastError()).contains("port " + squatter.getLocalPort() + " is already in use");
-        assertThat(echoes(Tunnels.awaitRunning(client, "fine"))).isTrue();
+        assertThat(Tunnels.echoes(Tunnels.awaitRunning(client, "fine"))).isTrue();
     }
 
     @Test
@@ -117,7 +92,7 @@ class FailureModesTest {
         int outside = Loopback.freePort();
         JfrpClient client = keep(Tunnels.client(server, Tunnels.tcp("in", echo.port(), allowed),
                 Tunnels.tcp("out", echo.port(), outside)));
-        assertThat(echoes(Tunnels.awaitRunning(client, "in"))).isTrue();
+        assertThat(Tunnels.echoes(Tunnels.awaitRunning(client, "in"))).isTrue();
         ClientStatus.Proxy out = Tunnels.awaitSettled(client, "out");
         assertThat(out.state()).isEqualTo("refused");
         assertThat(out.lastError()).contains("port " + outside + " is not allowed").contains("allowPorts: " + allowed);
@@ -133,7 +108,7 @@ class FailureModesTest {
         ClientStatus.Proxy dup = Tunnels.awaitSettled(second, "web");
         assertThat(dup.state()).isEqualTo("refused");
         assertThat(dup.lastError()).contains("proxy name web is already in use by client");
-        assertThat(echoes(port)).isTrue();
+        assertThat(Tunnels.echoes(port)).isTrue();
     }
 
     @Test
@@ -199,9 +174,9 @@ class FailureModesTest {
         try (Socket loris = new Socket()) {
             loris.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5000);
             loris.getOutputStream().write(new byte[]{'J', 'F', 'R'});
-            assertThat(echoes(port)).isTrue();
+            assertThat(Tunnels.echoes(port)).isTrue();
         }
-        assertThat(echoes(port)).isTrue();
+        assertThat(Tunnels.echoes(port)).isTrue();
         assertThat(server.sessionCount()).isEqualTo(1);
     }
 
@@ -211,7 +186,7 @@ class FailureModesTest {
         JfrpServer server = keep(JfrpServer.start(Tunnels.serverConfig(dir).withTls(new ServerTls(true, null, null, null))));
         EchoServer echo = keep(new EchoServer());
         JfrpClient tls = keep(Tunnels.client(server, Tunnels.tcp("tls", echo.port(), 0)));
-        assertThat(echoes(Tunnels.awaitRunning(tls, "tls"))).isTrue();
+        assertThat(Tunnels.echoes(Tunnels.awaitRunning(tls, "tls"))).isTrue();
         JfrpClient plain = keep(JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("plain", echo.port(), 0))
                 .withTls(new io.jfrp.core.config.ClientTls(false, null, null, null, "", ""))));
         await().atMost(Duration.ofSeconds(10)).until(() -> !plain.status().lastError().isEmpty());

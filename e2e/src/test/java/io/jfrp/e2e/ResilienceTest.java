@@ -10,8 +10,8 @@ import io.jfrp.testing.FaultRelay;
 import io.jfrp.testing.LeakCheck;
 import io.jfrp.testing.Loopback;
 import io.jfrp.testing.RandomBytes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,36 +36,11 @@ class ResilienceTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private <T extends AutoCloseable> T keep(T c) {
-        open.add(0, c);
-        return c;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
-
-    private static boolean echoes(int port) {
-        try {
-            byte[] data = RandomBytes.of(16 * 1024, port);
-            return RandomBytes.sha256(Loopback.echo(port, data, 5)).equals(RandomBytes.sha256(data));
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return closer.keep(c);
     }
 
     /** A client that reaches the server through {@code relay}, with fast heartbeats (1s / 3s). */
@@ -89,7 +64,7 @@ class ResilienceTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> client.status().state() == ClientState.RECONNECTING);
         keep(JfrpServer.start(cfg));
         // The port the server chose is asked for again, so users find the service where it was.
-        await().atMost(Duration.ofSeconds(5)).until(() -> echoes(port));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Tunnels.echoes(port));
         assertThat(client.status().proxy("rs").remotePort()).isEqualTo(port);
         assertThat(client.status().reconnects()).isEqualTo(1);
     }
@@ -102,12 +77,12 @@ class ResilienceTest {
         int remote = Loopback.freePort();
         JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
         Tunnels.awaitRunning(client, "r");
-        assertThat(echoes(remote)).isTrue();
+        assertThat(Tunnels.echoes(remote)).isTrue();
 
         relay.freezeExisting();
         // Heartbeat 1s / timeout 3s: the client must notice within about 4s and log in again.
         await().atMost(Duration.ofSeconds(6)).until(() -> client.status().reconnects() == 1);
-        await().atMost(Duration.ofSeconds(3)).until(() -> echoes(remote));
+        await().atMost(Duration.ofSeconds(3)).until(() -> Tunnels.echoes(remote));
         // The stale channel on the server was replaced, not kept beside the new one.
         assertThat(server.sessionCount()).isEqualTo(1);
         assertThat(server.connectedCount()).isEqualTo(1);
@@ -129,7 +104,7 @@ class ResilienceTest {
         JfrpClient restarted = keep(JfrpClient.start(cfg));
         assertThat(restarted.runId()).isEqualTo(runId);
         long start = System.nanoTime();
-        await().atMost(Duration.ofSeconds(2)).until(() -> echoes(remote));
+        await().atMost(Duration.ofSeconds(2)).until(() -> Tunnels.echoes(remote));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(server.sessionCount()).isEqualTo(1);
     }
@@ -158,7 +133,7 @@ class ResilienceTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> first.status().lastError().contains("another jfrpc logged in"));
         assertThat(first.status().state()).isEqualTo(ClientState.RECONNECTING);
         // The first waits the longest interval before trying again, so the second keeps the session meanwhile.
-        await().atMost(Duration.ofSeconds(5)).until(() -> echoes(remote));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Tunnels.echoes(remote));
         assertThat(second.status().state()).isEqualTo(ClientState.CONNECTED);
         assertThat(second.status().reconnects()).isZero();
     }
@@ -175,7 +150,7 @@ class ResilienceTest {
         relay.mode(FaultRelay.Mode.REFUSE);
         relay.resetAll();
         await().atMost(Duration.ofSeconds(5)).until(() -> server.connectedCount() == 0);
-        assertThat(listening(remote)).as("the port is kept during the grace period").isTrue();
+        assertThat(Tunnels.listening(remote)).as("the port is kept during the grace period").isTrue();
         byte[] data = RandomBytes.of(64 * 1024, 5);
         CompletableFuture<byte[]> held = CompletableFuture.supplyAsync(() -> {
             try {
@@ -200,9 +175,9 @@ class ResilienceTest {
         Tunnels.awaitRunning(client, "r");
         relay.mode(FaultRelay.Mode.REFUSE);
         relay.resetAll();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !listening(remote) && server.sessionCount() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !Tunnels.listening(remote) && server.sessionCount() == 0);
         relay.mode(FaultRelay.Mode.PASS);
-        await().atMost(Duration.ofSeconds(5)).until(() -> echoes(remote));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Tunnels.echoes(remote));
     }
 
     @Test
@@ -213,7 +188,7 @@ class ResilienceTest {
         int remote = Loopback.freePort();
         JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
         Tunnels.awaitRunning(client, "r");
-        assertThat(echoes(remote)).isTrue();
+        assertThat(Tunnels.echoes(remote)).isTrue();
         int threadsBefore = Thread.activeCount();
 
         for (int i = 1; i <= 10; i++) {
@@ -221,7 +196,7 @@ class ResilienceTest {
             int drops = i;
             await().atMost(Duration.ofSeconds(5)).until(() -> client.status().reconnects() == drops
                     && client.status().state() == ClientState.CONNECTED);
-            await().atMost(Duration.ofSeconds(5)).until(() -> echoes(remote));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Tunnels.echoes(remote));
         }
         assertThat(client.status().state()).isEqualTo(ClientState.CONNECTED);
         assertThat(server.sessionCount()).isEqualTo(1);

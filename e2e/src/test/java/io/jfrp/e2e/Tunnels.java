@@ -7,6 +7,13 @@ import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.server.JfrpServer;
 
+import io.jfrp.testing.Loopback;
+import io.jfrp.testing.RandomBytes;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +55,25 @@ final class Tunnels {
             return p != null && "running".equals(p.state());
         });
         return client.status().proxy(name).remotePort();
+    }
+
+    /** True when 32 KiB of random bytes come back intact through {@code port} within 10 s. */
+    static boolean echoes(int port) {
+        try {
+            byte[] data = RandomBytes.of(32 * 1024, port);
+            return RandomBytes.sha256(Loopback.echo(port, data, 10)).equals(RandomBytes.sha256(data));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static ClientStatus.Proxy awaitSettled(JfrpClient client, String name) {
