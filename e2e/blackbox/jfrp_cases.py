@@ -249,3 +249,19 @@ def status_command_shows_the_tunnel():
     finally:
         t.close()
         echo.close()
+
+
+@case
+def doctor_names_what_is_wrong():
+    dead = free_port()
+    t = Tunnel("doctor", lambda t: [tcp_proxy("dead", dead, free_port())])
+    try:
+        rc, out = run_cli(["bin/jfrpc", "doctor", "-c", t.client_cfg])
+        check(rc == 1 and re.search(r"FAIL\s+server port", out), "doctor did not name the server port: %s" % out)
+        t.start_server()
+        rc, out = run_cli(["bin/jfrpc", "doctor", "-c", t.client_cfg])
+        check(re.search(r"ok\s+login", out) and re.search(r"FAIL\s+proxy dead", out),
+              "doctor did not pass the login and fail the dead service: %s" % out)
+        return "server down, then a dead local service: each named with a hint"
+    finally:
+        t.close()

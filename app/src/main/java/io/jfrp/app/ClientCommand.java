@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutionException;
 @Command(name = "jfrpc", aliases = "client", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "The jfrp client: exposes local services through a jfrps server.",
         subcommands = {ClientCommand.Verify.class, StatusCommand.class, ClientCommand.Reload.class,
-                ClientCommand.Doctor.class})
+                DoctorCommand.class})
 final class ClientCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -82,7 +82,7 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    /** Not in this version yet: reload and doctor are their own issues. */
+    /** Not in this version yet: reload is its own issue. */
     abstract static class NotYet implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOption config;
@@ -105,7 +105,4 @@ final class ClientCommand implements Callable<Integer> {
     static final class Reload extends NotYet {
     }
 
-    @Command(name = "doctor", description = "Explain why a tunnel is down (not available yet).")
-    static final class Doctor extends NotYet {
-    }
 }

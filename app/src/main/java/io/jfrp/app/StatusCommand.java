@@ -55,34 +55,39 @@ final class StatusCommand implements Callable<Integer> {
                     + " add webServer.port = 7400 (and webServer.user/password) and restart the client");
             return 2;
         }
+        Map<String, Object> status;
+        try {
+            status = fetch(a, Duration.ofSeconds(5));
+        } catch (IOException e) {
+            err.println("jfrpc status: " + e.getMessage() + "; is jfrpc running with " + config.file + "?");
+            return 1;
+        }
+        print(status, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** GET /api/status of a running client, parsed; the exception says what went wrong. */
+    static Map<String, Object> fetch(AdminSettings a, Duration timeout) throws IOException, InterruptedException {
         String host = a.addr().equals("0.0.0.0") ? "127.0.0.1" : a.addr();
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + a.port() + "/api/status"))
-                .timeout(Duration.ofSeconds(5));
+                .timeout(timeout);
         if (a.authRequired()) {
             req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                     (a.user() + ":" + a.password()).getBytes(StandardCharsets.UTF_8)));
         }
         HttpResponse<String> resp;
         try {
-            resp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()
+            resp = HttpClient.newBuilder().connectTimeout(timeout).build()
                     .send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            err.println("jfrpc status: no client answers on " + host + ":" + a.port() + " (" + e.getMessage()
-                    + "); is jfrpc running with " + config.file + "?");
-            return 1;
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new IOException("no client answers on " + host + ":" + a.port() + " (" + why + ")", e);
         }
         if (resp.statusCode() != 200) {
-            err.println("jfrpc status: the admin API answered " + resp.statusCode()
+            throw new IOException("the admin API answered " + resp.statusCode()
                     + (resp.statusCode() == 401 ? " (check webServer.user and webServer.password)" : ""));
-            return 1;
         }
-        try {
-            print(parse(resp.body()), spec.commandLine().getOut());
-        } catch (IOException e) {
-            err.println("jfrpc status: unreadable answer: " + e.getMessage());
-            return 1;
-        }
-        return 0;
+        return parse(resp.body());
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,209 @@
+package io.jfrp.client;
+
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.net.NettyTransport;
+import io.jfrp.core.tls.Fingerprints;
+import io.jfrp.core.tls.TlsContexts;
+import io.jfrp.protocol.ErrorCode;
+import io.jfrp.protocol.FrameDecoder;
+import io.jfrp.protocol.FrameEncoder;
+import io.jfrp.protocol.LoginProof;
+import io.jfrp.protocol.Message;
+import io.jfrp.protocol.Wire;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What `jfrpc doctor` checks, in the order a tunnel depends on them: the server's name, its port,
+ * TLS and the certificate, the login with this config's token, then each proxy's local service. Each
+ * check says what it found and, when it failed, what to do. The login uses a throwaway runId, so a
+ * running client with the same config is not disturbed.
+ */
+public final class Diagnosis {
+
+    /** One finding: what was checked, whether it passed, what was seen, and a hint when it failed. */
+    public record Check(String name, boolean ok, String detail, String hint) {
+    }
+
+    private Diagnosis() {
+    }
+
+    public static List<Check> run(ClientConfig c, Duration timeout) {
+        List<Check> out = new ArrayList<>();
+        String server = c.serverAddr() + ":" + c.serverPort();
+        InetAddress addr;
+        try {
+            addr = InetAddress.getByName(c.serverAddr());
+            out.add(new Check("server name", true, c.serverAddr() + " is " + addr.getHostAddress(), ""));
+        } catch (IOException e) {
+            out.add(new Check("server name", false, c.serverAddr() + " does not resolve: " + e.getMessage(),
+                    "check serverAddr and this host's DNS"));
+            return out;
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(addr, c.serverPort()), (int) timeout.toMillis());
+            out.add(new Check("server port", true, server + " accepts TCP connections", ""));
+        } catch (IOException e) {
+            out.add(new Check("server port", false, server + ": " + e.getMessage(),
+                    "is jfrps running there with bindPort " + c.serverPort() + "? a firewall between?"));
+            return out;
+        }
+        out.addAll(login(c, timeout));
+        for (ProxyConfig p : c.proxies()) {
+            String local = p.localIP() + ":" + p.localPort();
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(p.localIP(), p.localPort()), (int) timeout.toMillis());
+                out.add(new Check("proxy " + p.name(), true, "local service " + local + " accepts connections", ""));
+            } catch (IOException e) {
+                out.add(new Check("proxy " + p.name(), false, "local service " + local + ": " + e.getMessage(),
+                        "start the service, or fix localIP/localPort; users of this proxy are refused meanwhile"));
+            }
+        }
+        return out;
+    }
+
+    private static List<Check> login(ClientConfig c, Duration timeout) {
+        List<Check> out = new ArrayList<>();
+        CompletableFuture<String> tls = new CompletableFuture<>();
+        CompletableFuture<Check> result = new CompletableFuture<>();
+        String runId = "doctor-" + RunIdStore.newRunId();
+        SslContext ssl;
+        try {
+            ssl = c.tls().enable() ? TlsContexts.client(c.tls()) : null;
+        } catch (IOException e) {
+            out.add(new Check("tls", false, "cannot set up TLS: " + e.getMessage(), "check transport.tls.*"));
+            return out;
+        }
+        try (NettyTransport transport = NettyTransport.create("jfrpc-doctor", 1)) {
+            transport.bootstrap((int) timeout.toMillis())
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            if (ssl != null) {
+                                ch.pipeline().addLast(ssl.newHandler(ch.alloc(), c.tls().serverName().isEmpty()
+                                        ? c.serverAddr() : c.tls().serverName(), c.serverPort()));
+                            }
+                            ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE,
+                                    new Probe(c, runId, tls, result));
+                        }
+                    })
+                    .connect(c.serverAddr(), c.serverPort());
+            Check login;
+            try {
+                login = result.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                login = new Check("login", false, "no answer from the server within " + timeout.toMillis() * 2 + " ms",
+                        "is " + c.serverAddr() + ":" + c.serverPort() + " a jfrps (and not another service)?");
+            }
+            if (ssl == null) {
+                out.add(new Check("tls", true, "off (transport.tls.enable = false)", ""));
+            } else if (tls.isDone() && !tls.isCompletedExceptionally()) {
+                String fp = tls.join();
+                boolean pinned = !c.tls().serverFingerprint().isEmpty();
+                out.add(new Check("tls", true, "server certificate SHA-256 " + fp + (pinned ? " (matches the pin)" : ""),
+                        ""));
+            } else {
+                String why = tls.isDone() ? tls.handle((v, e) -> e.getMessage()).join() : "no TLS handshake";
+                out.add(new Check("tls", false, why, c.tls().serverFingerprint().isEmpty()
+                        ? "does the server speak TLS? (transport.tls.enable)"
+                        : "the server's certificate is not the pinned one: compare transport.tls.serverFingerprint "
+                        + "with the fingerprint jfrps logs at start"));
+            }
+            out.add(login);
+        }
+        return out;
+    }
+
+    /** Speaks just enough of the protocol to learn whether this config's token is accepted. */
+    private static final class Probe extends ChannelInboundHandlerAdapter {
+        private final ClientConfig c;
+        private final String runId;
+        private final CompletableFuture<String> tls;
+        private final CompletableFuture<Check> result;
+
+        Probe(ClientConfig c, String runId, CompletableFuture<String> tls, CompletableFuture<Check> result) {
+            this.c = c;
+            this.runId = runId;
+            this.tls = tls;
+            this.result = result;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
+            ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, 0));
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent e) {
+                if (e.isSuccess()) {
+                    try {
+                        tls.complete(Fingerprints.sha256(ctx.pipeline().get(SslHandler.class).engine().getSession()
+                                .getPeerCertificates()[0]));
+                    } catch (IOException ex) {
+                        tls.complete("(no certificate)");
+                    }
+                } else {
+                    Throwable r = e.cause();
+                    while (r.getCause() != null) {
+                        r = r.getCause();
+                    }
+                    tls.completeExceptionally(new IOException("TLS handshake failed: " + r.getMessage()));
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Message.Challenge ch) {
+                long now = System.currentTimeMillis();
+                ctx.writeAndFlush(new Message.Login(runId, c.user(), now, LoginProof.compute(c.authToken(), ch.nonce(),
+                        now, runId), "doctor", (int) c.heartbeatInterval().toMillis()));
+            } else if (msg instanceof Message.LoginOk) {
+                result.complete(new Check("login", true, "the server accepts this config's auth.token", ""));
+                ctx.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, "doctor done"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else if (msg instanceof Message.LoginFail f) {
+                result.complete(new Check("login", false, "refused: " + f.reason(),
+                        "auth.token must be the same in frpc.toml and frps.toml"));
+                ctx.close();
+            } else if (msg instanceof Message.GoAway g) {
+                result.complete(new Check("login", false, "the server closed: " + g.reason(), ""));
+                ctx.close();
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            result.complete(new Check("login", false, "the server closed the connection during login",
+                    "is the port a jfrps? does it require TLS (transport.tls.force) while this config has it off?"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.jfrp.e2e;
+
+import io.jfrp.client.Diagnosis;
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ClientTls;
+import io.jfrp.server.JfrpServer;
+import io.jfrp.testing.EchoServer;
+import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.Loopback;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What `jfrpc doctor` finds, case by case. */
+@ExtendWith(LeakCheck.class)
+class DoctorTest {
+
+    @TempDir
+    Path dir;
+    @RegisterExtension
+    final Closer closer = new Closer();
+
+    private static Diagnosis.Check check(List<Diagnosis.Check> checks, String name) {
+        return checks.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aHealthySetupPassesEveryCheck() throws Exception {
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        EchoServer echo = closer.keep(new EchoServer());
+        List<Diagnosis.Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("e", echo.port(), 0)),
+                Duration.ofSeconds(3));
+        assertThat(checks).extracting(Diagnosis.Check::name)
+                .containsExactly("server name", "server port", "tls", "login", "proxy e");
+        assertThat(checks).allMatch(Diagnosis.Check::ok);
+        assertThat(check(checks, "tls").detail()).contains(server.certificateFingerprint());
+        // The probe's throwaway session is gone again.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
+    }
+
+    @Test
+    void aDownServerAWrongTokenAWrongPinAndADeadServiceAreEachNamed() throws Exception {
+        int nothing = Loopback.freePort();
+        List<Diagnosis.Check> down = Diagnosis.run(ClientConfig.defaults("127.0.0.1", nothing, "t", List.of()),
+                Duration.ofSeconds(2));
+        assertThat(check(down, "server port").ok()).isFalse();
+        assertThat(check(down, "server port").hint()).contains("is jfrps running");
+
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        List<Diagnosis.Check> token = Diagnosis.run(ClientConfig.defaults("127.0.0.1", server.port(), "wrong",
+                List.of(Tunnels.tcp("dead", nothing, 0))), Duration.ofSeconds(2));
+        assertThat(check(token, "login").ok()).isFalse();
+        assertThat(check(token, "login").detail()).contains("auth.token does not match");
+        assertThat(check(token, "proxy dead").ok()).isFalse();
+
+        List<Diagnosis.Check> pin = Diagnosis.run(Tunnels.clientConfig(server)
+                .withTls(new ClientTls(true, null, null, null, "", "00".repeat(32))), Duration.ofSeconds(2));
+        assertThat(check(pin, "tls").ok()).isFalse();
+        assertThat(check(pin, "tls").hint()).contains("pinned");
+    }
+}
