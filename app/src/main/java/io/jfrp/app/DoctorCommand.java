@@ -51,7 +51,11 @@ final class DoctorCommand implements Callable<Integer> {
             out.flush();
             return 1;
         }
-        Duration t = parse(timeout);
+        Duration t = ConfigLoader.duration(timeout);
+        if (t == null) {
+            spec.commandLine().getErr().println("jfrpc doctor: --timeout " + timeout + " (expected: a duration such as 3s or 500ms)");
+            return 2;
+        }
         List<Diagnosis.Check> checks = new ArrayList<>(Diagnosis.run(c, t));
         checks.forEach(ch -> line(out, ch));
         if (c.admin() == null) {
@@ -82,11 +86,4 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private static Duration parse(String s) {
-        String t = s.trim();
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        return Duration.ofSeconds(Long.parseLong(t.endsWith("s") ? t.substring(0, t.length() - 1) : t));
-    }
 }

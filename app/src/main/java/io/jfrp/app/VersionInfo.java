@@ -1,6 +1,7 @@
 package io.jfrp.app;
 
 import io.jfrp.core.tls.TlsContexts;
+import io.jfrp.protocol.Wire;
 import io.netty.channel.epoll.Epoll;
 import io.netty.util.Version;
 import picocli.CommandLine;
@@ -8,8 +9,7 @@ import picocli.CommandLine;
 /** --version for every command: our version, the JVM, and which native pieces loaded. */
 final class VersionInfo implements CommandLine.IVersionProvider {
 
-    static final String VERSION = VersionInfo.class.getPackage().getImplementationVersion() == null
-            ? "0.1.0" : VersionInfo.class.getPackage().getImplementationVersion();
+    static final String VERSION = Wire.SOFTWARE_VERSION;
 
     @Override
     public String[] getVersion() {

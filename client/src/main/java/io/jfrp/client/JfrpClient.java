@@ -3,6 +3,7 @@ package io.jfrp.client;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.TlsContexts;
+import io.jfrp.protocol.Wire;
 import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
@@ -12,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 /** jfrpc as a library: {@code JfrpClient.start(config)} runs the control loop until {@link #close()}. */
 public final class JfrpClient implements AutoCloseable {
 
-    public static final String VERSION = JfrpClient.class.getPackage().getImplementationVersion() == null
-            ? "0.1.0" : JfrpClient.class.getPackage().getImplementationVersion();
+    public static final String VERSION = Wire.SOFTWARE_VERSION;
 
     private final NettyTransport transport;
     private final ControlLoop loop;

@@ -5,6 +5,21 @@ public final class Wire {
     private Wire() {
     }
 
+    /** This build's version ("0.1.0"), from the Maven project version; sent in HELLO and CHALLENGE. */
+    public static final String SOFTWARE_VERSION = readVersion();
+
+    private static String readVersion() {
+        try (java.io.InputStream in = Wire.class.getResourceAsStream("version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     /** "JFRP" in ASCII. */
     public static final int MAGIC = 0x4A465250;
     public static final int VERSION_MAJOR = 1;

@@ -148,12 +148,11 @@ final class ClientSession {
             return;
         }
         long wait = Math.min(rt.config.userConnTimeout().toMillis(), rt.config.sessionGracePeriod().toMillis());
-        ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
-        timeout[0] = loop.schedule(() -> {
+        ScheduledFuture<?> timeout = loop.schedule(() -> {
             held.removeIf(h -> h.user == userChannel);
             userChannel.close();
         }, wait, TimeUnit.MILLISECONDS);
-        held.add(new HeldConnection(userChannel, proxyName, timeout[0]));
+        held.add(new HeldConnection(userChannel, proxyName, timeout));
         userChannel.closeFuture().addListener(f -> onLoop(() -> held.removeIf(h -> h.user == userChannel)));
         String suffix = rt.peerProblems.admit("held " + runId);
         if (suffix != null) {

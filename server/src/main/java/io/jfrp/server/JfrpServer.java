@@ -5,6 +5,7 @@ import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.core.tls.SelfSignedCertificate;
 import io.jfrp.core.tls.TlsContexts;
+import io.jfrp.protocol.Wire;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -15,12 +16,16 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** jfrps as a library: {@code JfrpServer.start(config)} listens; {@link #close()} stops everything it started. */
 public final class JfrpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JfrpServer.class);
-    public static final String VERSION = versionOf(JfrpServer.class);
+    public static final String VERSION = Wire.SOFTWARE_VERSION;
 
     private final ServerRuntime rt;
     private final Channel listener;
@@ -91,9 +96,9 @@ public final class JfrpServer implements AutoCloseable {
     public void close() {
         rt.stopping = true;
         listener.close().awaitUninterruptibly();
-        java.util.List<java.util.concurrent.CompletableFuture<Void>> ended = new java.util.ArrayList<>();
+        List<CompletableFuture<Void>> ended = new ArrayList<>();
         for (ClientSession s : rt.registry.sessions()) {
-            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
             ended.add(done);
             s.onLoop(() -> {
                 s.close("the server is stopping");
@@ -101,8 +106,8 @@ public final class JfrpServer implements AutoCloseable {
             });
         }
         try {
-            java.util.concurrent.CompletableFuture.allOf(ended.toArray(new java.util.concurrent.CompletableFuture[0]))
-                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            CompletableFuture.allOf(ended.toArray(new CompletableFuture[0]))
+                    .get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("sessions did not end within 5s; stopping anyway");
         }
@@ -110,8 +115,4 @@ public final class JfrpServer implements AutoCloseable {
         log.info("jfrps stopped");
     }
 
-    static String versionOf(Class<?> c) {
-        String v = c.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0" : v;
-    }
 }

@@ -16,6 +16,11 @@ public final class ConfigLoader {
     public record Loaded<T>(T config, List<String> warnings) {
     }
 
+    /** A duration as config files write it ("30", "500ms", "2m"), or null when it is not one. */
+    public static java.time.Duration duration(String text) {
+        return Durations.parse(text);
+    }
+
     public static Loaded<ServerConfig> server(Path file) throws ConfigException {
         return load(file, System.getenv(), ServerConfig::read);
     }
