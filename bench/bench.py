@@ -268,9 +268,57 @@ def wrk(port, close=False):
             "errors": (errors.group(1) if errors else "") + (" non2xx=" + non2xx.group(1) if non2xx else "")}
 
 
+WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
+
+
 def iperf_warmup(port):
-    """One short unmeasured run per path, so that the JIT has compiled the data path before it is timed."""
-    subprocess.run(["iperf3", "-c", "127.0.0.1", "-p", str(port), "-t", "3"], capture_output=True, timeout=60)
+    """One unmeasured run per path, so that the JIT has compiled the data path before it is timed."""
+    subprocess.run(["iperf3", "-c", "127.0.0.1", "-p", str(port), "-t", str(WARMUP)], capture_output=True, timeout=60)
+
+
+def wrk_warmup(port):
+    subprocess.run(["wrk", "-t2", "-c50", "-d%ds" % WARMUP, "http://127.0.0.1:%d/1k.bin" % port],
+                   capture_output=True, timeout=WARMUP + 60)
+
+
+PACED = """
+import socket, sys, threading, time
+port, rate, secs, conns = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), 10
+done, errors = [0], [0]
+req = b"GET /1k.bin HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"
+def worker():
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    start, n = time.monotonic(), 0
+    while time.monotonic() - start < secs:
+        s.sendall(req)
+        got = b""
+        while b"\\r\\n\\r\\n" not in got:
+            got += s.recv(4096)
+        head, body = got.split(b"\\r\\n\\r\\n", 1)
+        if not head.startswith(b"HTTP/1.1 200"):
+            errors[0] += 1
+        length = int([l for l in head.split(b"\\r\\n") if l.lower().startswith(b"content-length")][0].split(b":")[1])
+        while len(body) < length:
+            body += s.recv(4096)
+        n += 1
+        done[0] += 1
+        wait = start + n * conns / rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+threads = [threading.Thread(target=worker) for _ in range(conns)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(done[0], errors[0])
+"""
+
+
+def paced_http(port, rate, seconds):
+    """HTTP requests at a steady rate (wrk has no rate limit): 10 keep-alive connections, each paced."""
+    r = subprocess.run([sys.executable, "-c", PACED, str(port), str(rate), str(seconds)], capture_output=True,
+                       timeout=seconds + 60)
+    done, errors = map(int, r.stdout.split())
+    return done / seconds, errors
 
 
 def median_of(fn, runs=RUNS):
@@ -307,6 +355,7 @@ def section_http(results):
     tunnels["ssh"] = ssh_tunnel(target)
     out = {}
     for name, port in tunnels.items():
+        wrk_warmup(port)
         runs = [wrk(port) for _ in range(RUNS)]
         runs.sort(key=lambda r: r["rps"])
         med = runs[len(runs) // 2]
@@ -323,6 +372,7 @@ def section_connrate(results):
     paths = {"direct": target, "haproxy": haproxy(target), "jfrp_tls": Jfrp(target, tls=True, name="conn").start().remote}
     out = {}
     for name, port in paths.items():
+        wrk_warmup(port)
         runs = sorted((wrk(port, close=True) for _ in range(RUNS)), key=lambda r: r["rps"])
         out[name] = runs[len(runs) // 2]
         log("connrate %-10s %8.0f conn/s  p99 %.2f ms %s" % (name, out[name]["rps"], out[name]["p99_ms"],
@@ -376,6 +426,17 @@ def hold(port, n, timeout=120):
 
 def section_memory(results):
     out = {}
+    # RSS while serving a steady 1,000 HTTP requests/s (the target's load), after the same at start-up.
+    target = nginx()
+    t = Jfrp(target, tls=True, name="mem-rate").start()
+    paced_http(t.remote, 1000, 5)
+    rate, errors = paced_http(t.remote, 1000, 20)
+    out["at_1000_rps"] = {"rate": round(rate), "errors": errors,
+                          "jfrps_mb": round(t.server.rss_kb() / 1024, 1), "jfrpc_mb": round(t.client.rss_kb() / 1024, 1),
+                          "jfrps_peak_mb": round(t.server.rss_kb("VmHWM") / 1024, 1),
+                          "jfrpc_peak_mb": round(t.client.rss_kb("VmHWM") / 1024, 1)}
+    log("memory at 1,000 req/s: %s" % out["at_1000_rps"])
+    t.stop()
     for n in (1000, 10000):
         sink = Sink()
         t = Jfrp(sink.port, tls=True, name="mem-%d" % n).start()
@@ -550,6 +611,10 @@ def table(r):
         lines.append("| RSS | jfrps MB | jfrpc MB | per connection KB (s / c) |")
         lines.append("|---|---|---|---|")
         lines.append("| idle | %s | %s | |" % (m["idle_mb"]["jfrps"], m["idle_mb"]["jfrpc"]))
+        if "at_1000_rps" in m:
+            a = m["at_1000_rps"]
+            lines.append("| serving %d HTTP req/s (peak during the run) | %s (%s) | %s (%s) | |" % (
+                a["rate"], a["jfrps_mb"], a["jfrps_peak_mb"], a["jfrpc_mb"], a["jfrpc_peak_mb"]))
         for n in (1000, 10000):
             w = m["with_%d" % n]
             lines.append("| %d idle tunnelled connections (held: %s) | %s | %s | %s / %s |" % (

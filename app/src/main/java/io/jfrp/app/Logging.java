@@ -15,8 +15,6 @@ import org.slf4j.LoggerFactory;
 /** Applies frp's log.to / log.level / log.maxDays to Logback, replacing the console default. */
 final class Logging {
 
-    private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %-16logger{0} %msg%n";
-
     private Logging() {
     }
 
@@ -30,7 +28,7 @@ final class Logging {
         }
         PatternLayoutEncoder enc = new PatternLayoutEncoder();
         enc.setContext(ctx);
-        enc.setPattern(PATTERN);
+        enc.setPattern(ConsoleLogConfigurator.PATTERN);
         enc.start();
         RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(ctx);
@@ -45,7 +43,7 @@ final class Logging {
         policy.start();
         file.setRollingPolicy(policy);
         file.start();
-        Appender<ILoggingEvent> console = root.getAppender("console");
+        Appender<ILoggingEvent> console = root.getAppender(ConsoleLogConfigurator.APPENDER);
         root.addAppender(file);
         if (console instanceof ConsoleAppender<ILoggingEvent>) {
             root.detachAppender(console);

@@ -22,7 +22,7 @@ public final class TlsContexts {
     }
 
     public static SslContext server(Path certFile, Path keyFile) throws SSLException {
-        return SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
+        return PemKeyPair.forServer(certFile, keyFile)
                 .sslProvider(provider())
                 .protocols("TLSv1.3", "TLSv1.2")
                 .build();
@@ -43,7 +43,7 @@ public final class TlsContexts {
             b.trustManager(InsecureTrustManagerFactory.INSTANCE);
         }
         if (tls.certFile() != null && tls.keyFile() != null) {
-            b.keyManager(tls.certFile().toFile(), tls.keyFile().toFile());
+            PemKeyPair.keyManager(b, tls.certFile(), tls.keyFile());
         }
         return b.build();
     }
