@@ -165,12 +165,15 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         }
         if (!flushScheduled) {
             flushScheduled = true;
-            executor().execute(() -> {
-                flushScheduled = false;
-                ctx.flush();
-            });
+            executor().execute(flushTask);
         }
     }
+
+    /** One task object for every coalesced flush: this runs for nearly every read of a busy session. */
+    private final Runnable flushTask = () -> {
+        flushScheduled = false;
+        ctx.flush();
+    };
 
     boolean writable() {
         return ctx.channel().isWritable();

@@ -41,7 +41,12 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter {
 
     private void deliver(Object o) {
         if (o instanceof ByteBuf buf) {
-            onSessionLoop(() -> stream.onLocalData(buf));
+            // The common case (socket and session on one loop) calls straight through: no task, no lambda.
+            if (sessionLoop.inEventLoop()) {
+                stream.onLocalData(buf);
+            } else {
+                sessionLoop.execute(() -> stream.onLocalData(buf));
+            }
         } else if (o == INPUT_SHUTDOWN) {
             onSessionLoop(stream::onLocalInputShutdown);
         } else if (o == INACTIVE) {
