@@ -6,12 +6,20 @@ import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.mux.StreamRelay;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.protocol.Message;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -28,6 +36,11 @@ final class LocalDialer implements MuxSession.StreamListener {
     private final String userPrefix;
     private final ProxyTable table;
     private final LogLimiter limiter = new LogLimiter(Duration.ofSeconds(60));
+    /** Per proxy: its address, resolved once when localIP is a literal (a host name is resolved per dial). */
+    private final Map<String, InetSocketAddress> targets = new HashMap<>();
+    /** Reused for every dial on one loop: a busy proxy opens thousands of local sockets a second. */
+    private Bootstrap bootstrap;
+    private EventLoop bootstrapLoop;
 
     LocalDialer(NettyTransport transport, Map<String, ProxyConfig> proxies, String user, ProxyTable table) {
         this.transport = transport;
@@ -45,10 +58,8 @@ final class LocalDialer implements MuxSession.StreamListener {
             session.rejectStream(open.streamId(), "the client has no proxy named " + name);
             return;
         }
-        transport.bootstrap(session.eventLoop(), LOCAL_CONNECT_TIMEOUT_MILLIS)
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(new StreamRelay())
-                .connect(p.localIP(), p.localPort())
+        bootstrap(session.eventLoop())
+                .connect(target(name, p))
                 .addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
                         session.acceptStream(open, f.channel());
@@ -63,5 +74,34 @@ final class LocalDialer implements MuxSession.StreamListener {
                     }
                     session.rejectStream(open.streamId(), reason);
                 });
+    }
+
+    private Bootstrap bootstrap(EventLoop loop) {
+        if (bootstrap == null || bootstrapLoop != loop) {
+            bootstrap = transport.bootstrap(loop, LOCAL_CONNECT_TIMEOUT_MILLIS)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast("relay", new StreamRelay());
+                        }
+                    });
+            bootstrapLoop = loop;
+        }
+        return bootstrap;
+    }
+
+    private InetSocketAddress target(String name, ProxyConfig p) {
+        InetSocketAddress cached = targets.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(p.localIP());
+        if (literal == null) {
+            return InetSocketAddress.createUnresolved(p.localIP(), p.localPort());
+        }
+        InetSocketAddress a = new InetSocketAddress(literal, p.localPort());
+        targets.put(name, a);
+        return a;
     }
 }

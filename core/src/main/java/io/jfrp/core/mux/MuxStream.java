@@ -243,6 +243,13 @@ final class MuxStream {
             return;
         }
         outputShut = true;
+        if (finSent) {
+            // Both directions are done: a close after the queued bytes sends the same FIN, without a
+            // shutdown call (and the exception Netty builds for every shutdownOutput) first.
+            end();
+            local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (local instanceof DuplexChannel duplex) {
             // Half-close only after every queued byte reached the socket.
             local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput()

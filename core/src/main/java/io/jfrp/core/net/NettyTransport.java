@@ -55,13 +55,20 @@ public final class NettyTransport implements AutoCloseable {
 
     /** A listener with the options every jfrp listener has; children start with auto-read as given. */
     public ServerBootstrap serverBootstrap(boolean childAutoRead) {
-        return serverBootstrap(group, childAutoRead);
+        return listener(group, childAutoRead);
     }
 
-    /** As above, with accepted connections on {@code childGroup} (one event loop keeps a session's streams together). */
-    public ServerBootstrap serverBootstrap(EventLoopGroup childGroup, boolean childAutoRead) {
+    /**
+     * As above, listening and serving on {@code loop} alone: one event loop keeps a session's streams
+     * together, and a connection accepted on the loop that serves it is not handed across threads.
+     */
+    public ServerBootstrap serverBootstrap(EventLoopGroup loop, boolean childAutoRead) {
+        return listener(loop, childAutoRead);
+    }
+
+    private ServerBootstrap listener(EventLoopGroup loops, boolean childAutoRead) {
         return new ServerBootstrap()
-                .group(group, childGroup)
+                .group(loops, loops)
                 .channel(serverSocketChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
