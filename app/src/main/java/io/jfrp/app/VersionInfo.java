@@ -1,8 +1,8 @@
 package io.jfrp.app;
 
+import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.TlsContexts;
 import io.jfrp.protocol.Wire;
-import io.netty.channel.epoll.Epoll;
 import io.netty.util.Version;
 import picocli.CommandLine;
 
@@ -18,7 +18,7 @@ final class VersionInfo implements CommandLine.IVersionProvider {
                 "jfrp " + VERSION,
                 "Java " + System.getProperty("java.version") + ", Netty "
                         + (netty == null ? "?" : netty.artifactVersion()) + ", "
-                        + (Epoll.isAvailable() ? "epoll" : "nio") + ", TLS " + TlsContexts.provider()
+                        + NettyTransport.preferredName() + ", TLS " + TlsContexts.provider()
         };
     }
 }
