@@ -52,7 +52,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         }, deadline, TimeUnit.MILLISECONDS);
         ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
-        ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, 0));
+        ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, Wire.FEATURE_EARLY_DATA));
         ctx.fireChannelActive();
     }
 

@@ -42,5 +42,11 @@ public final class Wire {
     /** The largest window a receiver grows a stream to: enough for one stream to fill a fast link. */
     public static final int MAX_WINDOW = 4 * 1024 * 1024;
     public static final int NONCE_LENGTH = 32;
+    /**
+     * HELLO feature bit: this client takes stream data that arrives before it has confirmed the stream
+     * (it holds it until the local service answers), so the server may send a user's first bytes right
+     * behind STREAM_OPEN instead of waiting a round trip for STREAM_OPEN_OK.
+     */
+    public static final int FEATURE_EARLY_DATA = 1;
     public static final int MAX_STRING_BYTES = 4096;
 }

@@ -35,6 +35,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private final ServerRuntime rt;
     private Stage stage = Stage.PREFACE;
     private byte[] nonce;
+    /** What the client said it supports in HELLO (Wire.FEATURE_*). */
+    private int clientFeatures;
     private ScheduledFuture<?> deadline;
 
     LoginHandler(ServerRuntime rt) {
@@ -96,6 +98,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onHello(ChannelHandlerContext ctx, Message.Hello h) {
+        clientFeatures = h.features();
         nonce = new byte[Wire.NONCE_LENGTH];
         rt.random.nextBytes(nonce);
         ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
@@ -125,6 +128,9 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         ClientSession session = rt.registry.sessionFor(rt, l.runId(), l.user(), ctx.channel().eventLoop());
         SessionChannel handler = new SessionChannel(rt, session, hbTimeout);
         MuxSession mux = new MuxSession(true, handler);
+        if ((clientFeatures & Wire.FEATURE_EARLY_DATA) != 0) {
+            mux.sendEarlyData();
+        }
         ctx.pipeline().addAfter("decoder", "heartbeat-timeout", new IdleStateHandler(hbTimeout, 0, 0, TimeUnit.MILLISECONDS));
         ctx.pipeline().replace(this, "mux", mux);
         ctx.pipeline().addLast("session", handler);

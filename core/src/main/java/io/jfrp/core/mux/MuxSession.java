@@ -34,6 +34,8 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     }
 
     private final IntObjectMap<MuxStream> streams = new IntObjectHashMap<>();
+    /** Acceptor side: streams the peer opened whose local socket is still being dialled, with what came early. */
+    private final IntObjectMap<EarlyFrames> opening = new IntObjectHashMap<>();
     private final List<MuxStream> blocked = new ArrayList<>();
     private final List<MuxStream> dirty = new ArrayList<>();
     private final StreamListener listener;
@@ -43,6 +45,8 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     private int nextStreamId;
     private boolean flushScheduled;
     private boolean closed;
+    /** Opener side: the peer holds data that arrives before it confirms a stream (Wire.FEATURE_EARLY_DATA). */
+    private boolean earlyData;
 
     /**
      * @param opensStreams true on the side that opens streams (the server): it numbers them odd,
@@ -81,6 +85,15 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         return window;
     }
 
+    /** The peer takes early data: streams this side opens are read and sent at once, not after STREAM_OPEN_OK. */
+    public void sendEarlyData() {
+        earlyData = true;
+    }
+
+    boolean earlyData() {
+        return earlyData;
+    }
+
     int maxWindow() {
         return maxWindow;
     }
@@ -103,8 +116,10 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         String userAddress = String.valueOf(user.remoteAddress());
         MuxStream stream = new MuxStream(this, id, user, proxyName, userAddress, false);
         streams.put(id, stream);
-        bindRelay(user, stream);
+        // STREAM_OPEN first: binding replays what the socket already delivered, which with early data
+        // goes out at once and must not reach the peer before the stream it belongs to.
         write(new Message.StreamOpen(id, proxyName, userAddress));
+        bindRelay(user, stream);
         requestFlush();
         stream.armOpenTimeout(openTimeoutMillis);
     }
@@ -115,7 +130,9 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
             executor().execute(() -> acceptStream(open, local));
             return;
         }
-        if (closed) {
+        EarlyFrames early = opening.remove(open.streamId());
+        if (closed || early == null) {
+            // The session ended, or the peer reset the stream while the local service was being dialled.
             local.close();
             return;
         }
@@ -124,10 +141,17 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         bindRelay(local, stream);
         write(new Message.StreamOpenOk(open.streamId()));
         requestFlush();
-        stream.updateReading();
+        if (early.replayInto(stream)) {
+            local.flush();
+        }
     }
 
-    /** Binds the socket's relay (put there when the socket was born, or now) to its stream, on the socket's loop. */
+    /**
+     * Binds the socket's relay (put there when the socket was born, or now) to its stream, on the
+     * socket's loop, then lets the stream decide whether to read. That decision waits for the binding:
+     * what the relay replays (data, and a FIN that already came) must be known first, or a socket whose
+     * input has ended could be asked to read (epoll refuses that with ENOENT).
+     */
     private static void bindRelay(Channel socket, MuxStream stream) {
         StreamRelay relay = socket.pipeline().get(StreamRelay.class);
         StreamRelay r = relay != null ? relay : new StreamRelay();
@@ -135,9 +159,14 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
             socket.pipeline().addLast("relay", r);
         }
         if (socket.eventLoop().inEventLoop()) {
+            // Called on the session's loop, so the socket shares it.
             r.bind(stream);
+            stream.updateReading();
         } else {
-            socket.eventLoop().execute(() -> r.bind(stream));
+            socket.eventLoop().execute(() -> {
+                r.bind(stream);
+                stream.session.executor().execute(stream::updateReading);
+            });
         }
     }
 
@@ -145,6 +174,10 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         if (!executor().inEventLoop()) {
             executor().execute(() -> rejectStream(streamId, reason));
             return;
+        }
+        EarlyFrames early = opening.remove(streamId);
+        if (early != null) {
+            early.release();
         }
         if (!closed) {
             write(new Message.StreamOpenFail(streamId, reason));
@@ -205,16 +238,30 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (m instanceof Message.StreamOpen open) {
-            if (streams.containsKey(open.streamId())) {
+            if (streams.containsKey(open.streamId()) || opening.containsKey(open.streamId())) {
                 write(new Message.Reset(open.streamId(), "stream id already in use"));
                 requestFlush();
                 return;
             }
+            opening.put(open.streamId(), new EarlyFrames());
             listener.onStreamOpen(this, open);
             return;
         }
         MuxStream s = streams.get(m.streamId());
         if (s == null) {
+            EarlyFrames early = opening.get(m.streamId());
+            if (early != null) {
+                String violation = early.add(m, window);
+                if (violation != null || m instanceof Message.Reset) {
+                    opening.remove(m.streamId());
+                    early.release();
+                    if (violation != null) {
+                        write(new Message.Reset(m.streamId(), violation));
+                        requestFlush();
+                    }
+                }
+                return;
+            }
             // Late frames for a stream that just ended are normal; drop them. A confirmation for a stream
             // this side already gave up on gets a reset, so the peer closes the socket it just opened.
             if (m instanceof Message.StreamOpenOk) {
@@ -274,6 +321,8 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     /** The channel is gone: every local socket of this session is closed after what it has queued. */
     public void closeAllStreams() {
         closed = true;
+        opening.values().forEach(EarlyFrames::release);
+        opening.clear();
         List<MuxStream> all = new ArrayList<>(streams.values());
         streams.clear();
         blocked.clear();

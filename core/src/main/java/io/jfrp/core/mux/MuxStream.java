@@ -106,8 +106,9 @@ final class MuxStream {
     }
 
     private void drain() {
-        if (!established) {
-            // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the stream.
+        if (!established && !session.earlyData()) {
+            // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the
+            // stream, unless it takes early data (it then holds them itself until its dial completes).
             return;
         }
         while (!pending.isEmpty() && sendWindow > 0) {
@@ -145,7 +146,8 @@ final class MuxStream {
             return;
         }
         boolean channelWritable = session.writable();
-        boolean want = established && !localInputDone && pending.isEmpty() && sendWindow > 0 && channelWritable;
+        boolean want = (established || session.earlyData()) && !localInputDone && pending.isEmpty()
+                && sendWindow > 0 && channelWritable;
         if (!channelWritable && !blocked) {
             blocked = true;
             session.blockOnChannel(this);

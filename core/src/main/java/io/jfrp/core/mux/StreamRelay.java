@@ -2,8 +2,9 @@ package io.jfrp.core.mux;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import java.util.ArrayDeque;
  * socket when the socket is born: until {@link MuxSession} binds it to a stream it keeps what arrives
  * (epoll delivers a peer's data and FIN even with auto-read off), then replays it in order.
  */
-public final class StreamRelay extends ChannelInboundHandlerAdapter {
+public final class StreamRelay extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
     private static final Object INPUT_SHUTDOWN = new Object();
@@ -84,6 +85,20 @@ public final class StreamRelay extends ChannelInboundHandlerAdapter {
         if (stream != null) {
             stream.session.requestFlush();
         }
+    }
+
+    /**
+     * A socket whose input has ended is never asked to read again. The stream decides to read on its
+     * session's loop, which may not be the socket's, so a FIN can land in between; Netty's epoll
+     * transport then fails the read with epoll_ctl ENOENT (it took the socket out of its interest set
+     * when the input ended) and the connection was lost. Here, on the socket's own loop, it cannot race.
+     */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof DuplexChannel d && d.isInputShutdown()) {
+            return;
+        }
+        ctx.read();
     }
 
     @Override
