@@ -23,6 +23,8 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.Locale;
 
 /**
@@ -38,15 +40,35 @@ public final class NettyTransport implements AutoCloseable {
     private static final Kind PREFERRED = choose(System.getProperty("jfrp.io", "io_uring"));
 
     private final EventLoopGroup group;
-    private final Kind kind = PREFERRED;
+    private final Kind kind;
 
     private NettyTransport(String name, int threads) {
+        Kind k = PREFERRED;
+        EventLoopGroup g;
+        try {
+            g = newGroup(name, threads, k);
+        } catch (RuntimeException | LinkageError e) {
+            if (k != Kind.IO_URING) {
+                throw e;
+            }
+            // The probe ring worked but this one did not (a memlock limit, a seccomp filter on some
+            // io_uring operation): run on epoll rather than not at all.
+            LoggerFactory.getLogger(NettyTransport.class).warn("io_uring event loops failed to start ({}); using {}",
+                    e.toString(), Epoll.isAvailable() ? "epoll" : "nio");
+            k = Epoll.isAvailable() ? Kind.EPOLL : Kind.NIO;
+            g = newGroup(name, threads, k);
+        }
+        this.kind = k;
+        this.group = g;
+    }
+
+    private static EventLoopGroup newGroup(String name, int threads, Kind kind) {
         IoHandlerFactory factory = switch (kind) {
             case IO_URING -> IoUringIoHandler.newFactory();
             case EPOLL -> EpollIoHandler.newFactory();
             case NIO -> NioIoHandler.newFactory();
         };
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 
     private static Kind choose(String wanted) {
