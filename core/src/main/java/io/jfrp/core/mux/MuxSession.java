@@ -148,9 +148,8 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
 
     /**
      * Binds the socket's relay (put there when the socket was born, or now) to its stream, on the
-     * socket's loop, then lets the stream decide whether to read. That decision waits for the binding:
-     * what the relay replays (data, and a FIN that already came) must be known first, or a socket whose
-     * input has ended could be asked to read (epoll refuses that with ENOENT).
+     * socket's loop, then lets the stream decide whether to read: after the replay of what the socket
+     * already delivered (data, a FIN), so the decision sees it.
      */
     private static void bindRelay(Channel socket, MuxStream stream) {
         StreamRelay relay = socket.pipeline().get(StreamRelay.class);

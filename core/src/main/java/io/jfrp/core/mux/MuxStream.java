@@ -106,9 +106,8 @@ final class MuxStream {
     }
 
     private void drain() {
-        if (!established && !session.earlyData()) {
-            // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the
-            // stream, unless it takes early data (it then holds them itself until its dial completes).
+        if (!maySend()) {
+            // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the stream.
             return;
         }
         while (!pending.isEmpty() && sendWindow > 0) {
@@ -140,14 +139,18 @@ final class MuxStream {
         updateReading();
     }
 
+    /** Once the peer has the stream, or before that when it holds early data until its dial completes. */
+    private boolean maySend() {
+        return established || session.earlyData();
+    }
+
     /** Reads from the local socket only while there is credit, nothing queued, and room on the channel. */
     void updateReading() {
         if (ended || localGone) {
             return;
         }
         boolean channelWritable = session.writable();
-        boolean want = (established || session.earlyData()) && !localInputDone && pending.isEmpty()
-                && sendWindow > 0 && channelWritable;
+        boolean want = maySend() && !localInputDone && pending.isEmpty() && sendWindow > 0 && channelWritable;
         if (!channelWritable && !blocked) {
             blocked = true;
             session.blockOnChannel(this);
@@ -248,8 +251,7 @@ final class MuxStream {
         if (finSent) {
             // Both directions are done: a close after the queued bytes sends the same FIN, without a
             // shutdown call (and the exception Netty builds for every shutdownOutput) first.
-            end();
-            local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            endAndCloseAfterQueued();
             return;
         }
         if (local instanceof DuplexChannel duplex) {
@@ -262,6 +264,10 @@ final class MuxStream {
     }
 
     void onRemoteReset(String reason) {
+        endAndCloseAfterQueued();
+    }
+
+    private void endAndCloseAfterQueued() {
         end();
         local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }

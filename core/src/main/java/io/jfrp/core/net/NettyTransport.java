@@ -53,9 +53,9 @@ public final class NettyTransport implements AutoCloseable {
             }
             // The probe ring worked but this one did not (a memlock limit, a seccomp filter on some
             // io_uring operation): run on epoll rather than not at all.
+            k = choose("epoll");
             LoggerFactory.getLogger(NettyTransport.class).warn("io_uring event loops failed to start ({}); using {}",
-                    e.toString(), Epoll.isAvailable() ? "epoll" : "nio");
-            k = Epoll.isAvailable() ? Kind.EPOLL : Kind.NIO;
+                    e.toString(), k.name().toLowerCase(Locale.ROOT));
             g = newGroup(name, threads, k);
         }
         this.kind = k;
@@ -118,7 +118,7 @@ public final class NettyTransport implements AutoCloseable {
 
     /** A listener with the options every jfrp listener has; children start with auto-read as given. */
     public ServerBootstrap serverBootstrap(boolean childAutoRead) {
-        return listener(group, childAutoRead);
+        return serverBootstrap(group, childAutoRead);
     }
 
     /**
@@ -126,12 +126,8 @@ public final class NettyTransport implements AutoCloseable {
      * together, and a connection accepted on the loop that serves it is not handed across threads.
      */
     public ServerBootstrap serverBootstrap(EventLoopGroup loop, boolean childAutoRead) {
-        return listener(loop, childAutoRead);
-    }
-
-    private ServerBootstrap listener(EventLoopGroup loops, boolean childAutoRead) {
         return new ServerBootstrap()
-                .group(loops, loops)
+                .group(loop, loop)
                 .channel(serverSocketChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
