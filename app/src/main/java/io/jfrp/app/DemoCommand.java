@@ -10,10 +10,12 @@ import io.jfrp.server.JfrpServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--check", description = "Fetch the page once through the tunnel, report and exit "
+            + "(0 when it answered): a smoke test of this machine, and the launcher's class-data training run.")
+    boolean check;
 
     @Override
     public Integer call() throws Exception {
@@ -73,6 +79,20 @@ final class DemoCommand implements Callable<Integer> {
             web.stop(0);
             return 1;
         }
+        if (check) {
+            String problem = fetchOnce(p.remotePort());
+            client.close();
+            server.close();
+            web.stop(0);
+            deleteTree(data);
+            if (problem != null) {
+                spec.commandLine().getErr().println("demo: " + problem);
+                return 1;
+            }
+            out.printf("demo: the page answered 200 through the tunnel on port %d%n", p.remotePort());
+            out.flush();
+            return 0;
+        }
         out.printf("%n  jfrp demo is running. Open: http://127.0.0.1:%d/%n%n", p.remotePort());
         out.printf("  What just happened:%n");
         out.printf("   - a web page is served on 127.0.0.1:%d (the \"service behind NAT\")%n", web.getAddress().getPort());
@@ -93,7 +113,32 @@ final class DemoCommand implements Callable<Integer> {
             client.close();
             server.close();
             web.stop(0);
+            deleteTree(data);
         });
         return 0;
+    }
+
+    /** @return null when the page came back with 200 and its heading, else what went wrong */
+    private static String fetchOnce(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return response.startsWith("HTTP/1.1 200") && response.contains("Hello through jfrp") ? null
+                    : "the page did not come back through the tunnel: "
+                    + response.substring(0, Math.min(200, response.length()));
+        } catch (IOException e) {
+            return "the page did not come back through the tunnel on port " + port + ": " + e.getMessage();
+        }
+    }
+
+    /** The demo's data directory holds only its throw-away certificate. */
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
+        }
     }
 }
