@@ -1,6 +1,7 @@
 """jfrp's own black-box cases, run after the shared acceptance suite by bin/test
 (JFRP_EXTRA_CASES=e2e/blackbox/jfrp_cases.py ../shared/acceptance/run). Real processes on loopback,
 talking to the product only through bin/ and sockets."""
+import os
 import re
 import socket
 import threading
@@ -265,3 +266,26 @@ def doctor_names_what_is_wrong():
         return "server down, then a dead local service: each named with a hint"
     finally:
         t.close()
+
+
+@case
+def class_data_archives_in_use():
+    """The launcher's training run made an archive per side (bin/jfrp-launch), and each process maps
+    its own: a change that breaks the training (a log line it waits for, say) fails here, not only as
+    a few MB more RSS in the next benchmark."""
+    target = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "app", "target")
+    for side in ("jfrps", "jfrpc"):
+        check(os.path.getsize(os.path.join(target, side + ".jsa")) > 1 << 20, "no %s.jsa in app/target" % side)
+    echo = EchoServer()
+    remote = free_port()
+    t = Tunnel("cds", lambda t: [tcp_proxy("web", echo.port, remote)])
+    try:
+        t.start(ready_port=remote)
+        for proc, side in ((t.server, "jfrps"), (t.client, "jfrpc")):
+            with open("/proc/%d/maps" % proc.p.pid) as f:
+                maps = f.read()
+            check(side + ".jsa" in maps, "%s does not map %s.jsa" % (side, side))
+        return "jfrps maps jfrps.jsa, jfrpc maps jfrpc.jsa"
+    finally:
+        t.close()
+        echo.close()
