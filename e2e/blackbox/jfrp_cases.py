@@ -289,3 +289,10 @@ def class_data_archives_in_use():
     finally:
         t.close()
         echo.close()
+
+
+@case
+def demo_check_answers_and_exits():
+    rc, out = run_cli(["bin/jfrp", "demo", "--check"], timeout=120)
+    check(rc == 0 and "answered 200 through the tunnel" in out, "demo --check failed (%d): %s" % (rc, out[-1500:]))
+    return "demo --check: 200 through the tunnel, exit 0"

@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Option(names = "--check", description = "Fetch the page once through the tunnel, report and exit "
-            + "(0 when it answered): a smoke test of this machine, and the launcher's class-data training run.")
+            + "(0 when it answered): a smoke test of this machine.")
     boolean check;
 
     @Override
