@@ -4,7 +4,6 @@ import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.net.NettyTransport;
-import io.jfrp.core.net.TunnelReads;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
@@ -47,8 +46,6 @@ final class ControlLoop {
     private final ControlStateMachine machine;
     private final ProxyTable proxies;
     private final LocalDialer dialer;
-    /** One control channel at a time, so it reads up to the full 1 MiB. */
-    private final TunnelReads tunnelReads = TunnelReads.sharing(1L << 20);
     /** Ports the server chose for remotePort = 0 proxies, asked for again after a reconnect. */
     private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
@@ -105,7 +102,6 @@ final class ControlLoop {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        tunnelReads.applyTo(ch);
                         if (ssl != null) {
                             String sni = config.tls().serverName().isEmpty() ? config.serverAddr() : config.tls().serverName();
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), sni, config.serverPort()));

@@ -20,7 +20,6 @@ final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> 
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        rt.tunnelReads.applyTo(ch);
         if (rt.config.tls().force()) {
             ch.pipeline().addLast("tls", rt.ssl.newHandler(ch.alloc()));
         } else {

@@ -3,7 +3,6 @@ package io.jfrp.server;
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.core.log.LogLimiter;
 import io.jfrp.core.net.NettyTransport;
-import io.jfrp.core.net.TunnelReads;
 import io.netty.handler.ssl.SslContext;
 
 import java.security.SecureRandom;
@@ -17,8 +16,6 @@ final class ServerRuntime {
     final SessionRegistry registry = new SessionRegistry();
     final LogLimiter peerProblems = new LogLimiter(Duration.ofSeconds(60));
     final SecureRandom random = new SecureRandom();
-    /** 64 MiB of waiting reads: 1 MiB each for up to 64 clients, less per client beyond that. */
-    final TunnelReads tunnelReads = TunnelReads.sharing(64L << 20);
     /** Set when the server shuts down: sessions then end at once instead of waiting for their clients. */
     volatile boolean stopping;
 
