@@ -5,15 +5,18 @@ import io.jfrp.client.JfrpClient;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.config.ServerConfig;
+import io.jfrp.core.tls.SelfSignedCertificate;
 import io.jfrp.server.JfrpServer;
 
 import io.jfrp.testing.Loopback;
 import io.jfrp.testing.RandomBytes;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +36,36 @@ final class Tunnels {
     }
 
     static ServerConfig serverConfig(Path dataDir) {
+        seedCertificate(dataDir);
         return ServerConfig.defaults().withBind("127.0.0.1", 0).withAuthToken(TOKEN).withDataDir(dataDir);
+    }
+
+    private static Path sharedCertificate;
+
+    /**
+     * Every server of a test run starts with one self-signed pair, copied into its data directory:
+     * keytool, which makes it, is a JVM start of its own (SelfSignedCertificateTest covers the making).
+     */
+    private static synchronized void seedCertificate(Path dataDir) {
+        try {
+            if (sharedCertificate == null) {
+                Path dir = Files.createTempDirectory("jfrp-e2e-cert-");
+                SelfSignedCertificate.ensure(dir);
+                dir.toFile().deleteOnExit();
+                for (String f : new String[]{SelfSignedCertificate.CERT_FILE, SelfSignedCertificate.KEY_FILE}) {
+                    dir.resolve(f).toFile().deleteOnExit();
+                }
+                sharedCertificate = dir;
+            }
+            Files.createDirectories(dataDir);
+            for (String f : new String[]{SelfSignedCertificate.CERT_FILE, SelfSignedCertificate.KEY_FILE}) {
+                if (!Files.exists(dataDir.resolve(f))) {
+                    Files.copy(sharedCertificate.resolve(f), dataDir.resolve(f));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static ClientConfig clientConfig(JfrpServer server, ProxyConfig... proxies) {

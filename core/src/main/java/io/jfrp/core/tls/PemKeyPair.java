@@ -19,15 +19,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A certificate chain and its unencrypted PKCS#8 key read with the JDK alone. Netty's own file loader
- * tries BouncyCastle's PEM reader first whenever BouncyCastle is on the class path, which registers
- * its provider: some 700 classes and a few MB of heap in every server, for a file the JDK reads as
- * well. Other key forms (PKCS#1, encrypted) go to Netty's loader, which knows them.
+ * A certificate chain and its private key, read with the JDK alone: PKCS#8 as it is, PKCS#1 (RSA) and
+ * SEC1 (EC) keys wrapped into PKCS#8 first (LegacyKeyForms). Netty's file loader would need
+ * BouncyCastle for the last two, and registers its provider whenever it is on the class path.
  */
 final class PemKeyPair {
 
-    private static final Pattern PKCS8 = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+    private static final Pattern KEY = Pattern.compile(
+            "-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1?PRIVATE KEY-----");
     private static final String[] ALGORITHMS = {"EC", "RSA", "Ed25519", "Ed448"};
 
     final PrivateKey key;
@@ -38,45 +37,61 @@ final class PemKeyPair {
         this.chain = chain;
     }
 
-    /** @return the pair, or null when the key is not a plain PKCS#8 one this class reads */
-    static PemKeyPair readOrNull(Path certFile, Path keyFile) throws SSLException {
+    static PemKeyPair read(Path certFile, Path keyFile) throws SSLException {
+        PrivateKey key;
         try {
-            PrivateKey key = pkcs8(Files.readString(keyFile, StandardCharsets.US_ASCII));
-            if (key == null) {
-                return null;
-            }
-            X509Certificate[] chain;
-            try (InputStream in = Files.newInputStream(certFile)) {
-                chain = CertificateFactory.getInstance("X.509").generateCertificates(in)
-                        .toArray(new X509Certificate[0]);
-            }
-            return chain.length == 0 ? null : new PemKeyPair(key, chain);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new SSLException("cannot read " + certFile + " / " + keyFile + ": " + e.getMessage(), e);
+            key = privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new SSLException("cannot read the key file " + keyFile + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new SSLException("the key file " + keyFile + " " + e.getMessage(), e);
         }
+        X509Certificate[] chain;
+        try (InputStream in = Files.newInputStream(certFile)) {
+            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(new X509Certificate[0]);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new SSLException("cannot read the certificate file " + certFile + ": " + e.getMessage(), e);
+        }
+        if (chain.length == 0) {
+            throw new SSLException("the certificate file " + certFile + " holds no PEM certificate");
+        }
+        return new PemKeyPair(key, chain);
     }
 
     static SslContextBuilder forServer(Path certFile, Path keyFile) throws SSLException {
-        PemKeyPair p = readOrNull(certFile, keyFile);
-        return p != null ? SslContextBuilder.forServer(p.key, p.chain)
-                : SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile());
+        PemKeyPair p = read(certFile, keyFile);
+        return SslContextBuilder.forServer(p.key, p.chain);
     }
 
     static void keyManager(SslContextBuilder b, Path certFile, Path keyFile) throws SSLException {
-        PemKeyPair p = readOrNull(certFile, keyFile);
-        if (p != null) {
-            b.keyManager(p.key, p.chain);
-        } else {
-            b.keyManager(certFile.toFile(), keyFile.toFile());
-        }
+        PemKeyPair p = read(certFile, keyFile);
+        b.keyManager(p.key, p.chain);
     }
 
-    private static PrivateKey pkcs8(String pem) {
-        Matcher m = PKCS8.matcher(pem);
+    /** @throws IllegalArgumentException saying what the text holds instead of a key the JDK can use */
+    static PrivateKey privateKey(String pem) {
+        Matcher m = KEY.matcher(pem);
         if (!m.find()) {
-            return null;
+            throw new IllegalArgumentException("holds no PEM private key (BEGIN PRIVATE KEY, RSA PRIVATE KEY "
+                    + "or EC PRIVATE KEY)");
         }
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(m.group(1)));
+        String form = m.group(1) == null ? "" : m.group(1).trim();
+        if (form.equals("ENCRYPTED")) {
+            throw new IllegalArgumentException("holds an encrypted key; jfrp reads unencrypted keys only "
+                    + "(openssl pkey -in KEY -out PLAIN_KEY)");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+        byte[] pkcs8;
+        try {
+            pkcs8 = switch (form) {
+                case "RSA" -> LegacyKeyForms.pkcs8FromPkcs1(der);
+                case "EC" -> LegacyKeyForms.pkcs8FromSec1(der);
+                default -> der;
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("holds an " + form + " PRIVATE KEY that cannot be read: " + e.getMessage(), e);
+        }
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pkcs8);
         for (String alg : ALGORITHMS) {
             try {
                 return KeyFactory.getInstance(alg).generatePrivate(spec);
@@ -84,6 +99,7 @@ final class PemKeyPair {
                 // not this algorithm; try the next
             }
         }
-        return null;
+        throw new IllegalArgumentException("holds a " + (form.isEmpty() ? "PKCS#8" : form)
+                + " private key the JDK cannot read (EC, RSA, Ed25519 and Ed448 are supported)");
     }
 }

@@ -1,41 +1,34 @@
 package io.jfrp.core.tls;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
 import java.io.IOException;
-import java.math.BigInteger;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
+import java.security.cert.Certificate;
 import java.util.Base64;
-import java.util.Date;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The certificate a server uses when the operator gave none: made once (BouncyCastle builds it; the
- * JDK has no public API for that), then kept in the data directory so its fingerprint stays the same
- * across restarts and clients can pin it.
+ * The certificate a server uses when the operator gave none: made once, then kept in the data directory
+ * so its fingerprint stays the same across restarts and clients can pin it. The JDK has no public API
+ * to build a certificate, but it ships keytool, which does; BouncyCastle would cost every process its
+ * 7,800 jar entries for a task done once in a server's life.
  */
 public final class SelfSignedCertificate {
 
     public static final String CERT_FILE = "jfrps-cert.pem";
     public static final String KEY_FILE = "jfrps-key.pem";
+    private static final String ALIAS = "jfrps";
+    private static final String PASSWORD_VARIABLE = "JFRP_KEYTOOL_PASSWORD";
 
     private SelfSignedCertificate() {
     }
@@ -48,25 +41,66 @@ public final class SelfSignedCertificate {
             return false;
         }
         Files.createDirectories(dir);
+        Path work = privateTempDir(dir);
         try {
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-            gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-            KeyPair pair = gen.generateKeyPair();
-            X500Name name = new X500Name("CN=jfrps");
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofDays(1))),
-                    Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic());
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-            X509CertificateHolder holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-            X509Certificate x509 = new JcaX509CertificateConverter().getCertificate(holder);
-            writePem(key, "PRIVATE KEY", pair.getPrivate().getEncoded(), true);
-            writePem(cert, "CERTIFICATE", x509.getEncoded(), false);
+            Path store = work.resolve("jfrps.p12");
+            char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
+            runKeytool(store, password);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(store)) {
+                ks.load(in, password);
+            }
+            PrivateKey privateKey = (PrivateKey) ks.getKey(ALIAS, password);
+            Certificate certificate = ks.getCertificate(ALIAS);
+            writePem(key, "PRIVATE KEY", privateKey.getEncoded(), true);
+            writePem(cert, "CERTIFICATE", certificate.getEncoded(), false);
             return true;
-        } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
-            throw new IOException("could not create a self-signed certificate in " + dir + ": " + e, e);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("could not read the self-signed certificate keytool made in " + dir + ": " + e, e);
+        } finally {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** EC P-256, ten years, valid for localhost and 127.0.0.1, as before; the password by environment. */
+    private static void runKeytool(Path store, char[] password) throws IOException {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        ProcessBuilder pb = new ProcessBuilder(keytool.toString(), "-genkeypair", "-noprompt",
+                "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
+                "-dname", "CN=jfrps", "-ext", "san=dns:localhost,ip:127.0.0.1", "-startdate", "-1d",
+                "-validity", "3650", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass:env", PASSWORD_VARIABLE, "-keypass:env", PASSWORD_VARIABLE)
+                .redirectErrorStream(true);
+        pb.environment().put(PASSWORD_VARIABLE, new String(password));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IOException("cannot run " + keytool + " to make a self-signed certificate (" + e.getMessage()
+                    + "); set transport.tls.certFile and transport.tls.keyFile instead", e);
+        }
+        try {
+            byte[] output = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException(keytool + " could not make a self-signed certificate: "
+                        + new String(output, StandardCharsets.UTF_8).trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while keytool made a self-signed certificate", e);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static Path privateTempDir(Path dir) throws IOException {
+        try {
+            return Files.createTempDirectory(dir, ".keytool-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            return Files.createTempDirectory(dir, ".keytool-");
         }
     }
 

@@ -3,10 +3,18 @@ package io.jfrp.core.tls;
 import io.netty.handler.ssl.SslContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import javax.net.ssl.SSLException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,33 +22,97 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PemKeyPairTest {
 
     @Test
-    void readsTheSelfSignedPairWithTheJdkAlone(@TempDir Path dir) throws Exception {
-        SelfSignedCertificate.ensure(dir);
-        PemKeyPair p = PemKeyPair.readOrNull(dir.resolve(SelfSignedCertificate.CERT_FILE),
-                dir.resolve(SelfSignedCertificate.KEY_FILE));
+    void makesASelfSignedPairOnceAndReadsItWithTheJdk(@TempDir Path dir) throws Exception {
+        assertThat(SelfSignedCertificate.ensure(dir)).isTrue();
+        Path cert = dir.resolve(SelfSignedCertificate.CERT_FILE);
+        Path key = dir.resolve(SelfSignedCertificate.KEY_FILE);
+        PemKeyPair p = PemKeyPair.read(cert, key);
 
-        assertThat(p).isNotNull();
         assertThat(p.key.getAlgorithm()).isEqualTo("EC");
-        assertThat(p.chain).hasSize(1);
         assertThat(p.chain[0].getSubjectX500Principal().getName()).isEqualTo("CN=jfrps");
-        SslContext ctx = TlsContexts.server(dir.resolve(SelfSignedCertificate.CERT_FILE),
-                dir.resolve(SelfSignedCertificate.KEY_FILE));
+        assertThat(p.chain[0].getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))))
+                .contains("localhost", "127.0.0.1");
+        assertThat(p.chain[0].getNotAfter().toInstant()).isAfter(Instant.now().plus(Duration.ofDays(3000)));
+        assertThat(p.chain[0].getNotBefore().toInstant()).isBefore(Instant.now());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertSigns(p);
+        assertThat(TlsContexts.server(cert, key).isServer()).isTrue();
+
+        String fingerprint = Fingerprints.sha256(cert);
+        assertThat(SelfSignedCertificate.ensure(dir)).isFalse();
+        assertThat(Fingerprints.sha256(cert)).isEqualTo(fingerprint);
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder(SelfSignedCertificate.CERT_FILE, SelfSignedCertificate.KEY_FILE);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "rsa-pkcs1.key, rsa.crt, RSA",
+        "ec-sec1.key, ec.crt, EC",
+        "ec384-sec1-with-params.key, ec384.crt, EC",
+    })
+    void readsTheOlderKeyFormsOpensslWrites(String keyName, String certName, String algorithm) throws Exception {
+        PemKeyPair p = PemKeyPair.read(fixture(certName), fixture(keyName));
+
+        assertThat(p.key.getAlgorithm()).isEqualTo(algorithm);
+        assertSigns(p);
+        SslContext ctx = TlsContexts.server(fixture(certName), fixture(keyName));
         assertThat(ctx.isServer()).isTrue();
     }
 
     @Test
-    void leavesOtherKeyFormsToNetty(@TempDir Path dir) throws Exception {
-        SelfSignedCertificate.ensure(dir);
-        Path pkcs1 = dir.resolve("rsa.pem");
-        Files.writeString(pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+    void anEncryptedKeyIsRefusedWithTheWayOut(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("enc.pem");
+        Files.writeString(key, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n");
 
-        assertThat(PemKeyPair.readOrNull(dir.resolve(SelfSignedCertificate.CERT_FILE), pkcs1)).isNull();
+        assertThatThrownBy(() -> PemKeyPair.read(fixture("rsa.crt"), key))
+                .isInstanceOf(SSLException.class)
+                .hasMessageContaining("enc.pem")
+                .hasMessageContaining("encrypted")
+                .hasMessageContaining("openssl pkey");
+    }
+
+    @Test
+    void aFileWithoutAKeyOrWithABrokenOneSaysSo(@TempDir Path dir) throws Exception {
+        Path none = dir.resolve("none.pem");
+        Files.copy(fixture("rsa.crt"), none);
+        Path broken = dir.resolve("broken.pem");
+        Files.writeString(broken, "-----BEGIN EC PRIVATE KEY-----\nMAUCAQE=\n-----END EC PRIVATE KEY-----\n",
+                StandardCharsets.US_ASCII);
+
+        assertThatThrownBy(() -> PemKeyPair.read(fixture("rsa.crt"), none))
+                .isInstanceOf(SSLException.class).hasMessageContaining("none.pem").hasMessageContaining("no PEM private key");
+        assertThatThrownBy(() -> PemKeyPair.read(fixture("ec.crt"), broken))
+                .isInstanceOf(SSLException.class).hasMessageContaining("broken.pem").hasMessageContaining("DER");
     }
 
     @Test
     void aMissingFileNamesItself(@TempDir Path dir) {
-        assertThatThrownBy(() -> PemKeyPair.readOrNull(dir.resolve("cert.pem"), dir.resolve("key.pem")))
+        assertThatThrownBy(() -> PemKeyPair.read(dir.resolve("cert.pem"), dir.resolve("key.pem")))
                 .isInstanceOf(SSLException.class)
                 .hasMessageContaining("key.pem");
+        assertThatThrownBy(() -> PemKeyPair.read(dir.resolve("cert.pem"), fixture("ec-sec1.key")))
+                .isInstanceOf(SSLException.class)
+                .hasMessageContaining("cert.pem");
+    }
+
+    /** The key read is the certificate's: what it signs, the certificate's public key verifies. */
+    private static void assertSigns(PemKeyPair p) throws Exception {
+        String alg = p.key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+        byte[] data = "jfrp".getBytes(StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(alg);
+        signer.initSign(p.key);
+        signer.update(data);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(alg);
+        verifier.initVerify(p.chain[0].getPublicKey());
+        verifier.update(data);
+        assertThat(verifier.verify(signature)).isTrue();
+    }
+
+    private static Path fixture(String name) throws URISyntaxException {
+        return Path.of(PemKeyPairTest.class.getResource("/tls/" + name).toURI());
     }
 }
