@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -136,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo's data directory holds only its throw-away certificate. */
     private static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             // a leftover temp directory is harmless
         }

@@ -2,6 +2,7 @@ package io.jfrp.core.tls;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * Wraps the two older private-key forms that openssl writes (PKCS#1 "RSA PRIVATE KEY", SEC1
@@ -12,9 +13,9 @@ import java.util.Arrays;
 final class LegacyKeyForms {
 
     /** AlgorithmIdentifier { rsaEncryption, NULL } */
-    private static final byte[] RSA_ALGORITHM = hex("300d06092a864886f70d0101010500");
+    private static final byte[] RSA_ALGORITHM = HexFormat.of().parseHex("300d06092a864886f70d0101010500");
     /** OID 1.2.840.10045.2.1, id-ecPublicKey */
-    private static final byte[] EC_PUBLIC_KEY_OID = hex("06072a8648ce3d0201");
+    private static final byte[] EC_PUBLIC_KEY_OID = HexFormat.of().parseHex("06072a8648ce3d0201");
     private static final byte[] VERSION_0 = {0x02, 0x01, 0x00};
 
     private LegacyKeyForms() {
@@ -70,14 +71,6 @@ final class LegacyKeyForms {
         }
         out.writeBytes(content);
         return out.toByteArray();
-    }
-
-    private static byte[] hex(String s) {
-        byte[] b = new byte[s.length() / 2];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        }
-        return b;
     }
 
     /** One DER element's tag and bounds; definite lengths only, as DER requires. */

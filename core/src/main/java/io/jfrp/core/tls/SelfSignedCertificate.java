@@ -44,7 +44,9 @@ public final class SelfSignedCertificate {
         Path work = privateTempDir(dir);
         try {
             Path store = work.resolve("jfrps.p12");
-            char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
+            byte[] secret = new byte[16];
+            new SecureRandom().nextBytes(secret);
+            char[] password = HexFormat.of().formatHex(secret).toCharArray();
             runKeytool(store, password);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(store)) {
