@@ -3,10 +3,10 @@ package io.jfrp.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
 import io.jfrp.core.config.LogSettings;
@@ -26,10 +26,7 @@ final class Logging {
         if ("console".equals(s.to())) {
             return;
         }
-        PatternLayoutEncoder enc = new PatternLayoutEncoder();
-        enc.setContext(ctx);
-        enc.setPattern(ConsoleLogConfigurator.PATTERN);
-        enc.start();
+        LayoutWrappingEncoder<ILoggingEvent> enc = LogLineLayout.encoder(ctx);
         RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(ctx);
         file.setName("file");

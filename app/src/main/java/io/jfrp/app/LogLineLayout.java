@@ -1,0 +1,61 @@
+package io.jfrp.app;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.Context;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * jfrp's one log line: {@code 2026-11-26 16:53:11.348 WARN  ControlLoop      message}, then the stack
+ * trace when there is one (the pattern {@code %d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %-16logger{0} %msg%n}).
+ * Written out instead of configured as a PatternLayout: Logback's pattern machinery is ~215 classes
+ * (its converter table alone is 68 lambdas), about 1.3 MB of every process, for one fixed format.
+ */
+final class LogLineLayout extends LayoutBase<ILoggingEvent> {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    @Override
+    public String doLayout(ILoggingEvent event) {
+        StringBuilder line = new StringBuilder(160);
+        TIME.formatTo(Instant.ofEpochMilli(event.getTimeStamp()), line);
+        line.append(' ');
+        padded(line, event.getLevel().toString(), 5);
+        line.append(' ');
+        String logger = event.getLoggerName();
+        padded(line, logger.substring(logger.lastIndexOf('.') + 1), 16);
+        line.append(' ').append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+        IThrowableProxy thrown = event.getThrowableProxy();
+        if (thrown != null) {
+            line.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);
+        }
+        return line.toString();
+    }
+
+    /** A started encoder writing this layout, for an appender of {@code ctx}. */
+    static LayoutWrappingEncoder<ILoggingEvent> encoder(Context ctx) {
+        LogLineLayout layout = new LogLineLayout();
+        layout.setContext(ctx);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> enc = new LayoutWrappingEncoder<>();
+        enc.setContext(ctx);
+        enc.setLayout(layout);
+        enc.start();
+        return enc;
+    }
+
+    private static void padded(StringBuilder line, String s, int width) {
+        line.append(s);
+        for (int i = s.length(); i < width; i++) {
+            line.append(' ');
+        }
+    }
+}
