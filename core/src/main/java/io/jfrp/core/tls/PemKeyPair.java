@@ -1,7 +1,5 @@
 package io.jfrp.core.tls;
 
-import io.netty.handler.ssl.SslContextBuilder;
-
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,14 +56,8 @@ final class PemKeyPair {
         return new PemKeyPair(key, chain);
     }
 
-    static SslContextBuilder forServer(Path certFile, Path keyFile) throws SSLException {
-        PemKeyPair p = read(certFile, keyFile);
-        return SslContextBuilder.forServer(p.key, p.chain);
-    }
-
-    static void keyManager(SslContextBuilder b, Path certFile, Path keyFile) throws SSLException {
-        PemKeyPair p = read(certFile, keyFile);
-        b.keyManager(p.key, p.chain);
+    SingleKeyManager keyManager() {
+        return new SingleKeyManager(key, chain);
     }
 
     /** @throws IllegalArgumentException saying what the text holds instead of a key the JDK can use */

@@ -8,11 +8,7 @@ import io.netty.handler.ssl.util.FingerprintTrustManagerFactory;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 
 /** SslContexts for both sides, on BoringSSL when it loads (it measures faster here), the JDK otherwise. */
 public final class TlsContexts {
@@ -26,28 +22,11 @@ public final class TlsContexts {
     }
 
     public static SslContext server(Path certFile, Path keyFile) throws SSLException {
-        return PemKeyPair.forServer(certFile, keyFile)
+        return SslContextBuilder.forServer(PemKeyPair.read(certFile, keyFile).keyManager().factory())
                 .sslProvider(provider())
                 .protocols("TLSv1.3", "TLSv1.2")
-                .trustManager(noClientCertificates())
+                .trustManager(NoClientCertificates.factory())
                 .build();
-    }
-
-    /**
-     * The server asks clients for no certificate, so it trusts none. Without a trust manager of its own,
-     * Netty's OpenSSL server context loads the JDK's whole CA store (~140 certificates, ~1 MB of heap
-     * kept for the server's life) to verify client certificates it never requests.
-     */
-    private static TrustManagerFactory noClientCertificates() throws SSLException {
-        try {
-            KeyStore empty = KeyStore.getInstance(KeyStore.getDefaultType());
-            empty.load(null, null);
-            TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            f.init(empty);
-            return f;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new SSLException("cannot set up an empty trust store: " + e, e);
-        }
     }
 
     /**
@@ -58,14 +37,18 @@ public final class TlsContexts {
         SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider()).protocols("TLSv1.3", "TLSv1.2");
         String pin = tls.serverFingerprint() == null ? null : Fingerprints.normalize(tls.serverFingerprint());
         if (pin != null) {
-            b.trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(pin).build());
+            // The pin names the one certificate to accept, so the name in it does not matter: jfrps's own
+            // certificate names localhost, and is pinned by clients that dial the server's public address.
+            b.trustManager(FingerprintTrustManagerFactory.builder("SHA-256").fingerprints(pin).build())
+                    .endpointIdentificationAlgorithm(null);
         } else if (tls.trustedCaFile() != null) {
+            // A CA vouches for names: the certificate must name serverName (serverAddr when unset).
             b.trustManager(tls.trustedCaFile().toFile());
         } else {
-            b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
         }
         if (tls.certFile() != null && tls.keyFile() != null) {
-            PemKeyPair.keyManager(b, tls.certFile(), tls.keyFile());
+            b.keyManager(PemKeyPair.read(tls.certFile(), tls.keyFile()).keyManager().factory());
         }
         return b.build();
     }
