@@ -176,7 +176,12 @@ final class ControlStateMachine {
         sinceNanos = clock.getAsLong();
     }
 
-    private static String seconds(long nanos) {
-        return String.format("%.1fs", nanos / 1e9);
+    /**
+     * "12.3s", the same in every locale (String.format would write "12,3s" in some, and loads the JDK's
+     * locale data into a client that has no other use for it).
+     */
+    static String seconds(long nanos) {
+        long tenths = Math.round(nanos / 1e8);
+        return tenths / 10 + "." + tenths % 10 + "s";
     }
 }

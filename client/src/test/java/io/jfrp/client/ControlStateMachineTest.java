@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +40,21 @@ class ControlStateMachineTest {
 
     private long count(String level) {
         return lines.stream().filter(l -> l.startsWith(level)).count();
+    }
+
+    @Test
+    void durationsInLogLinesHaveOneDecimalAndAPointInEveryLocale() {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY);
+        try {
+            assertThat(ControlStateMachine.seconds(0)).isEqualTo("0.0s");
+            assertThat(ControlStateMachine.seconds(49_999_999L)).isEqualTo("0.0s");
+            assertThat(ControlStateMachine.seconds(50_000_000L)).isEqualTo("0.1s");
+            assertThat(ControlStateMachine.seconds(12_345_000_000L)).isEqualTo("12.3s");
+            assertThat(ControlStateMachine.seconds(299_960_000_000L)).isEqualTo("300.0s");
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test
