@@ -28,6 +28,7 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
                 || cl.getResource("logback-test.xml") != null || cl.getResource("logback.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        LogbackProblems.listen(ctx, System.err);
         LayoutWrappingEncoder<ILoggingEvent> enc = LogLineLayout.encoder(ctx);
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(ctx);

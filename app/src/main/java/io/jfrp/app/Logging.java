@@ -40,6 +40,12 @@ final class Logging {
         policy.start();
         file.setRollingPolicy(policy);
         file.start();
+        if (!file.isStarted()) {
+            // Logback has said why on stderr (LogbackProblems); losing every later line silently is worse
+            // than logging to the console.
+            LoggerFactory.getLogger("config").warn("log.to: cannot write {}; logging to the console instead", s.to());
+            return;
+        }
         Appender<ILoggingEvent> console = root.getAppender(ConsoleLogConfigurator.APPENDER);
         root.addAppender(file);
         if (console instanceof ConsoleAppender<ILoggingEvent>) {

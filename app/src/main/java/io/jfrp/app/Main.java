@@ -13,7 +13,17 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * picocli registers a converter for every java.sql and java.time type by reflection when a
+     * CommandLine is made; none of our options has such a type, and the ~100 JDK classes they load
+     * would stay in every server's and client's memory for its whole life (~0.7 MB).
+     */
+    static final String UNUSED_CONVERTERS = "java\\.sql\\..*,java\\.time\\..*";
+
     public static void main(String[] args) {
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
+        }
         String tool = args.length > 0 ? args[0] : "jfrp";
         String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
         Object command = switch (tool) {

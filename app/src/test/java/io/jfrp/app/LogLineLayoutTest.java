@@ -6,6 +6,11 @@ import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Random;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LogLineLayoutTest {
@@ -33,6 +38,24 @@ class LogLineLayoutTest {
                 .contains("java.lang.IllegalStateException: boom")
                 .contains("\tat io.jfrp.app.LogLineLayoutTest");
         assertThat(line.lines().count()).isGreaterThan(2);
+    }
+
+    @Test
+    void theTimeIsWhatTheFormatterWritesInZonesWithSummerTimeAndOddOffsets() {
+        Random random = new Random(20261126);
+        long[] edges = {0L, 1_711_846_799_999L, 1_711_846_800_000L, 1_729_990_799_999L, 1_729_990_800_000L,
+                4_102_444_799_999L};
+        for (String id : new String[]{"UTC", "Europe/Berlin", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham"}) {
+            ZoneId zone = ZoneId.of(id);
+            DateTimeFormatter formatter = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(zone);
+            for (int i = 0; i < 2_000 + edges.length; i++) {
+                long millis = i < edges.length ? edges[i] : Math.floorMod(random.nextLong(), 4_102_444_800_000L);
+                StringBuilder line = new StringBuilder();
+                LogLineLayout.time(line, millis, zone.getRules());
+                assertThat(line.toString()).as("%s at %d", id, millis)
+                        .isEqualTo(formatter.format(Instant.ofEpochMilli(millis)));
+            }
+        }
     }
 
     private LogLineLayout layout() {
