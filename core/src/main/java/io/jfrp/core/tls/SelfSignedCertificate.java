@@ -3,6 +3,7 @@ package io.jfrp.core.tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,7 +14,6 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  * The certificate a server uses when the operator gave none: made once, then kept in the data directory
  * so its fingerprint stays the same across restarts and clients can pin it. The JDK has no public API
  * to build a certificate, but it ships keytool, which does; BouncyCastle would cost every process its
- * 7,800 jar entries for a task done once in a server's life.
+ * 7,800 jar entries for a task done once in a server's life. keytool writes a JKS store, a form
+ * deprecated for keeping keys (the file lives for a moment in a directory only its owner can open):
+ * reading a PKCS#12 store loads its PBKDF2 decryption and ICU's name normaliser into the server, ~100
+ * classes (~1 MB for the server's life) that nothing else there needs.
  */
 public final class SelfSignedCertificate {
 
@@ -43,12 +46,12 @@ public final class SelfSignedCertificate {
         Files.createDirectories(dir);
         Path work = privateTempDir(dir);
         try {
-            Path store = work.resolve("jfrps.p12");
+            Path store = work.resolve("jfrps.jks");
             byte[] secret = new byte[16];
             new SecureRandom().nextBytes(secret);
             char[] password = HexFormat.of().formatHex(secret).toCharArray();
             runKeytool(store, password);
-            KeyStore ks = KeyStore.getInstance("PKCS12");
+            KeyStore ks = KeyStore.getInstance("JKS");
             try (InputStream in = Files.newInputStream(store)) {
                 ks.load(in, password);
             }
@@ -60,9 +63,12 @@ public final class SelfSignedCertificate {
         } catch (GeneralSecurityException e) {
             throw new IOException("could not read the self-signed certificate keytool made in " + dir + ": " + e, e);
         } finally {
-            try (var paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(work)) {
+                for (Path f : files) {
+                    Files.deleteIfExists(f);
+                }
             }
+            Files.deleteIfExists(work);
         }
     }
 
@@ -72,7 +78,7 @@ public final class SelfSignedCertificate {
         ProcessBuilder pb = new ProcessBuilder(keytool.toString(), "-genkeypair", "-noprompt",
                 "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
                 "-dname", "CN=jfrps", "-ext", "san=dns:localhost,ip:127.0.0.1", "-startdate", "-1d",
-                "-validity", "3650", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-validity", "3650", "-storetype", "JKS", "-keystore", store.toString(),
                 "-storepass:env", PASSWORD_VARIABLE, "-keypass:env", PASSWORD_VARIABLE)
                 .redirectErrorStream(true);
         pb.environment().put(PASSWORD_VARIABLE, new String(password));
