@@ -321,9 +321,17 @@ def paced_http(port, rate, seconds):
     return done / seconds, errors
 
 
-def median_of(fn, runs=RUNS):
-    vals = [fn() for _ in range(runs)]
-    return statistics.median(vals), vals
+def interleaved(paths, measure, runs=RUNS):
+    """Runs `measure(port)` on every path in turn, `runs` rounds: {name: [result per round]}.
+
+    Round-robin rather than one path's runs back to back: this host's capacity drifts by 20-40% over
+    minutes (the same tunnel measured 6.0 and 3.7 Gbit/s ten minutes apart, pinned to the same cores),
+    and a ratio between two paths should not depend on which of them ran during a slow minute."""
+    out = {name: [] for name in paths}
+    for _ in range(runs):
+        for name, port in paths.items():
+            out[name].append(measure(port))
+    return out
 
 
 # ---- sections
@@ -338,8 +346,8 @@ def section_tcp(results):
         iperf_warmup(port)
     out = {}
     for streams in (1, 8):
-        for name, port in paths.items():
-            med, vals = median_of(lambda: iperf(port, streams))
+        for name, vals in interleaved(paths, lambda port: iperf(port, streams)).items():
+            med = statistics.median(vals)
             out["%s_%d" % (name, streams)] = {"gbit_s": round(med, 2), "runs": [round(v, 2) for v in vals]}
             log("tcp %-10s %d stream(s): %.2f Gbit/s %s" % (name, streams, med, [round(v, 2) for v in vals]))
     results["tcp"] = out
@@ -354,9 +362,9 @@ def section_http(results):
     tunnels["jfrp_plain"] = t_plain.remote
     tunnels["ssh"] = ssh_tunnel(target)
     out = {}
-    for name, port in tunnels.items():
+    for port in tunnels.values():
         wrk_warmup(port)
-        runs = [wrk(port) for _ in range(RUNS)]
+    for name, runs in interleaved(tunnels, wrk).items():
         runs.sort(key=lambda r: r["rps"])
         med = runs[len(runs) // 2]
         out[name] = med
@@ -371,9 +379,10 @@ def section_connrate(results):
     target = nginx()
     paths = {"direct": target, "haproxy": haproxy(target), "jfrp_tls": Jfrp(target, tls=True, name="conn").start().remote}
     out = {}
-    for name, port in paths.items():
+    for port in paths.values():
         wrk_warmup(port)
-        runs = sorted((wrk(port, close=True) for _ in range(RUNS)), key=lambda r: r["rps"])
+    for name, runs in interleaved(paths, lambda port: wrk(port, close=True)).items():
+        runs = sorted(runs, key=lambda r: r["rps"])
         out[name] = runs[len(runs) // 2]
         log("connrate %-10s %8.0f conn/s  p99 %.2f ms %s" % (name, out[name]["rps"], out[name]["p99_ms"],
                                                             out[name]["errors"]))
