@@ -85,6 +85,7 @@ public record ClientConfig(
         ClientTls tls = new ClientTls(s.bool("transport.tls.enable", true), s.existingFile("transport.tls.certFile"),
                 s.existingFile("transport.tls.keyFile"), s.existingFile("transport.tls.trustedCaFile"),
                 s.string("transport.tls.serverName", ""), fingerprint);
+        KeyPairCheck.check(s, tls.certFile(), tls.keyFile());
         if (!tls.enable() && !fingerprint.isEmpty()) {
             s.problem("transport.tls.serverFingerprint", s.node("transport.tls.serverFingerprint"),
                     "set while transport.tls.enable = false (expected: TLS on to pin a certificate)");

@@ -67,11 +67,7 @@ public record ServerConfig(
         int maxPorts = (int) s.integer("maxPortsPerClient", 0, 0, 65535);
         ServerTls tls = new ServerTls(s.bool("transport.tls.force", false), s.existingFile("transport.tls.certFile"),
                 s.existingFile("transport.tls.keyFile"), null);
-        if (s.has("transport.tls.certFile") != s.has("transport.tls.keyFile")) {
-            String present = s.has("transport.tls.certFile") ? "transport.tls.certFile" : "transport.tls.keyFile";
-            String absent = present.endsWith("certFile") ? "transport.tls.keyFile" : "transport.tls.certFile";
-            s.problem(absent, s.node(present), "missing (expected: certFile and keyFile together)");
-        }
+        KeyPairCheck.check(s, tls.certFile(), tls.keyFile());
         s.unsupported("transport.tls.trustedCaFile", "client certificates are not checked yet");
         Duration hbTimeout = s.duration("transport.heartbeatTimeout", Duration.ofSeconds(9), Duration.ofSeconds(1), true);
         Duration userConnTimeout = s.duration("userConnTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), false);

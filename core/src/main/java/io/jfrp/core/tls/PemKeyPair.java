@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -53,7 +54,41 @@ final class PemKeyPair {
         if (chain.length == 0) {
             throw new SSLException("the certificate file " + certFile + " holds no PEM certificate");
         }
-        return new PemKeyPair(key, chain);
+        PemKeyPair pair = new PemKeyPair(key, chain);
+        pair.requireMatch(certFile, keyFile);
+        return pair;
+    }
+
+    /**
+     * Signs a few bytes with the key and checks the signature with the certificate's public key. A key
+     * that belongs to another certificate is otherwise accepted at start and fails every handshake
+     * with nothing but "internal error" on either side.
+     */
+    private void requireMatch(Path certFile, Path keyFile) throws SSLException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> key.getAlgorithm(); // EdDSA signs as itself
+        };
+        byte[] probe = "jfrp: does this key belong to this certificate?".getBytes(StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(chain[0].getPublicKey());
+            verifier.update(probe);
+            if (verifier.verify(signature)) {
+                return;
+            }
+        } catch (GeneralSecurityException e) {
+            // a key of another type than the certificate's: no match either
+        }
+        throw new SSLException("the key file " + keyFile + " does not belong to the certificate file " + certFile
+                + ": the certificate (" + chain[0].getSubjectX500Principal().getName() + ", "
+                + chain[0].getPublicKey().getAlgorithm() + " key) does not verify what this " + key.getAlgorithm()
+                + " key signs");
     }
 
     SingleKeyManager keyManager() {

@@ -30,6 +30,19 @@ public final class TlsContexts {
     }
 
     /**
+     * Why a certificate and key cannot serve TLS (unreadable, not PEM, an encrypted key, the key of
+     * another certificate), or null when they can.
+     */
+    public static String pairProblem(Path certFile, Path keyFile) {
+        try {
+            PemKeyPair.read(certFile, keyFile);
+            return null;
+        } catch (SSLException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
      * Trust follows frp unless the operator asks for more: a pinned fingerprint, else a CA file, else
      * any certificate (the client logs what it saw, so it can be pinned).
      */

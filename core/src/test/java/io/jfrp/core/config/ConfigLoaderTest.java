@@ -300,6 +300,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyOfAnotherCertificateIsNamedAtItsLineOnEitherSide() throws Exception {
+        Path cert = Path.of(getClass().getResource("/tls/rsa.crt").toURI());
+        Path key = Path.of(getClass().getResource("/tls/ec-sec1.key").toURI());
+        String tls = "transport.tls.certFile = \"" + cert + "\"\ntransport.tls.keyFile = \"" + key + "\"\n";
+
+        assertThatThrownBy(() -> server("frps.toml", "bindPort = 7000\n" + tls))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("frps.toml:3:1: transport.tls.keyFile: the key file " + key
+                        + " does not belong to the certificate file " + cert);
+        assertThatThrownBy(() -> client("frpc.toml", "serverAddr = \"127.0.0.1\"\n" + tls))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("frpc.toml:3:1: transport.tls.keyFile: the key file");
+    }
+
+    @Test
     void anUnreadableFileIsOneClearProblem() {
         assertThatThrownBy(() -> ConfigLoader.client(dir.resolve("missing.toml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("missing.toml: cannot read the file");

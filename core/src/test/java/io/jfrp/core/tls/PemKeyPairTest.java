@@ -62,6 +62,17 @@ class PemKeyPairTest {
         assertThat(ctx.isServer()).isTrue();
     }
 
+    @ParameterizedTest
+    @CsvSource({"rsa.crt, ec-sec1.key", "ec.crt, ec384-sec1-with-params.key", "ec384.crt, ec-sec1.key"})
+    void aKeyOfAnotherCertificateIsRefusedNamingBothFiles(String certName, String keyName) throws Exception {
+        assertThatThrownBy(() -> PemKeyPair.read(fixture(certName), fixture(keyName)))
+                .isInstanceOf(SSLException.class)
+                .hasMessageContaining("the key file " + fixture(keyName) + " does not belong to the certificate file "
+                        + fixture(certName));
+        assertThatThrownBy(() -> TlsContexts.server(fixture(certName), fixture(keyName)))
+                .hasMessageContaining("does not belong");
+    }
+
     @Test
     void anEncryptedKeyIsRefusedWithTheWayOut(@TempDir Path dir) throws Exception {
         Path key = dir.resolve("enc.pem");
