@@ -67,9 +67,9 @@ final class ClientCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-        if (!config.present(spec)) {
-            return 2;
-        }
+            if (!config.present(spec)) {
+                return 2;
+            }
             try {
                 ConfigLoader.Loaded<ClientConfig> loaded = ConfigLoader.client(config.file);
                 loaded.warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
@@ -92,9 +92,9 @@ final class ClientCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-        if (!config.present(spec)) {
-            return 2;
-        }
+            if (!config.present(spec)) {
+                return 2;
+            }
             spec.commandLine().getErr().println("jfrpc " + spec.name() + ": not available in jfrp " + VersionInfo.VERSION
                     + " yet");
             return 2;

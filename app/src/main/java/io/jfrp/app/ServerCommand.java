@@ -59,9 +59,9 @@ final class ServerCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-        if (!config.present(spec)) {
-            return 2;
-        }
+            if (!config.present(spec)) {
+                return 2;
+            }
             try {
                 ConfigLoader.Loaded<ServerConfig> loaded = ConfigLoader.server(config.file);
                 loaded.warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
