@@ -3,8 +3,11 @@ package io.jfrp.core.tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,6 +46,20 @@ public final class SelfSignedCertificate {
         if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
             return false;
         }
+        try {
+            make(dir, cert, key);
+            return true;
+        } catch (FileSystemException e) {
+            // The JDK's message is the bare path; say what failed, why, and the two ways out.
+            String why = e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            throw new IOException("cannot keep a self-signed certificate in " + dir + ": " + e.getFile() + ": " + why
+                    + " (set dataDir to a directory jfrps can write, or give transport.tls.certFile and keyFile)", e);
+        }
+    }
+
+    private static void make(Path dir, Path cert, Path key) throws IOException {
         Files.createDirectories(dir);
         Path work = privateTempDir(dir);
         try {
@@ -59,7 +76,6 @@ public final class SelfSignedCertificate {
             Certificate certificate = ks.getCertificate(ALIAS);
             writePem(key, "PRIVATE KEY", privateKey.getEncoded(), true);
             writePem(cert, "CERTIFICATE", certificate.getEncoded(), false);
-            return true;
         } catch (GeneralSecurityException e) {
             throw new IOException("could not read the self-signed certificate keytool made in " + dir + ": " + e, e);
         } finally {

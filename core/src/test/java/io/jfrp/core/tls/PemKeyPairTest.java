@@ -47,6 +47,18 @@ class PemKeyPairTest {
         }
     }
 
+    @Test
+    void aDataDirThatCannotBeWrittenIsNamedWithTheWaysOut(@TempDir Path dir) throws Exception {
+        Path underAFile = Files.writeString(dir.resolve("plain-file"), "x").resolve("jfrps-data");
+        Path inProc = Path.of("/proc/jfrp-no-such-dir/jfrps-data");
+
+        for (Path data : new Path[]{underAFile, inProc}) {
+            assertThatThrownBy(() -> SelfSignedCertificate.ensure(data))
+                    .hasMessageStartingWith("cannot keep a self-signed certificate in " + data + ": ")
+                    .hasMessageEndingWith("(set dataDir to a directory jfrps can write, or give transport.tls.certFile and keyFile)");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({
         "rsa-pkcs1.key, rsa.crt, RSA",
