@@ -21,7 +21,16 @@ def case(fn):
 @case
 def many_proxies_one_client():
     echo = EchoServer()
-    remotes = [free_port() for _ in range(20)]
+    # Twenty distinct ports: free_port() binds port 0 and lets it go, so two calls can return the same
+    # port (it happened in session 4), and a config naming one port for two proxies is refused.
+    remotes = []
+    for _ in range(200):
+        port = free_port()
+        if port not in remotes:
+            remotes.append(port)
+        if len(remotes) == 20:
+            break
+    check(len(remotes) == 20, "could not find 20 distinct free ports")
     t = Tunnel("many", lambda t: [tcp_proxy("p%02d" % i, echo.port, r) for i, r in enumerate(remotes)])
     try:
         t.start(ready_port=remotes[-1])
