@@ -18,7 +18,7 @@ public final class Main {
      * CommandLine is made; none of our options has such a type, and the ~100 JDK classes they load
      * would stay in every server's and client's memory for its whole life (~0.7 MB).
      */
-    static final String UNUSED_CONVERTERS = "java\\.sql\\..*,java\\.time\\..*";
+    private static final String UNUSED_CONVERTERS = "java\\.sql\\..*,java\\.time\\..*";
 
     public static void main(String[] args) {
         if (System.getProperty("picocli.converters.excludes") == null) {

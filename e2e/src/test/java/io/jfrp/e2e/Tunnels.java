@@ -44,7 +44,7 @@ final class Tunnels {
 
     /**
      * Every server of a test run starts with one self-signed pair, copied into its data directory:
-     * keytool, which makes it, is a JVM start of its own (SelfSignedCertificateTest covers the making).
+     * keytool, which makes it, is a JVM start of its own (PemKeyPairTest covers the making).
      */
     private static synchronized void seedCertificate(Path dataDir) {
         try {
