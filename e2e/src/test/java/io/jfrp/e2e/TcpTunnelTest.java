@@ -13,10 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,6 +176,40 @@ class TcpTunnelTest {
             InputStream in = s.getInputStream();
             byte[] all = in.readAllBytes(); // the echo service answers, then closes after our FIN reached it
             assertThat(new String(all)).isEqualTo("ping");
+        }
+    }
+
+    /**
+     * The other direction: the service answers and half-closes first; the user reads to the end, then
+     * sends a mebibyte and closes. The server half-closes the user's socket and must still carry
+     * everything the user sends after that, then end the stream when the user's input ends.
+     */
+    @Test
+    void halfCloseFromTheServiceLetsTheUserFinishSending() throws Exception {
+        byte[] answer = RandomBytes.of(200_000, 7);
+        byte[] upload = RandomBytes.of(1 << 20, 8);
+        try (ServerSocket service = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = service.accept()) {
+                    s.setSoTimeout(10_000);
+                    s.getOutputStream().write(answer);
+                    s.shutdownOutput();
+                    return RandomBytes.sha256(s.getInputStream().readAllBytes());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            client = Tunnels.client(server, Tunnels.tcp("half-back", service.getLocalPort(), 0));
+            int port = Tunnels.awaitRunning(client, "half-back");
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+                s.setSoTimeout(10_000);
+                InputStream in = s.getInputStream();
+                assertThat(RandomBytes.sha256(in.readAllBytes())).isEqualTo(RandomBytes.sha256(answer));
+                s.getOutputStream().write(upload);
+                s.shutdownOutput();
+                assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(RandomBytes.sha256(upload));
+            }
         }
     }
 }
