@@ -334,6 +334,13 @@ def interleaved(paths, measure, runs=RUNS):
     return out
 
 
+def median_run(runs):
+    """The run with the median rate, carrying every run's rate (in the order they ran) for the record."""
+    med = dict(sorted(runs, key=lambda r: r["rps"])[len(runs) // 2])
+    med["runs"] = [round(r["rps"]) for r in runs]
+    return med
+
+
 # ---- sections
 
 def section_tcp(results):
@@ -365,11 +372,10 @@ def section_http(results):
     for port in tunnels.values():
         wrk_warmup(port)
     for name, runs in interleaved(tunnels, wrk).items():
-        runs.sort(key=lambda r: r["rps"])
-        med = runs[len(runs) // 2]
+        med = median_run(runs)
         out[name] = med
-        log("http %-10s %8.0f req/s  p50 %.2f ms  p99 %.2f ms %s" % (name, med["rps"], med["p50_ms"], med["p99_ms"],
-                                                                    med["errors"]))
+        log("http %-10s %8.0f req/s  p50 %.2f ms  p99 %.2f ms %s %s" % (name, med["rps"], med["p50_ms"], med["p99_ms"],
+                                                                       med["runs"], med["errors"]))
     out["jfrp_tls_peak_rss_mb"] = {"jfrps": round(t_tls.server.rss_kb("VmHWM") / 1024, 1),
                                    "jfrpc": round(t_tls.client.rss_kb("VmHWM") / 1024, 1)}
     results["http"] = out
@@ -382,10 +388,9 @@ def section_connrate(results):
     for port in paths.values():
         wrk_warmup(port)
     for name, runs in interleaved(paths, lambda port: wrk(port, close=True)).items():
-        runs = sorted(runs, key=lambda r: r["rps"])
-        out[name] = runs[len(runs) // 2]
-        log("connrate %-10s %8.0f conn/s  p99 %.2f ms %s" % (name, out[name]["rps"], out[name]["p99_ms"],
-                                                            out[name]["errors"]))
+        out[name] = median_run(runs)
+        log("connrate %-10s %8.0f conn/s  p99 %.2f ms %s %s" % (name, out[name]["rps"], out[name]["p99_ms"],
+                                                               out[name]["runs"], out[name]["errors"]))
     results["connrate"] = out
 
 
