@@ -335,9 +335,16 @@ def interleaved(paths, measure, runs=RUNS):
 
 
 def median_run(runs):
-    """The run with the median rate, carrying every run's rate (in the order they ran) for the record."""
-    med = dict(sorted(runs, key=lambda r: r["rps"])[len(runs) // 2])
+    """Each figure's own median over the runs (the rate's, p50's and p99's, not the p99 of the run
+    with the median rate: one quick run's tail would otherwise stand for all three), with every
+    run's figures, in the order they ran, for the record."""
+    med = {}
+    for key in ("rps", "p50_ms", "p99_ms"):
+        vals = sorted(r[key] for r in runs)
+        med[key] = vals[len(vals) // 2]
+    med["errors"] = "; ".join(r["errors"] for r in runs if r["errors"])
     med["runs"] = [round(r["rps"]) for r in runs]
+    med["p99_runs"] = [r["p99_ms"] for r in runs]
     return med
 
 
@@ -374,8 +381,8 @@ def section_http(results):
     for name, runs in interleaved(tunnels, wrk).items():
         med = median_run(runs)
         out[name] = med
-        log("http %-10s %8.0f req/s  p50 %.2f ms  p99 %.2f ms %s %s" % (name, med["rps"], med["p50_ms"], med["p99_ms"],
-                                                                       med["runs"], med["errors"]))
+        log("http %-10s %8.0f req/s  p50 %.2f ms  p99 %.2f ms  runs %s p99 %s %s" % (
+            name, med["rps"], med["p50_ms"], med["p99_ms"], med["runs"], med["p99_runs"], med["errors"]))
     out["jfrp_tls_peak_rss_mb"] = {"jfrps": round(t_tls.server.rss_kb("VmHWM") / 1024, 1),
                                    "jfrpc": round(t_tls.client.rss_kb("VmHWM") / 1024, 1)}
     results["http"] = out
@@ -389,8 +396,8 @@ def section_connrate(results):
         wrk_warmup(port)
     for name, runs in interleaved(paths, lambda port: wrk(port, close=True)).items():
         out[name] = median_run(runs)
-        log("connrate %-10s %8.0f conn/s  p99 %.2f ms %s %s" % (name, out[name]["rps"], out[name]["p99_ms"],
-                                                               out[name]["runs"], out[name]["errors"]))
+        log("connrate %-10s %8.0f conn/s  p99 %.2f ms  runs %s p99 %s %s" % (
+            name, out[name]["rps"], out[name]["p99_ms"], out[name]["runs"], out[name]["p99_runs"], out[name]["errors"]))
     results["connrate"] = out
 
 
