@@ -2,6 +2,7 @@ package io.jfrp.client;
 
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.LoginProof;
@@ -37,6 +38,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     private String closeReason;
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> loginDeadline;
+    /** A PING that came while the channel was full; only the newest is answered, once it drains. */
+    private Message.Pong owedPong;
 
     ControlHandler(ControlLoop loop, ClientConfig config, String runId) {
         this.loop = loop;
@@ -66,6 +69,10 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
                         ? "the server closed the connection during the TLS handshake"
                         : "TLS handshake failed: " + rootMessage(e.cause());
             }
+        } else if (evt instanceof OutboundLimit.Exceeded e) {
+            closeReason = "the server reads nothing this client sends (" + e.queuedBytes() / 1024
+                    + " KiB queued, limit " + e.limitBytes() / 1024 + " KiB)";
+            return;
         } else if (evt instanceof IdleStateEvent) {
             closeReason = "no heartbeat answer from the server for " + config.heartbeatTimeout().toMillis() + " ms";
             ctx.close();
@@ -112,7 +119,11 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Message.Pong p) {
             loop.rtt(System.nanoTime() - p.sentNanos());
         } else if (msg instanceof Message.Ping p) {
-            ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
+            } else {
+                owedPong = new Message.Pong(p.sentNanos());
+            }
         } else if (msg instanceof Message.GoAway g) {
             if (g.code() == ErrorCode.REPLACED) {
                 // Only a live duplicate hears this: the server replaced this channel with another login of
@@ -140,6 +151,15 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         loop.loggedIn(ctx.channel()).forEach((p, port) ->
                 ctx.write(new Message.NewProxy(p.name(), p.type(), port), ctx.voidPromise()));
         ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (owedPong != null && ctx.channel().isWritable()) {
+            ctx.writeAndFlush(owedPong, ctx.voidPromise());
+            owedPong = null;
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

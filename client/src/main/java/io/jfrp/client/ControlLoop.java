@@ -2,8 +2,10 @@ package io.jfrp.client;
 
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.mux.MemoryBudget;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.net.NettyTransport;
+import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
@@ -37,6 +39,8 @@ import java.util.concurrent.TimeUnit;
 final class ControlLoop {
 
     private static final Logger log = LoggerFactory.getLogger(ControlLoop.class);
+    /** What the server may leave unread before the channel is closed (see OutboundLimit). */
+    static final long OUTBOUND_LIMIT_BYTES = 8L * 1024 * 1024;
 
     private final ClientConfig config;
     private final NettyTransport transport;
@@ -46,6 +50,8 @@ final class ControlLoop {
     private final ControlStateMachine machine;
     private final ProxyTable proxies;
     private final LocalDialer dialer;
+    /** What the streams may hold for local services that do not take their bytes (see MemoryBudget). */
+    private final MemoryBudget memory = MemoryBudget.forThisJvm();
     /** Ports the server chose for remotePort = 0 proxies, asked for again after a reconnect. */
     private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
@@ -106,11 +112,12 @@ final class ControlLoop {
                             String sni = config.tls().serverName().isEmpty() ? config.serverAddr() : config.tls().serverName();
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), sni, config.serverPort()));
                         }
+                        ch.pipeline().addLast("outbound-limit", new OutboundLimit(OUTBOUND_LIMIT_BYTES));
                         ch.pipeline().addLast("decoder", new FrameDecoder());
                         ch.pipeline().addLast("heartbeat-timeout",
                                 new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                         ch.pipeline().addLast("encoder", FrameEncoder.INSTANCE);
-                        ch.pipeline().addLast("mux", new MuxSession(false, dialer));
+                        ch.pipeline().addLast("mux", new MuxSession(false, memory, dialer));
                         ch.pipeline().addLast("control", new ControlHandler(ControlLoop.this, config, runId));
                     }
                 })

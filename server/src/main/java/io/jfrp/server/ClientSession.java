@@ -1,5 +1,6 @@
 package io.jfrp.server;
 
+import io.jfrp.core.mux.LocalSockets;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.Message;
@@ -144,13 +145,14 @@ final class ClientSession {
             return;
         }
         if (closed || held.size() >= MAX_HELD) {
-            userChannel.close();
+            LocalSockets.abort(userChannel);
             return;
         }
         long wait = Math.min(rt.config.userConnTimeout().toMillis(), rt.config.sessionGracePeriod().toMillis());
         ScheduledFuture<?> timeout = loop.schedule(() -> {
             held.removeIf(h -> h.user == userChannel);
-            userChannel.close();
+            // The service never answered: a reset, so the user's application sees a failure, not an empty reply.
+            LocalSockets.abort(userChannel);
         }, wait, TimeUnit.MILLISECONDS);
         held.add(new HeldConnection(userChannel, proxyName, timeout));
         userChannel.closeFuture().addListener(f -> onLoop(() -> held.removeIf(h -> h.user == userChannel)));
@@ -200,7 +202,7 @@ final class ClientSession {
         held.clear();
         waiting.forEach(h -> {
             h.timeout.cancel(false);
-            h.user.close();
+            LocalSockets.abort(h.user);
         });
         rt.registry.unregister(this);
         if (channel != null) {

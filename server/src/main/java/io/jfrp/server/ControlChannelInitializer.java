@@ -1,5 +1,6 @@
 package io.jfrp.server;
 
+import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
 import io.netty.channel.ChannelInitializer;
@@ -11,6 +12,9 @@ import io.netty.handler.ssl.OptionalSslHandler;
  * byte tells them apart, unless transport.tls.force refuses plain channels.
  */
 final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** What a client may leave unread before it is closed (see OutboundLimit): 8x the high-water mark. */
+    static final long OUTBOUND_LIMIT_BYTES = 8L * 1024 * 1024;
 
     private final ServerRuntime rt;
 
@@ -25,6 +29,7 @@ final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> 
         } else {
             ch.pipeline().addLast("tls", new OptionalSslHandler(rt.ssl));
         }
+        ch.pipeline().addLast("outbound-limit", new OutboundLimit(OUTBOUND_LIMIT_BYTES));
         ch.pipeline().addLast("decoder", new FrameDecoder());
         ch.pipeline().addLast("encoder", FrameEncoder.INSTANCE);
         ch.pipeline().addLast("login", new LoginHandler(rt));

@@ -127,7 +127,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         long hbTimeout = Math.max(rt.config.heartbeatTimeout().toMillis(), 3L * l.heartbeatIntervalMillis());
         ClientSession session = rt.registry.sessionFor(rt, l.runId(), l.user(), ctx.channel().eventLoop());
         SessionChannel handler = new SessionChannel(rt, session, hbTimeout);
-        MuxSession mux = new MuxSession(true, handler);
+        MuxSession mux = new MuxSession(true, rt.memory, handler);
         if ((clientFeatures & Wire.FEATURE_EARLY_DATA) != 0) {
             mux.sendEarlyData();
         }

@@ -2,6 +2,7 @@ package io.jfrp.server;
 
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.core.log.LogLimiter;
+import io.jfrp.core.mux.MemoryBudget;
 import io.jfrp.core.net.NettyTransport;
 import io.netty.handler.ssl.SslContext;
 
@@ -16,6 +17,8 @@ final class ServerRuntime {
     final SessionRegistry registry = new SessionRegistry();
     final LogLimiter peerProblems = new LogLimiter(Duration.ofSeconds(60));
     final SecureRandom random = new SecureRandom();
+    /** What all sessions' streams may hold for their users together, and each session alone. */
+    final MemoryBudget memory = MemoryBudget.forThisJvm();
     /** Set when the server shuts down: sessions then end at once instead of waiting for their clients. */
     volatile boolean stopping;
 

@@ -1,6 +1,7 @@
 package io.jfrp.server;
 
 import io.jfrp.core.mux.MuxSession;
+import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.Message;
 import io.jfrp.protocol.ProtocolException;
@@ -27,6 +28,8 @@ final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSe
     private final long heartbeatTimeoutMillis;
     private String closeReason = "the connection closed";
     private boolean goodbye;
+    /** A PING that came while the channel was full; only the newest is answered, once it drains. */
+    private Message.Pong owedPong;
 
     SessionChannel(ServerRuntime rt, ClientSession session, long heartbeatTimeoutMillis) {
         this.rt = rt;
@@ -37,7 +40,12 @@ final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSe
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Message.Ping p) {
-            ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
+            // A peer that sends PINGs and never reads the PONGs must not make them pile up here.
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
+            } else {
+                owedPong = new Message.Pong(p.sentNanos());
+            }
         } else if (msg instanceof Message.NewProxy || msg instanceof Message.CloseProxy) {
             Message m = (Message) msg;
             session.onLoop(() -> session.onMessage(ctx.channel(), m));
@@ -59,6 +67,12 @@ final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSe
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof OutboundLimit.Exceeded e) {
+            closeReason = "it reads nothing this server sends (" + e.queuedBytes() / 1024 + " KiB queued for it, limit "
+                    + e.limitBytes() / 1024 + " KiB)";
+            log.warn("client {} from {}: {}; closing the channel", session.runId, ctx.channel().remoteAddress(), closeReason);
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             closeReason = "no heartbeat for " + heartbeatTimeoutMillis + " ms";
             log.warn("client {} from {}: {}; closing the channel", session.runId, ctx.channel().remoteAddress(), closeReason);
@@ -66,6 +80,15 @@ final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSe
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (owedPong != null && ctx.channel().isWritable()) {
+            ctx.writeAndFlush(owedPong, ctx.voidPromise());
+            owedPong = null;
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

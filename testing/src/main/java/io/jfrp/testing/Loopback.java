@@ -43,6 +43,31 @@ public final class Loopback {
         }
     }
 
+    /** How a connection ended for its reader. */
+    public enum End { EOF, RESET }
+
+    /**
+     * Reads and discards until the connection ends; a reset (ECONNRESET) is how a broken connection
+     * must look, an EOF how a complete one does. A read timeout is thrown, not reported as either.
+     */
+    public static End readToEnd(Socket s) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        try {
+            InputStream in = s.getInputStream();
+            while (in.read(buf) >= 0) {
+                // discard
+            }
+            return End.EOF;
+        } catch (java.net.SocketTimeoutException e) {
+            throw e;
+        } catch (java.net.SocketException e) {
+            if (String.valueOf(e.getMessage()).contains("reset")) {
+                return End.RESET;
+            }
+            throw e;
+        }
+    }
+
     /** Reads until EOF or {@code expected} bytes, whichever comes first. */
     public static byte[] readAll(Socket s, int expected) {
         try {

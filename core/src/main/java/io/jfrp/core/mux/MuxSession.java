@@ -1,5 +1,6 @@
 package io.jfrp.core.mux;
 
+import io.jfrp.core.log.LogLimiter;
 import io.jfrp.protocol.Message;
 import io.jfrp.protocol.Wire;
 import io.netty.channel.Channel;
@@ -11,6 +12,10 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.EventExecutor;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +25,10 @@ import java.util.List;
  * loop only; sockets on other loops hop onto it (see {@link StreamRelay}).
  */
 public final class MuxSession extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(MuxSession.class);
+    /** Round-trip samples for window tuning start at most this often (a PING each, only while data flows). */
+    private static final long SAMPLE_SPACING_NANOS = 5_000_000;
 
     /** What the side that owns this session does when the peer opens or refuses a stream. */
     public interface StreamListener {
@@ -41,6 +50,15 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     private final StreamListener listener;
     private final int window;
     private final int maxWindow;
+    private final MemoryBudget budget;
+    private final LogLimiter memoryLog = new LogLimiter(Duration.ofSeconds(60));
+    /** Bytes (and write overheads) this session's streams hold for their local sockets. */
+    private long held;
+    /** Streams counting what they receive during the round trip of {@link #samplePing}. */
+    private final List<MuxStream> sampling = new ArrayList<>();
+    private long samplePing;
+    private boolean sampleInFlight;
+    private long lastSampleStart;
     private ChannelHandlerContext ctx;
     private int nextStreamId;
     private boolean flushScheduled;
@@ -51,17 +69,24 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     /**
      * @param opensStreams true on the side that opens streams (the server): it numbers them odd,
      *                     leaving even numbers for the other side.
+     * @param window each stream's initial window; receivers grow it up to {@code maxWindow}
+     * @param budget the memory every session of this server or client shares
      */
-    /** @param window each stream's initial window; receivers grow it up to {@code maxWindow} */
-    public MuxSession(boolean opensStreams, int window, int maxWindow, StreamListener listener) {
+    public MuxSession(boolean opensStreams, int window, int maxWindow, MemoryBudget budget, StreamListener listener) {
         this.nextStreamId = opensStreams ? 1 : 2;
         this.window = window;
         this.maxWindow = maxWindow;
+        this.budget = budget;
         this.listener = listener;
     }
 
+    public MuxSession(boolean opensStreams, MemoryBudget budget, StreamListener listener) {
+        this(opensStreams, Wire.INITIAL_WINDOW, Wire.MAX_WINDOW, budget, listener);
+    }
+
+    /** A session with a budget of its own, sized for this JVM: for tests and benchmarks of one session. */
     public MuxSession(boolean opensStreams, StreamListener listener) {
-        this(opensStreams, Wire.INITIAL_WINDOW, Wire.MAX_WINDOW, listener);
+        this(opensStreams, MemoryBudget.forThisJvm(), listener);
     }
 
     @Override
@@ -108,14 +133,23 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (closed) {
-            user.close();
+            LocalSockets.abort(user);
+            return;
+        }
+        String full = overBudget();
+        if (full != null) {
+            String suffix = memoryLog.admit("refused");
+            if (suffix != null) {
+                log.warn("proxy {}: user connection from {} reset: {}{}", proxyName, user.remoteAddress(), full, suffix);
+            }
+            LocalSockets.abort(user);
             return;
         }
         int id = nextStreamId;
         nextStreamId += 2;
         String userAddress = String.valueOf(user.remoteAddress());
         MuxStream stream = new MuxStream(this, id, user, proxyName, userAddress, false);
-        streams.put(id, stream);
+        add(stream);
         // STREAM_OPEN first: binding replays what the socket already delivered, which with early data
         // goes out at once and must not reach the peer before the stream it belongs to.
         write(new Message.StreamOpen(id, proxyName, userAddress));
@@ -133,17 +167,37 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         EarlyFrames early = opening.remove(open.streamId());
         if (closed || early == null) {
             // The session ended, or the peer reset the stream while the local service was being dialled.
-            local.close();
+            LocalSockets.abort(local);
             return;
         }
         MuxStream stream = new MuxStream(this, open.streamId(), local, open.proxyName(), open.userAddress(), true);
-        streams.put(open.streamId(), stream);
+        add(stream);
         bindRelay(local, stream);
         write(new Message.StreamOpenOk(open.streamId()));
         requestFlush();
-        if (early.replayInto(stream)) {
-            local.flush();
-        }
+        early.replayInto(stream);
+        stream.flushToLocal();
+    }
+
+    /**
+     * A stream stays in the table until it has ended and its local socket has closed: one whose socket
+     * closed may still send what it read and wait for credit to do so, and one that ended cleanly may
+     * still hold bytes its reader has not taken, which the memory limit must be able to find.
+     */
+    private void add(MuxStream stream) {
+        streams.put(stream.id, stream);
+        stream.local.closeFuture().addListener(f -> {
+            if (executor().inEventLoop()) {
+                localClosed(stream);
+            } else {
+                executor().execute(() -> localClosed(stream));
+            }
+        });
+    }
+
+    private void localClosed(MuxStream stream) {
+        stream.localClosed = true;
+        removeIfDone(stream);
     }
 
     /**
@@ -222,8 +276,104 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void remove(MuxStream s) {
-        streams.remove(s.id);
+    void removeIfDone(MuxStream stream) {
+        if (stream.ended() && stream.localClosed && streams.get(stream.id) == stream) {
+            streams.remove(stream.id);
+        }
+    }
+
+    /** Why no new stream fits now, or null: memory is past three quarters of a limit. */
+    private String overBudget() {
+        if (held > budget.sessionLimit() / 4 * 3) {
+            return "this session's streams hold " + held / 1024 + " KiB their readers have not taken (limit "
+                    + budget.sessionLimit() / 1024 + " KiB)";
+        }
+        if (!budget.fits(budget.processLimit() / 4)) {
+            return "all sessions' streams hold " + budget.used() / 1024 + " KiB their readers have not taken (limit "
+                    + budget.processLimit() / 1024 + " KiB)";
+        }
+        return null;
+    }
+
+    /** A stream now holds {@code n} more bytes; past a limit, the stream that holds the most is reset. */
+    void charge(long n) {
+        held += n;
+        budget.charge(n);
+        if (held > budget.sessionLimit()) {
+            shedLargest("this session's", held, budget.sessionLimit());
+        } else if (budget.used() > budget.processLimit()) {
+            shedLargest("all sessions'", budget.used(), budget.processLimit());
+        }
+    }
+
+    void release(long n) {
+        held -= n;
+        budget.release(n);
+    }
+
+    /** Windows grow only while this session and the process are under half their limits. */
+    boolean roomToGrow() {
+        return held < budget.sessionLimit() / 2 && budget.roomToGrow();
+    }
+
+    private void shedLargest(String whose, long used, long limit) {
+        MuxStream victim = null;
+        for (MuxStream s : streams.values()) {
+            if (victim == null || s.held > victim.held) {
+                victim = s;
+            }
+        }
+        if (victim == null || victim.held == 0) {
+            return;
+        }
+        String suffix = memoryLog.admit("shed");
+        if (suffix != null) {
+            log.warn("proxy {}: stream {} of user {} reset: its reader left {} KiB untaken and {} streams hold {} KiB "
+                            + "(limit {} KiB){}", victim.proxyName, victim.id, victim.userAddress, victim.held / 1024,
+                    whose, used / 1024, limit / 1024, suffix);
+        }
+        victim.shed("memory limit: the reader took too little of what was sent");
+    }
+
+    /** Held bytes of this session, for tests. */
+    long held() {
+        return held;
+    }
+
+    /**
+     * A stream received data and could use a larger window: it counts what arrives until the PONG of
+     * the session's current sample. Over a long link a window-limited stream receives nearly its whole
+     * window in one round trip; that is what {@link MuxStream#onRoundTripSample} looks for.
+     */
+    void sampleRoundTrip(MuxStream s) {
+        if (s.receiveWindow() >= maxWindow) {
+            return;
+        }
+        if (!sampleInFlight) {
+            long now = System.nanoTime();
+            if (now - lastSampleStart < SAMPLE_SPACING_NANOS) {
+                return;
+            }
+            lastSampleStart = now;
+            sampleInFlight = true;
+            samplePing = now;
+            write(new Message.Ping(now));
+            requestFlush();
+        }
+        s.sampled = true;
+        s.bytesThisRoundTrip = 0;
+        sampling.add(s);
+    }
+
+    private void sampleEnded() {
+        sampleInFlight = false;
+        for (MuxStream s : sampling) {
+            s.sampled = false;
+            int bytes = s.bytesThisRoundTrip;
+            s.bytesThisRoundTrip = 0;
+            s.onRoundTripSample(bytes);
+        }
+        sampling.clear();
     }
 
     void refused(MuxStream s, String reason) {
@@ -233,12 +383,27 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof Message m) || !m.type().isStreamMessage()) {
+            if (msg instanceof Message.Pong p && sampleInFlight && p.sentNanos() == samplePing) {
+                sampleEnded();
+            }
+            // PONGs go on too: the client reads its round-trip time from every one.
             ctx.fireChannelRead(msg);
             return;
         }
         if (m instanceof Message.StreamOpen open) {
             if (streams.containsKey(open.streamId()) || opening.containsKey(open.streamId())) {
                 write(new Message.Reset(open.streamId(), "stream id already in use"));
+                requestFlush();
+                return;
+            }
+            String full = overBudget();
+            if (full != null) {
+                String suffix = memoryLog.admit("refused");
+                if (suffix != null) {
+                    log.warn("proxy {}: stream {} from {} refused: {}{}", open.proxyName(), open.streamId(),
+                            open.userAddress(), full, suffix);
+                }
+                write(new Message.StreamOpenFail(open.streamId(), "no memory for another stream: " + full));
                 requestFlush();
                 return;
             }
@@ -291,7 +456,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         if (!dirty.isEmpty()) {
             for (MuxStream s : dirty) {
                 s.dirty = false;
-                s.local.flush();
+                s.flushToLocal();
             }
             dirty.clear();
         }
@@ -305,7 +470,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
             blocked.clear();
             for (MuxStream s : wake) {
                 s.blocked = false;
-                s.updateReading();
+                s.onChannelWritable();
             }
         }
         ctx.fireChannelWritabilityChanged();
@@ -317,9 +482,10 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    /** The channel is gone: every local socket of this session is closed after what it has queued. */
+    /** The channel is gone: no stream can complete, so every local socket of this session is reset. */
     public void closeAllStreams() {
         closed = true;
+        sampling.clear();
         opening.values().forEach(EarlyFrames::release);
         opening.clear();
         List<MuxStream> all = new ArrayList<>(streams.values());

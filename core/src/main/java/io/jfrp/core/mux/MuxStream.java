@@ -17,10 +17,25 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One user connection tunnelled through a {@link MuxSession}: the local socket on this side, the
- * send window granted by the peer, the bytes read locally that wait for credit, and the half-close
- * state of each direction. Every method runs on the session's event loop.
+ * send window granted by the peer, the bytes read locally that wait for credit, the bytes from the
+ * peer that wait for the local socket, and the half-close state of each direction. Every method runs
+ * on the session's event loop.
+ * <p>
+ * Bytes from the peer are charged to the session's {@link MemoryBudget} from their arrival until the
+ * local socket has taken them, each queued write with {@link #WRITE_OVERHEAD} on top, so a flood of
+ * tiny frames costs what it really costs. They reach the local socket only while it is writable; the
+ * rest waits here, small payloads merged into one buffer, so a reader that stalls holds its bytes and
+ * few objects.
  */
 final class MuxStream {
+
+    /**
+     * What one queued write to a local socket costs beyond its bytes: Netty's outbound entry, the buffer
+     * object, its promise and the completion listener (about 250 bytes of heap together).
+     */
+    static final int WRITE_OVERHEAD = 256;
+    /** Small payloads are merged into one buffer of at most this size while they wait for the local socket. */
+    static final int MERGE_CAPACITY = 16 * 1024;
 
     final MuxSession session;
     final int id;
@@ -29,20 +44,34 @@ final class MuxStream {
     final String userAddress;
 
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    /** From the peer, waiting for the local socket to be writable; {@link #merging} is its last element, or null. */
+    private final ArrayDeque<ByteBuf> toLocal = new ArrayDeque<>();
+    private ByteBuf merging;
+    /** Bytes (and write overheads) charged to the session for this stream and not yet released. */
+    long held;
+    /** Everything this stream held was released at once (it was aborted): writes that complete later release nothing. */
+    private boolean heldDropped;
     private int sendWindow;
     /** How many bytes this side lets the peer have in flight on this stream; grows, never shrinks. */
     private int receiveWindow;
     private int receiveAllowance;
     private int unacknowledged;
-    /** Data arrived while the local socket's queue was over its high-water mark since the last grant. */
+    /** Bytes from the peer since the session's current round-trip sample began (see MuxSession's window tuning). */
+    int bytesThisRoundTrip;
+    boolean sampled;
+    /** Data arrived while the local socket was behind (its queue here or Netty's over the high-water mark) since the last grant. */
     private boolean localLagging;
     private boolean established;
     /** The local socket will send no more: send FIN (or RESET when {@link #localGone}) after pending. */
     private boolean localInputDone;
     private boolean localGone;
+    /** The local socket failed (a reset, an I/O error): its end is an abort, never a clean end of input. */
+    private boolean localBroken;
     private boolean finSent;
     private boolean outputShut;
     private boolean ended;
+    /** The local socket has closed; with {@link #ended}, the session forgets the stream. */
+    boolean localClosed;
     private ScheduledFuture<?> openTimeout;
     boolean blocked;
     boolean dirty;
@@ -63,12 +92,17 @@ final class MuxStream {
         openTimeout = session.executor().schedule(() -> {
             if (!established && !ended) {
                 session.refused(this, "the client did not open the stream within " + millis + " ms");
-                session.write(new Message.Reset(id, "open timed out"));
-                session.requestFlush();
-                end();
-                local.close();
+                resetAndAbort("open timed out");
             }
         }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    int receiveWindow() {
+        return receiveWindow;
     }
 
     // ---- local socket -> peer
@@ -83,31 +117,47 @@ final class MuxStream {
     }
 
     void onLocalInputShutdown() {
-        if (!ended && !localInputDone) {
+        if (!ended && !localInputDone && !localBroken) {
             localInputDone = true;
             drain();
         }
+    }
+
+    /** The local socket failed; its close follows. */
+    void onLocalBroken() {
+        localBroken = true;
     }
 
     void onLocalInactive() {
         if (ended) {
             return;
         }
-        if (outputShut && established) {
+        if (outputShut && established && !localBroken) {
             // This side half-closed the socket (see halfClose), and it closed once its input ended.
             onLocalInputShutdown();
+            if (!ended && finSent) {
+                maybeFinish();
+            }
             return;
         }
         localGone = true;
-        localInputDone = true;
         outputShut = true;
+        dropHeld();
         if (!established) {
             // The user left before the client confirmed; tell the peer so it drops its side.
-            session.write(new Message.Reset(id, "user closed before the stream opened"));
+            session.write(new Message.Reset(id, "the user closed before the stream opened"));
             session.requestFlush();
             end();
             return;
         }
+        if (localInputDone && finSent) {
+            // Its FIN already went out, but the peer may still be sending: it must learn the socket is gone.
+            session.write(new Message.Reset(id, localBroken ? "connection reset" : "connection closed"));
+            session.requestFlush();
+            end();
+            return;
+        }
+        localInputDone = true;
         drain();
     }
 
@@ -116,7 +166,8 @@ final class MuxStream {
             // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the stream.
             return;
         }
-        while (!pending.isEmpty() && sendWindow > 0) {
+        // Only while the channel takes more: a stream never queues more than one chunk past the high-water mark.
+        while (!pending.isEmpty() && sendWindow > 0 && session.writable()) {
             ByteBuf b = pending.peek();
             int n = Math.min(Math.min(b.readableBytes(), sendWindow), Wire.MAX_DATA_CHUNK);
             ByteBuf chunk;
@@ -132,7 +183,8 @@ final class MuxStream {
         if (pending.isEmpty() && localInputDone && !finSent) {
             finSent = true;
             if (localGone) {
-                session.write(new Message.Reset(id, "closed"));
+                // The local socket failed or vanished: the peer must abort its end, not see a clean end.
+                session.write(new Message.Reset(id, localBroken ? "connection reset" : "connection closed"));
                 end();
                 return;
             }
@@ -166,6 +218,13 @@ final class MuxStream {
         }
     }
 
+    /** The channel takes writes again: send what waited, then read again if there is credit. */
+    void onChannelWritable() {
+        if (!ended) {
+            drain();
+        }
+    }
+
     void onWindowUpdate(int increment) {
         if (increment <= 0 || (long) sendWindow + increment > Integer.MAX_VALUE) {
             protocolReset("invalid window update of " + increment);
@@ -185,41 +244,101 @@ final class MuxStream {
             return;
         }
         receiveAllowance -= n;
-        if (localGone || outputShut) {
+        if (!sampled) {
+            session.sampleRoundTrip(this);
+        }
+        bytesThisRoundTrip += n;
+        if (ended || localGone || outputShut) {
             payload.release();
             credit(n);
             return;
         }
-        if (!local.isWritable()) {
+        long cost = n + enqueue(payload);
+        held += cost;
+        session.markDirty(this);
+        // Last: past a limit the session aborts its largest holder, which may be this stream.
+        session.charge(cost);
+    }
+
+    /** Queues a payload for the local socket; @return the write overhead it added (0 when merged) */
+    private int enqueue(ByteBuf payload) {
+        int n = payload.readableBytes();
+        if (!LocalSockets.pinsTooMuch(payload)) {
+            toLocal.add(payload);
+            merging = null;
+            return WRITE_OVERHEAD;
+        }
+        // A slice of the read buffer would keep all of it alive (a flood of 1-byte frames pins a read
+        // buffer per byte); copy it, into the buffer its small neighbours already went to when it fits.
+        if (merging != null && merging.maxWritableBytes() >= n) {
+            merging.writeBytes(payload);
+            payload.release();
+            return 0;
+        }
+        ByteBuf copy = local.alloc().directBuffer(Math.min(Math.max(n, 512), MERGE_CAPACITY), Math.max(n, MERGE_CAPACITY));
+        copy.writeBytes(payload);
+        payload.release();
+        toLocal.add(copy);
+        merging = copy.maxWritableBytes() > 0 ? copy : null;
+        return WRITE_OVERHEAD;
+    }
+
+    /** Writes what waits while the local socket takes more; called once per read of the channel. */
+    void flushToLocal() {
+        boolean wrote = false;
+        ByteBuf b;
+        while ((b = toLocal.peek()) != null && local.isWritable()) {
+            toLocal.poll();
+            if (b == merging) {
+                merging = null;
+            }
+            int n = b.readableBytes();
+            local.write(b).addListener(f -> tookLocally(n));
+            wrote = true;
+        }
+        if (!toLocal.isEmpty()) {
             localLagging = true;
         }
-        local.write(payload).addListener(f -> credit(n));
-        session.markDirty(this);
+        if (wrote) {
+            local.flush();
+        }
+    }
+
+    /** The local socket's queue drained below its low-water mark. */
+    void onLocalWritable() {
+        if (!ended && !toLocal.isEmpty()) {
+            flushToLocal();
+        }
+    }
+
+    private void tookLocally(int n) {
+        if (!session.executor().inEventLoop()) {
+            session.executor().execute(() -> tookLocally(n));
+            return;
+        }
+        if (!heldDropped) {
+            held -= n + WRITE_OVERHEAD;
+            session.release(n + WRITE_OVERHEAD);
+        }
+        credit(n);
     }
 
     /**
      * The local socket took {@code n} bytes: grant them back to the peer in batches. When the peer had
      * used (nearly) the whole window and the local socket kept up (its queue was under the high-water
      * mark whenever data arrived), the window is what limits the stream: grant extra, doubling it up to
-     * {@link Wire#MAX_WINDOW}. A stalled reader never returns credit, so it keeps the small initial
-     * window; a slow one stops growing once its queue passes the high-water mark.
+     * the session's maximum while memory allows. A stalled reader never returns credit, so it keeps the
+     * small initial window; a slow one stops growing once its queue passes the high-water mark.
      */
     private void credit(int n) {
-        if (!session.executor().inEventLoop()) {
-            session.executor().execute(() -> credit(n));
-            return;
-        }
         if (ended) {
             return;
         }
         unacknowledged += n;
         if (unacknowledged >= receiveWindow / 4 || receiveAllowance == 0) {
             int grant = unacknowledged;
-            if (receiveWindow < session.maxWindow() && receiveAllowance <= receiveWindow / 4
-                    && !localLagging) {
-                int extra = Math.min(receiveWindow, session.maxWindow() - receiveWindow);
-                receiveWindow += extra;
-                grant += extra;
+            if (receiveAllowance <= receiveWindow / 4 && !localLagging) {
+                grant += growWindow(receiveWindow);
             }
             receiveAllowance += grant;
             localLagging = false;
@@ -229,8 +348,34 @@ final class MuxStream {
         }
     }
 
+    /**
+     * The session saw this stream receive {@code bytes} in one round trip: when that is most of its window,
+     * the window (not the sender, not the reader) limits it, as on any long link. Grows it to twice that.
+     */
+    void onRoundTripSample(int bytes) {
+        if (ended || localGone || localLagging || bytes < receiveWindow * 2 / 3) {
+            return;
+        }
+        int extra = growWindow(Math.max(bytes, receiveWindow));
+        if (extra > 0) {
+            receiveAllowance += extra;
+            session.write(new Message.WindowUpdate(id, extra));
+            session.requestFlush();
+        }
+    }
+
+    /** Raises the receive window by up to {@code by} within the session's maximum and memory; @return the raise */
+    private int growWindow(int by) {
+        if (receiveWindow >= session.maxWindow() || !session.roomToGrow()) {
+            return 0;
+        }
+        int extra = Math.min(by, session.maxWindow() - receiveWindow);
+        receiveWindow += extra;
+        return extra;
+    }
+
     void onOpenOk() {
-        if (established) {
+        if (established || ended) {
             return;
         }
         established = true;
@@ -241,23 +386,26 @@ final class MuxStream {
     }
 
     void onOpenFail(String reason) {
+        if (ended) {
+            return;
+        }
         if (openTimeout != null) {
             openTimeout.cancel(false);
         }
         session.refused(this, reason);
-        end();
-        local.close();
+        abort();
     }
 
     void onRemoteFin() {
-        if (outputShut) {
+        if (outputShut || ended) {
             return;
         }
         outputShut = true;
         if (finSent) {
             // Both directions are done: a close after the queued bytes sends the same FIN, without a
             // shutdown call (and the exception Netty builds for every shutdownOutput) first.
-            endAndCloseAfterQueued();
+            end();
+            afterQueued(ChannelFutureListener.CLOSE);
             return;
         }
         if (local instanceof DuplexChannel duplex) {
@@ -265,10 +413,27 @@ final class MuxStream {
             // fills a stack trace into the exception it builds for every shutdownOutput, and from inside
             // the session's read and the flush it is three times as deep (5% of a server's CPU under
             // short-lived connections).
-            local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> local.eventLoop().execute(() -> halfClose(duplex)));
+            afterQueued(f -> local.eventLoop().execute(() -> halfClose(duplex)));
         } else {
-            local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            afterQueued(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** Runs {@code then} once every byte from the peer has reached the local socket's kernel buffer. */
+    private void afterQueued(ChannelFutureListener then) {
+        if (toLocal.isEmpty()) {
+            local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(then);
+            return;
+        }
+        // Some bytes still wait for the local socket to be writable: write them now; Netty queues them
+        // in order, and the byte count of the budget is released as they complete.
+        ByteBuf b;
+        while ((b = toLocal.poll()) != null) {
+            int n = b.readableBytes();
+            local.write(b).addListener(f -> tookLocally(n));
+        }
+        merging = null;
+        local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(then);
     }
 
     private void halfClose(DuplexChannel duplex) {
@@ -281,21 +446,36 @@ final class MuxStream {
         duplex.shutdownOutput().addListener(x -> session.executor().execute(this::maybeFinish));
     }
 
+    /** The peer's end is gone (its socket reset, its process or channel lost): so is ours, with a reset. */
     void onRemoteReset(String reason) {
-        endAndCloseAfterQueued();
-    }
-
-    private void endAndCloseAfterQueued() {
-        end();
-        local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        abort();
     }
 
     private void protocolReset(String reason) {
         LoggerFactory.getLogger(MuxStream.class).warn("proxy {}: stream {} reset: {}", proxyName, id, reason);
+        resetAndAbort(reason);
+    }
+
+    /** Tells the peer to abort its end, and aborts this one. */
+    void resetAndAbort(String reason) {
+        if (ended) {
+            return;
+        }
         session.write(new Message.Reset(id, reason));
         session.requestFlush();
-        end();
-        local.close();
+        abort();
+    }
+
+    /**
+     * The session's memory is full and this stream holds the most: reset it. It may have ended already
+     * (both directions done) and still hold bytes its reader never took; those go too.
+     */
+    void shed(String reason) {
+        if (!ended) {
+            session.write(new Message.Reset(id, reason));
+            session.requestFlush();
+        }
+        abort();
     }
 
     private void maybeFinish() {
@@ -305,21 +485,39 @@ final class MuxStream {
         }
     }
 
-    /** The channel went away: close the local socket after what it has queued. */
+    /** The channel went away: the stream cannot complete, so the local socket is reset, never closed cleanly. */
     void abandon() {
-        releasePending();
-        ended = true;
-        if (openTimeout != null) {
-            openTimeout.cancel(false);
-        }
-        local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        abort();
+    }
+
+    /** Ends the stream as broken: what it holds is dropped and the local socket gets a reset (RST). */
+    private void abort() {
+        end();
+        dropHeld();
+        LocalSockets.abort(local);
     }
 
     private void end() {
         if (!ended) {
             ended = true;
+            if (openTimeout != null) {
+                openTimeout.cancel(false);
+            }
             releasePending();
-            session.remove(this);
+            session.removeIfDone(this);
+        }
+    }
+
+    private void dropHeld() {
+        ByteBuf b;
+        while ((b = toLocal.poll()) != null) {
+            b.release();
+        }
+        merging = null;
+        if (!heldDropped) {
+            heldDropped = true;
+            session.release(held);
+            held = 0;
         }
     }
 

@@ -24,6 +24,7 @@ public final class StreamRelay extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
     private static final Object INPUT_SHUTDOWN = new Object();
     private static final Object INACTIVE = new Object();
+    private static final Object BROKEN = new Object();
 
     private MuxStream stream;
     private EventExecutor sessionLoop;
@@ -52,6 +53,8 @@ public final class StreamRelay extends ChannelDuplexHandler {
             onSessionLoop(stream::onLocalInputShutdown);
         } else if (o == INACTIVE) {
             onSessionLoop(stream::onLocalInactive);
+        } else if (o == BROKEN) {
+            onSessionLoop(stream::onLocalBroken);
         }
     }
 
@@ -110,6 +113,14 @@ public final class StreamRelay extends ChannelDuplexHandler {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (stream != null && ctx.channel().isWritable()) {
+            onSessionLoop(stream::onLocalWritable);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (stream == null) {
             // Never bound: nobody else will release what it kept.
@@ -129,6 +140,8 @@ public final class StreamRelay extends ChannelDuplexHandler {
         } else {
             log.warn("{} failed", what, cause);
         }
+        // Before the close: the stream must pass this on as a reset, not as the end of the input.
+        event(BROKEN);
         ctx.close();
     }
 }
