@@ -305,3 +305,9 @@ def demo_check_answers_and_exits():
     rc, out = run_cli(["bin/jfrp", "demo", "--check"], timeout=120)
     check(rc == 0 and "answered 200 through the tunnel" in out, "demo --check failed (%d): %s" % (rc, out[-1500:]))
     return "demo --check: 200 through the tunnel, exit 0"
+
+
+# Attack and fault cases live in their own module; they run with these.
+import attack_cases  # noqa: E402
+
+CASES.update(attack_cases.CASES)

@@ -136,15 +136,6 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
             LocalSockets.abort(user);
             return;
         }
-        String full = overBudget();
-        if (full != null) {
-            String suffix = memoryLog.admit("refused");
-            if (suffix != null) {
-                log.warn("proxy {}: user connection from {} reset: {}{}", proxyName, user.remoteAddress(), full, suffix);
-            }
-            LocalSockets.abort(user);
-            return;
-        }
         int id = nextStreamId;
         nextStreamId += 2;
         String userAddress = String.valueOf(user.remoteAddress());
@@ -282,20 +273,12 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Why no new stream fits now, or null: memory is past three quarters of a limit. */
-    private String overBudget() {
-        if (held > budget.sessionLimit() / 4 * 3) {
-            return "this session's streams hold " + held / 1024 + " KiB their readers have not taken (limit "
-                    + budget.sessionLimit() / 1024 + " KiB)";
-        }
-        if (!budget.fits(budget.processLimit() / 4)) {
-            return "all sessions' streams hold " + budget.used() / 1024 + " KiB their readers have not taken (limit "
-                    + budget.processLimit() / 1024 + " KiB)";
-        }
-        return null;
-    }
-
-    /** A stream now holds {@code n} more bytes; past a limit, the stream that holds the most is reset. */
+    /**
+     * A stream now holds {@code n} more bytes; past a limit, the stream that holds the most is reset. New
+     * streams are never refused for memory: one costs nothing until bytes arrive for it, and a stream
+     * whose reader takes what it is sent never holds much, so the streams that stall are the ones shed
+     * and the other proxies of the session keep working.
+     */
     void charge(long n) {
         held += n;
         budget.charge(n);
@@ -393,17 +376,6 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         if (m instanceof Message.StreamOpen open) {
             if (streams.containsKey(open.streamId()) || opening.containsKey(open.streamId())) {
                 write(new Message.Reset(open.streamId(), "stream id already in use"));
-                requestFlush();
-                return;
-            }
-            String full = overBudget();
-            if (full != null) {
-                String suffix = memoryLog.admit("refused");
-                if (suffix != null) {
-                    log.warn("proxy {}: stream {} from {} refused: {}{}", open.proxyName(), open.streamId(),
-                            open.userAddress(), full, suffix);
-                }
-                write(new Message.StreamOpenFail(open.streamId(), "no memory for another stream: " + full));
                 requestFlush();
                 return;
             }
