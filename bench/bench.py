@@ -3,7 +3,7 @@
 
 Sections: tcp (iperf3), http (wrk, 1 KiB from nginx), connrate (wrk, Connection: close), memory (RSS idle
 and with 1,000 / 10,000 idle tunnelled connections), recovery (server restart, silent link, client
-restart). Each figure is the median of several runs. Only 127.0.0.1; every loop is bounded.
+restart), wan (one stream over an emulated 20 and 50 ms link against plain TCP and frp: bench/wan.py). Each figure is the median of several runs. Only 127.0.0.1; every loop is bounded.
 """
 import json
 import os
@@ -19,6 +19,8 @@ import sys
 import tempfile
 import threading
 import time
+
+import wan
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -591,8 +593,12 @@ def summary(times):
     return {"p50": round(statistics.median(times), 3), "max": round(max(times), 3), "runs": [round(x, 3) for x in times]}
 
 
+def section_wan(results):
+    wan.section(results, Proc=Proc, tmp=TMP, runs=RUNS, seconds=SECONDS, log=log, wait_until=wait_until)
+
+
 SECTIONS = {"tcp": section_tcp, "http": section_http, "connrate": section_connrate, "memory": section_memory,
-            "recovery": section_recovery}
+            "recovery": section_recovery, "wan": section_wan}
 
 
 def table(r):
@@ -641,6 +647,8 @@ def table(r):
             lines.append("| %d idle tunnelled connections (held: %s) | %s | %s | %s / %s |" % (
                 n, w["held"], w["jfrps_mb"], w["jfrpc_mb"], w["per_conn_kb"]["jfrps"], w["per_conn_kb"]["jfrpc"]))
         lines.append("")
+    if "wan" in r:
+        lines.extend(wan.table(r))
     if "recovery" in r:
         v = r["recovery"]
         lines.append("| recovery | p50 s | max s | runs |")

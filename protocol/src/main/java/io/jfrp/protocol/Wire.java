@@ -40,7 +40,7 @@ public final class Wire {
      */
     public static final int INITIAL_WINDOW = 256 * 1024;
     /** The largest window a receiver grows a stream to: enough for one stream to fill a fast link. */
-    public static final int MAX_WINDOW = 4 * 1024 * 1024;
+    public static final int MAX_WINDOW = 16 * 1024 * 1024;
     public static final int NONCE_LENGTH = 32;
     /**
      * HELLO feature bit: this client takes stream data that arrives before it has confirmed the stream

@@ -350,10 +350,13 @@ final class MuxStream {
 
     /**
      * The session saw this stream receive {@code bytes} in one round trip: when that is most of its window,
-     * the window (not the sender, not the reader) limits it, as on any long link. Grows it to twice that.
+     * and the reader keeps up (it holds under half the window now), the window (not the sender, not the
+     * reader) limits it, as on any long link. Grows it to twice that. Not the sticky {@link #localLagging}:
+     * a reader that took a burst a moment late is not a slow reader, and on a long link one such moment
+     * per grant kept windows near 1 MiB.
      */
     void onRoundTripSample(int bytes) {
-        if (ended || localGone || localLagging || bytes < receiveWindow * 2 / 3) {
+        if (ended || localGone || held > receiveWindow / 2 || bytes < receiveWindow * 2 / 3) {
             return;
         }
         int extra = growWindow(Math.max(bytes, receiveWindow));
