@@ -19,8 +19,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -103,7 +101,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Message.Challenge c) {
             long now = System.currentTimeMillis();
             byte[] proof = LoginProof.compute(config.authToken(), c.nonce(), now, runId);
-            ctx.writeAndFlush(new Message.Login(runId, config.user(), now, proof, hostname(),
+            ctx.writeAndFlush(new Message.Login(runId, config.user(), now, proof, loop.hostname(),
                     (int) config.heartbeatInterval().toMillis()));
         } else if (msg instanceof Message.LoginOk) {
             onLoggedIn(ctx);
@@ -209,11 +207,5 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         return r.getMessage() != null ? r.getMessage() : r.toString();
     }
 
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown";
-        }
-    }
+
 }

@@ -55,6 +55,7 @@ final class ControlLoop {
     /** Ports the server chose for remotePort = 0 proxies, asked for again after a reconnect. */
     private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
+    private final String hostname = readHostName();
 
     private volatile ClientStatus snapshot;
     private volatile long rttNanos = -1;
@@ -80,6 +81,31 @@ final class ControlLoop {
 
     String runId() {
         return runId;
+    }
+
+    /** This host's name, for the server's log: read once, not at every login on the event loop. */
+    String hostname() {
+        return hostname;
+    }
+
+    /**
+     * The kernel's name for this host, without the DNS lookup {@code InetAddress.getLocalHost()} makes
+     * (seconds on a host whose name does not resolve); that lookup only where /proc is not there.
+     */
+    private static String readHostName() {
+        try {
+            String name = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: ask the JDK
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     void start() {

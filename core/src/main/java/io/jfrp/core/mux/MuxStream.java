@@ -293,7 +293,7 @@ final class MuxStream {
                 merging = null;
             }
             int n = b.readableBytes();
-            local.write(b).addListener(f -> tookLocally(n));
+            local.write(b).addListener(f -> tookLocally(n, f.isSuccess()));
             wrote = true;
         }
         if (!toLocal.isEmpty()) {
@@ -311,10 +311,17 @@ final class MuxStream {
         }
     }
 
-    private void tookLocally(int n) {
+    /**
+     * A write to the local socket completed. One that failed means the socket broke (Netty then closes it
+     * without an exception event), so its close must not pass for the end of its input.
+     */
+    private void tookLocally(int n, boolean written) {
         if (!session.executor().inEventLoop()) {
-            session.executor().execute(() -> tookLocally(n));
+            session.executor().execute(() -> tookLocally(n, written));
             return;
+        }
+        if (!written) {
+            localBroken = true;
         }
         if (!heldDropped) {
             held -= n + WRITE_OVERHEAD;
@@ -433,7 +440,7 @@ final class MuxStream {
         ByteBuf b;
         while ((b = toLocal.poll()) != null) {
             int n = b.readableBytes();
-            local.write(b).addListener(f -> tookLocally(n));
+            local.write(b).addListener(f -> tookLocally(n, f.isSuccess()));
         }
         merging = null;
         local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(then);

@@ -46,6 +46,7 @@ public final class NettyTransport implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Kind kind;
+    private final OffLoopResolver resolver;
 
     private NettyTransport(String name, int threads, Kind preferred) {
         Kind k = preferred;
@@ -65,6 +66,7 @@ public final class NettyTransport implements AutoCloseable {
         }
         this.kind = k;
         this.group = g;
+        this.resolver = new OffLoopResolver(name + "-dns");
     }
 
     private static EventLoopGroup newGroup(String name, int threads, Kind kind) {
@@ -173,11 +175,14 @@ public final class NettyTransport implements AutoCloseable {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .resolver(resolver);
     }
 
     public Future<?> shutdown() {
-        return group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        Future<?> f = group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        f.addListener(x -> resolver.close());
+        return f;
     }
 
     @Override
