@@ -36,8 +36,6 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     private String closeReason;
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> loginDeadline;
-    /** A PING that came while the channel was full; only the newest is answered, once it drains. */
-    private Message.Pong owedPong;
 
     ControlHandler(ControlLoop loop, ClientConfig config, String runId) {
         this.loop = loop;
@@ -116,12 +114,6 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof Message.Pong p) {
             loop.rtt(System.nanoTime() - p.sentNanos());
-        } else if (msg instanceof Message.Ping p) {
-            if (ctx.channel().isWritable()) {
-                ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
-            } else {
-                owedPong = new Message.Pong(p.sentNanos());
-            }
         } else if (msg instanceof Message.GoAway g) {
             if (g.code() == ErrorCode.REPLACED) {
                 // Only a live duplicate hears this: the server replaced this channel with another login of
@@ -149,15 +141,6 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         loop.loggedIn(ctx.channel()).forEach((p, port) ->
                 ctx.write(new Message.NewProxy(p.name(), p.type(), port), ctx.voidPromise()));
         ctx.flush();
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (owedPong != null && ctx.channel().isWritable()) {
-            ctx.writeAndFlush(owedPong, ctx.voidPromise());
-            owedPong = null;
-        }
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.mux.MemoryBudget;
 import io.jfrp.core.mux.MuxSession;
+import io.jfrp.core.mux.PingResponder;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.protocol.ErrorCode;
@@ -144,6 +145,7 @@ final class ControlLoop {
                                 new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                         ch.pipeline().addLast("encoder", FrameEncoder.INSTANCE);
                         ch.pipeline().addLast("mux", new MuxSession(false, memory, dialer));
+                        ch.pipeline().addLast("pings", new PingResponder());
                         ch.pipeline().addLast("control", new ControlHandler(ControlLoop.this, config, runId));
                     }
                 })

@@ -1,6 +1,7 @@
 package io.jfrp.server;
 
 import io.jfrp.core.mux.MuxSession;
+import io.jfrp.core.mux.PingResponder;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.LoginProof;
 import io.jfrp.protocol.Message;
@@ -133,6 +134,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.pipeline().addAfter("decoder", "heartbeat-timeout", new IdleStateHandler(hbTimeout, 0, 0, TimeUnit.MILLISECONDS));
         ctx.pipeline().replace(this, "mux", mux);
+        ctx.pipeline().addLast("pings", new PingResponder());
         ctx.pipeline().addLast("session", handler);
         io.netty.channel.Channel ch = ctx.channel();
         session.onLoop(() -> session.attach(ch, mux, peer, l.hostname()));

@@ -28,8 +28,6 @@ final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSe
     private final long heartbeatTimeoutMillis;
     private String closeReason = "the connection closed";
     private boolean goodbye;
-    /** A PING that came while the channel was full; only the newest is answered, once it drains. */
-    private Message.Pong owedPong;
 
     SessionChannel(ServerRuntime rt, ClientSession session, long heartbeatTimeoutMillis) {
         this.rt = rt;
@@ -39,14 +37,7 @@ final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSe
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Message.Ping p) {
-            // A peer that sends PINGs and never reads the PONGs must not make them pile up here.
-            if (ctx.channel().isWritable()) {
-                ctx.writeAndFlush(new Message.Pong(p.sentNanos()), ctx.voidPromise());
-            } else {
-                owedPong = new Message.Pong(p.sentNanos());
-            }
-        } else if (msg instanceof Message.NewProxy || msg instanceof Message.CloseProxy) {
+        if (msg instanceof Message.NewProxy || msg instanceof Message.CloseProxy) {
             Message m = (Message) msg;
             session.onLoop(() -> session.onMessage(ctx.channel(), m));
         } else if (msg instanceof Message.GoAway g) {
@@ -80,15 +71,6 @@ final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSe
             return;
         }
         ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (owedPong != null && ctx.channel().isWritable()) {
-            ctx.writeAndFlush(owedPong, ctx.voidPromise());
-            owedPong = null;
-        }
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

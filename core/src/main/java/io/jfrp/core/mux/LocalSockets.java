@@ -1,7 +1,6 @@
 package io.jfrp.core.mux;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 
@@ -45,14 +44,5 @@ public final class LocalSockets {
         }
         ByteBuf parent = payload.unwrap();
         return parent != null && parent.capacity() > (long) n * MAX_PIN_RATIO;
-    }
-
-    /** A right-sized copy of {@code payload}; the payload is released. */
-    static ByteBuf copy(ByteBufAllocator alloc, ByteBuf payload) {
-        try {
-            return alloc.directBuffer(payload.readableBytes()).writeBytes(payload);
-        } finally {
-            payload.release();
-        }
     }
 }
