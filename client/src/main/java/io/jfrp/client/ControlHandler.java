@@ -105,6 +105,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             onLoggedIn(ctx);
         } else if (msg instanceof Message.LoginFail f) {
             authRefused = f.code() == ErrorCode.AUTH_FAILED;
+            // Neither a wrong token nor a wrong clock mends itself in a second: retry slowly.
+            slowRetry = f.code() == ErrorCode.CLOCK_SKEW;
             closeReason = "the server refused the login: " + f.reason();
             ctx.close();
         } else if (msg instanceof Message.NewProxyResult r) {

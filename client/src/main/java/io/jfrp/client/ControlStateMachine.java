@@ -91,7 +91,8 @@ final class ControlStateMachine {
         if (consecutiveFailures == 1) {
             lastSummaryNanos = now;
             failuresSinceSummary = 0;
-            log.warn(cause + (authRefused ? "; check auth.token on both sides (retrying slowly)" : "; retrying"));
+            // The cause says what to fix (the server names the token, the clocks or the versions).
+            log.warn(cause + (authRefused ? " (retrying slowly)" : "; retrying"));
         }
         if (state != ClientState.CIRCUIT_OPEN && consecutiveFailures >= settings.circuitBreakerThreshold()) {
             transition(ClientState.CIRCUIT_OPEN);

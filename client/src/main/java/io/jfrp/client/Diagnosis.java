@@ -184,8 +184,9 @@ public final class Diagnosis {
                 ctx.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, "doctor done"))
                         .addListener(ChannelFutureListener.CLOSE);
             } else if (msg instanceof Message.LoginFail f) {
-                result.complete(new Check("login", false, "refused: " + f.reason(),
-                        "auth.token must be the same in frpc.toml and frps.toml"));
+                result.complete(new Check("login", false, "refused: " + f.reason(), f.code() == ErrorCode.CLOCK_SKEW
+                        ? "the clocks of this host and the server's differ by minutes: run NTP on both"
+                        : "auth.token must be the same in frpc.toml and frps.toml"));
                 ctx.close();
             } else if (msg instanceof Message.GoAway g) {
                 result.complete(new Check("login", false, "the server closed: " + g.reason(), ""));

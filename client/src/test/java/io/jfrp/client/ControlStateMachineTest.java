@@ -111,9 +111,10 @@ class ControlStateMachineTest {
 
     @Test
     void aRefusedTokenIsNotRetriedAtFullSpeedAndIsNamed() {
-        Duration d = m.attemptFailed("the server refused the login: authentication failed", true);
+        Duration d = m.attemptFailed("the server refused the login: authentication failed: the client's auth.token "
+                + "does not match the server's", true);
         assertThat(d).isEqualTo(Duration.ofSeconds(10));
-        assertThat(lines).singleElement().asString().contains("check auth.token");
+        assertThat(lines).singleElement().asString().contains("auth.token").contains("retrying slowly");
     }
 
     @Test

@@ -14,7 +14,9 @@ public enum ErrorCode {
     TIMEOUT(9),
     REPLACED(10),
     SHUTTING_DOWN(11),
-    INTERNAL(12);
+    INTERNAL(12),
+    /** The login's timestamp is too far from the server's clock: a clock to set right, not a token to fix. */
+    CLOCK_SKEW(13);
 
     public final int code;
 

@@ -116,12 +116,14 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         long skew = Math.abs(System.currentTimeMillis() - l.timestampMillis());
         if (skew > REPLAY_WINDOW_MILLIS) {
-            loginRefused(ctx, peer, l, "the login timestamp is " + skew / 1000
-                    + "s away from the server's clock (allowed: " + REPLAY_WINDOW_MILLIS / 1000 + "s); check both clocks");
+            loginRefused(ctx, peer, l, ErrorCode.CLOCK_SKEW, "the login timestamp is " + skew / 1000
+                    + "s away from the server's clock (allowed: " + REPLAY_WINDOW_MILLIS / 1000
+                    + "s); set both hosts' clocks right (NTP)");
             return;
         }
         if (!LoginProof.verify(rt.config.authToken(), nonce, l.timestampMillis(), l.runId(), l.proof())) {
-            loginRefused(ctx, peer, l, "authentication failed: the client's auth.token does not match the server's");
+            loginRefused(ctx, peer, l, ErrorCode.AUTH_FAILED,
+                    "authentication failed: the client's auth.token does not match the server's");
             return;
         }
         cancelDeadline();
@@ -140,12 +142,12 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         session.onLoop(() -> session.attach(ch, mux, peer, l.hostname()));
     }
 
-    private void loginRefused(ChannelHandlerContext ctx, String peer, Message.Login l, String reason) {
+    private void loginRefused(ChannelHandlerContext ctx, String peer, Message.Login l, ErrorCode code, String reason) {
         String suffix = rt.peerProblems.admit("login-refused");
         if (suffix != null) {
             log.warn("login refused for client {} (runId {}, host {}): {}{}", peer, l.runId(), l.hostname(), reason, suffix);
         }
-        ctx.writeAndFlush(new Message.LoginFail(ErrorCode.AUTH_FAILED, reason)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(new Message.LoginFail(code, reason)).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void refuse(ChannelHandlerContext ctx, ErrorCode code, String reason) {

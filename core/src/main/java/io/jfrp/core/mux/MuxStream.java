@@ -43,9 +43,11 @@ final class MuxStream {
     final String proxyName;
     final String userAddress;
 
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    // Small queues: they hold one read (pending) or what a stalled reader left (toLocal, merged), and an
+    // idle connection should cost little (an ArrayDeque's default is 17 slots).
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
     /** From the peer, waiting for the local socket to be writable; {@link #merging} is its last element, or null. */
-    private final ArrayDeque<ByteBuf> toLocal = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> toLocal = new ArrayDeque<>(2);
     private ByteBuf merging;
     /** Bytes (and write overheads) charged to the session for this stream and not yet released. */
     long held;
