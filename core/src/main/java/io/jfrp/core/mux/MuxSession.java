@@ -1,6 +1,5 @@
 package io.jfrp.core.mux;
 
-import io.jfrp.core.log.LogLimiter;
 import io.jfrp.protocol.Message;
 import io.jfrp.protocol.Wire;
 import io.netty.channel.Channel;
@@ -12,10 +11,6 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.EventExecutor;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,9 +21,6 @@ import java.util.List;
  */
 public final class MuxSession extends ChannelInboundHandlerAdapter {
 
-    private static final Logger log = LoggerFactory.getLogger(MuxSession.class);
-    /** Round-trip samples for window tuning start at most this often (a PING each, only while data flows). */
-    private static final long SAMPLE_SPACING_NANOS = 5_000_000;
 
     /** What the side that owns this session does when the peer opens or refuses a stream. */
     public interface StreamListener {
@@ -50,15 +42,8 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     private final StreamListener listener;
     private final int window;
     private final int maxWindow;
-    private final MemoryBudget budget;
-    private final LogLimiter memoryLog = new LogLimiter(Duration.ofSeconds(60));
-    /** Bytes (and write overheads) this session's streams hold for their local sockets. */
-    private long held;
-    /** Streams counting what they receive during the round trip of {@link #samplePing}. */
-    private final List<MuxStream> sampling = new ArrayList<>();
-    private long samplePing;
-    private boolean sampleInFlight;
-    private long lastSampleStart;
+    private final SessionMemory memory;
+    private final RoundTripSampler roundTrips = new RoundTripSampler(this);
     private ChannelHandlerContext ctx;
     private int nextStreamId;
     private boolean flushScheduled;
@@ -76,7 +61,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         this.nextStreamId = opensStreams ? 1 : 2;
         this.window = window;
         this.maxWindow = maxWindow;
-        this.budget = budget;
+        this.memory = new SessionMemory(budget, streams);
         this.listener = listener;
     }
 
@@ -295,90 +280,17 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * A stream now holds {@code n} more bytes; past a limit, the stream that holds the most is reset. New
-     * streams are never refused for memory: one costs nothing until bytes arrive for it, and a stream
-     * whose reader takes what it is sent never holds much, so the streams that stall are the ones shed
-     * and the other proxies of the session keep working.
-     */
-    void charge(long n) {
-        held += n;
-        budget.charge(n);
-        if (held > budget.sessionLimit()) {
-            shedLargest("this session's", held, budget.sessionLimit());
-        } else if (budget.used() > budget.processLimit()) {
-            shedLargest("all sessions'", budget.used(), budget.processLimit());
-        }
-    }
-
-    void release(long n) {
-        held -= n;
-        budget.release(n);
-    }
-
-    /** Windows grow only while this session and the process are under half their limits. */
-    boolean roomToGrow() {
-        return held < budget.sessionLimit() / 2 && budget.roomToGrow();
-    }
-
-    private void shedLargest(String whose, long used, long limit) {
-        MuxStream victim = null;
-        for (MuxStream s : streams.values()) {
-            if (victim == null || s.held > victim.held) {
-                victim = s;
-            }
-        }
-        if (victim == null || victim.held == 0) {
-            return;
-        }
-        String suffix = memoryLog.admit("shed");
-        if (suffix != null) {
-            log.warn("proxy {}: stream {} of user {} reset: its reader left {} KiB untaken and {} streams hold {} KiB "
-                            + "(limit {} KiB){}", victim.proxyName, victim.id, victim.userAddress, victim.held / 1024,
-                    whose, used / 1024, limit / 1024, suffix);
-        }
-        victim.shed("memory limit: the reader took too little of what was sent");
+    SessionMemory memory() {
+        return memory;
     }
 
     /** Held bytes of this session, for tests. */
     long held() {
-        return held;
+        return memory.held();
     }
 
-    /**
-     * A stream received data and could use a larger window: it counts what arrives until the PONG of
-     * the session's current sample. Over a long link a window-limited stream receives nearly its whole
-     * window in one round trip; that is what {@link MuxStream#onRoundTripSample} looks for.
-     */
-    void sampleRoundTrip(MuxStream s) {
-        if (s.receiveWindow() >= maxWindow) {
-            return;
-        }
-        if (!sampleInFlight) {
-            long now = System.nanoTime();
-            if (now - lastSampleStart < SAMPLE_SPACING_NANOS) {
-                return;
-            }
-            lastSampleStart = now;
-            sampleInFlight = true;
-            samplePing = now;
-            write(new Message.Ping(now));
-            requestFlush();
-        }
-        s.sampled = true;
-        s.bytesThisRoundTrip = 0;
-        sampling.add(s);
-    }
-
-    private void sampleEnded() {
-        sampleInFlight = false;
-        for (MuxStream s : sampling) {
-            s.sampled = false;
-            int bytes = s.bytesThisRoundTrip;
-            s.bytesThisRoundTrip = 0;
-            s.onRoundTripSample(bytes);
-        }
-        sampling.clear();
+    RoundTripSampler roundTrips() {
+        return roundTrips;
     }
 
     void refused(MuxStream s, String reason) {
@@ -388,8 +300,8 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof Message m) || !m.type().isStreamMessage()) {
-            if (msg instanceof Message.Pong p && sampleInFlight && p.sentNanos() == samplePing) {
-                sampleEnded();
+            if (msg instanceof Message.Pong p) {
+                roundTrips.onPong(p);
             }
             // PONGs go on too: the client reads its round-trip time from every one.
             ctx.fireChannelRead(msg);
@@ -479,7 +391,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     /** The channel is gone: no stream can complete, so every local socket of this session is reset. */
     public void closeAllStreams() {
         closed = true;
-        sampling.clear();
+        roundTrips.clear();
         opening.values().forEach(EarlyFrames::release);
         opening.clear();
         List<MuxStream> all = new ArrayList<>(streams.values());

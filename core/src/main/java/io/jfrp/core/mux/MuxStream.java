@@ -58,7 +58,7 @@ final class MuxStream {
     private int receiveWindow;
     private int receiveAllowance;
     private int unacknowledged;
-    /** Bytes from the peer since the session's current round-trip sample began (see MuxSession's window tuning). */
+    /** Bytes from the peer since the session's current round-trip sample began (see RoundTripSampler). */
     int bytesThisRoundTrip;
     boolean sampled;
     /** Data arrived while the local socket was behind (its queue here or Netty's over the high-water mark) since the last grant. */
@@ -247,7 +247,7 @@ final class MuxStream {
         }
         receiveAllowance -= n;
         if (!sampled) {
-            session.sampleRoundTrip(this);
+            session.roundTrips().join(this);
         }
         bytesThisRoundTrip += n;
         if (ended || localGone || outputShut) {
@@ -259,7 +259,7 @@ final class MuxStream {
         held += cost;
         session.markDirty(this);
         // Last: past a limit the session aborts its largest holder, which may be this stream.
-        session.charge(cost);
+        session.memory().charge(cost);
     }
 
     /** Queues a payload for the local socket; @return the write overhead it added (0 when merged) */
@@ -327,7 +327,7 @@ final class MuxStream {
         }
         if (!heldDropped) {
             held -= n + WRITE_OVERHEAD;
-            session.release(n + WRITE_OVERHEAD);
+            session.memory().release(n + WRITE_OVERHEAD);
         }
         credit(n);
     }
@@ -378,7 +378,7 @@ final class MuxStream {
 
     /** Raises the receive window by up to {@code by} within the session's maximum and memory; @return the raise */
     private int growWindow(int by) {
-        if (receiveWindow >= session.maxWindow() || !session.roomToGrow()) {
+        if (receiveWindow >= session.maxWindow() || !session.memory().roomToGrow()) {
             return 0;
         }
         int extra = Math.min(by, session.maxWindow() - receiveWindow);
@@ -528,7 +528,7 @@ final class MuxStream {
         merging = null;
         if (!heldDropped) {
             heldDropped = true;
-            session.release(held);
+            session.memory().release(held);
             held = 0;
         }
     }

@@ -1,0 +1,68 @@
+package io.jfrp.core.mux;
+
+import io.jfrp.protocol.Message;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Measures, per stream, what arrives within one round trip of its session: a PING goes out when data
+ * flows (one in flight, at most every {@link #SPACING_NANOS}), and every stream that could use a
+ * larger window counts its bytes until the PONG. Over a long link the data in flight is in the
+ * network, not queued here, so this is the only way a receiver can tell that the window limits a
+ * stream (see {@link MuxStream#onRoundTripSample}). Runs on the session's event loop.
+ */
+final class RoundTripSampler {
+
+    static final long SPACING_NANOS = 5_000_000;
+
+    private final MuxSession session;
+    private final List<MuxStream> sampling = new ArrayList<>();
+    private long ping;
+    private boolean inFlight;
+    private long lastStart;
+
+    RoundTripSampler(MuxSession session) {
+        this.session = session;
+    }
+
+    /** {@code s} received data: it counts towards the current sample, which starts now if none runs. */
+    void join(MuxStream s) {
+        if (s.receiveWindow() >= session.maxWindow()) {
+            return;
+        }
+        if (!inFlight) {
+            long now = System.nanoTime();
+            if (now - lastStart < SPACING_NANOS) {
+                return;
+            }
+            lastStart = now;
+            inFlight = true;
+            ping = now;
+            session.write(new Message.Ping(now));
+            session.requestFlush();
+        }
+        s.sampled = true;
+        s.bytesThisRoundTrip = 0;
+        sampling.add(s);
+    }
+
+    /** A PONG arrived: when it answers this sampler's PING, every counting stream gets its figure. */
+    void onPong(Message.Pong p) {
+        if (!inFlight || p.sentNanos() != ping) {
+            return;
+        }
+        inFlight = false;
+        for (MuxStream s : sampling) {
+            s.sampled = false;
+            int bytes = s.bytesThisRoundTrip;
+            s.bytesThisRoundTrip = 0;
+            s.onRoundTripSample(bytes);
+        }
+        sampling.clear();
+    }
+
+    void clear() {
+        sampling.clear();
+    }
+}
