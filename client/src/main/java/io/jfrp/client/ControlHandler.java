@@ -125,6 +125,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
                 slowRetry = true;
             } else {
                 closeReason = "the server closed the session: " + g.reason();
+                // A setting to change on one side (TLS on a TLS-only server, say): not worth a fast retry.
+                slowRetry = g.code() == ErrorCode.UNSUPPORTED;
             }
             authRefused = g.code() == ErrorCode.VERSION_MISMATCH;
             ctx.close();

@@ -91,11 +91,15 @@ class FailureModesTest {
         EchoServer echo = keep(new EchoServer());
         int outside = Loopback.freePort();
         JfrpClient client = keep(Tunnels.client(server, Tunnels.tcp("in", echo.port(), allowed),
-                Tunnels.tcp("out", echo.port(), outside)));
+                Tunnels.tcp("out", echo.port(), outside), Tunnels.tcp("any", echo.port(), 0)));
         assertThat(Tunnels.echoes(Tunnels.awaitRunning(client, "in"))).isTrue();
         ClientStatus.Proxy out = Tunnels.awaitSettled(client, "out");
         assertThat(out.state()).isEqualTo("refused");
         assertThat(out.lastError()).contains("port " + outside + " is not allowed").contains("allowPorts: " + allowed);
+        // A second port for the client is over maxPortsPerClient = 1, whatever port it asks for.
+        ClientStatus.Proxy any = Tunnels.awaitSettled(client, "any");
+        assertThat(any.state()).isEqualTo("refused");
+        assertThat(any.lastError()).contains("already has 1 ports (maxPortsPerClient)");
     }
 
     @Test
@@ -181,7 +185,9 @@ class FailureModesTest {
         assertThat(Tunnels.echoes(Tunnels.awaitRunning(tls, "tls"))).isTrue();
         JfrpClient plain = keep(JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("plain", echo.port(), 0))
                 .withTls(new io.jfrp.core.config.ClientTls(false, null, null, null, "", ""))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !plain.status().lastError().isEmpty());
+        // Refused for what it is, not any error: the client is told to turn TLS on.
+        await().atMost(Duration.ofSeconds(10)).until(() -> plain.status().lastError().contains("accepts only TLS"));
+        assertThat(plain.status().lastError()).contains("set transport.tls.enable = true");
         assertThat(plain.status().proxy("plain").state()).isEqualTo("pending");
     }
 

@@ -9,7 +9,7 @@ import io.netty.handler.ssl.OptionalSslHandler;
 
 /**
  * The pipeline of an accepted control channel. TLS and plain share the bind port, as in frp: the first
- * byte tells them apart, unless transport.tls.force refuses plain channels.
+ * byte tells them apart, unless transport.tls.force refuses plain channels (with a reason).
  */
 final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -25,7 +25,7 @@ final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> 
     @Override
     protected void initChannel(SocketChannel ch) {
         if (rt.config.tls().force()) {
-            ch.pipeline().addLast("tls", rt.ssl.newHandler(ch.alloc()));
+            ch.pipeline().addLast("tls", new TlsOnlyHandler(rt.ssl));
         } else {
             ch.pipeline().addLast("tls", new OptionalSslHandler(rt.ssl));
         }
