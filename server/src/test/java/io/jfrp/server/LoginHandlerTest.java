@@ -9,17 +9,28 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a refused login tells the client: the token and the clock are different things to fix. */
+/**
+ * The login's stages, deadline, replay window and version check, on an {@link EmbeddedChannel} with its
+ * own clock: what a refused login tells the client, and that nothing else gets through.
+ */
 class LoginHandlerTest {
 
     private static final String TOKEN = "login-test-token";
 
-    private static Message.LoginFail refusal(String proofToken, long timestampMillis) {
+    private static EmbeddedChannel login() {
         ServerConfig config = ServerConfig.defaults().withAuthToken(TOKEN).withDataDir(Path.of("unused"));
-        EmbeddedChannel ch = new EmbeddedChannel(new LoginHandler(new ServerRuntime(config, null, null)));
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new LoginHandler(new ServerRuntime(config, null, null)));
+        return ch;
+    }
+
+    private static Message.LoginFail refusal(String proofToken, long timestampMillis) {
+        EmbeddedChannel ch = login();
         ch.writeInbound(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
         ch.writeInbound(new Message.Hello("test", 0));
         assertThat((Object) ch.readOutbound()).isInstanceOf(Message.Preface.class);
@@ -44,5 +55,58 @@ class LoginHandlerTest {
         Message.LoginFail f = refusal(TOKEN, System.currentTimeMillis() - 10 * 60_000);
         assertThat(f.code()).isEqualTo(ErrorCode.CLOCK_SKEW);
         assertThat(f.reason()).contains("600s away from the server's clock").doesNotContain("auth.token");
+    }
+
+    @Test
+    void aLoginNotCompleteWithinTheDeadlineIsClosed() {
+        EmbeddedChannel ch = login();
+        ch.pipeline().fireChannelActive();
+        ch.writeInbound(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
+        ch.advanceTimeBy(LoginHandler.LOGIN_DEADLINE_MILLIS - 1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).as("just before the deadline").isTrue();
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).as("at the deadline").isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anotherMajorVersionIsRefusedNamingBoth() {
+        EmbeddedChannel ch = login();
+        ch.writeInbound(new Message.Preface(Wire.VERSION_MAJOR + 1, 0));
+        assertThat((Object) ch.readOutbound()).isInstanceOf(Message.Preface.class);
+        Message.GoAway g = ch.readOutbound();
+        assertThat(g.code()).isEqualTo(ErrorCode.VERSION_MISMATCH);
+        assertThat(g.reason()).contains(Wire.VERSION_MAJOR + ".x").contains((Wire.VERSION_MAJOR + 1) + ".0");
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aLoginBeforeHelloIsAProtocolError() {
+        EmbeddedChannel ch = login();
+        ch.writeInbound(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
+        ch.writeInbound(new Message.Login("run-1", "", System.currentTimeMillis(), new byte[32], "h", 30_000));
+        Message.GoAway g = ch.readOutbound();
+        assertThat(g.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+        assertThat(g.reason()).contains("expected Hello");
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aTimestampJustInsideTheReplayWindowIsNotRefusedForTheClock() {
+        EmbeddedChannel ch = login();
+        ch.writeInbound(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
+        ch.writeInbound(new Message.Hello("test", 0));
+        ch.readOutbound();
+        Message.Challenge c = ch.readOutbound();
+        long ts = System.currentTimeMillis() - LoginHandler.REPLAY_WINDOW_MILLIS + 5_000;
+        // A wrong proof on purpose: the refusal must be about the token, so the clock passed.
+        ch.writeInbound(new Message.Login("run-1", "", ts, LoginProof.compute("wrong", c.nonce(), ts, "run-1"), "h", 30_000));
+        Message.LoginFail f = ch.readOutbound();
+        assertThat(f.code()).isEqualTo(ErrorCode.AUTH_FAILED);
+        ch.finishAndReleaseAll();
     }
 }
