@@ -1,0 +1,128 @@
+package io.jfrp.server;
+
+import io.jfrp.core.config.ServerConfig;
+import io.jfrp.core.mux.MuxSession;
+import io.jfrp.protocol.Message;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A client's session on the server while its channel is away: users held (a bounded number, each for a
+ * bounded wait), served when the client returns, and the whole session closed when the grace ends.
+ * On {@link EmbeddedChannel}s and their clocks.
+ */
+class ClientSessionTest {
+
+    private static final Duration GRACE = Duration.ofSeconds(30);
+
+    private final ServerRuntime rt = new ServerRuntime(ServerConfig.defaults().withDataDir(Path.of("unused"))
+            .withSessionGracePeriod(GRACE), null, null);
+    /** Owns the session's loop and its clock. */
+    private final EmbeddedChannel loop = new EmbeddedChannel();
+    private final ClientSession session;
+
+    ClientSessionTest() {
+        loop.freezeTime();
+        session = rt.registry.sessionFor(rt, "run-1", "", loop.eventLoop());
+    }
+
+    private void advance(Duration d) {
+        loop.advanceTimeBy(d.toMillis(), TimeUnit.MILLISECONDS);
+        loop.runScheduledPendingTasks();
+        loop.runPendingTasks();
+    }
+
+    private static List<Object> out(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        List<Object> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    @Test
+    void usersArrivingWhileTheClientIsAwayAreHeldUpToTheLimitAndTheRestReset() {
+        List<EmbeddedChannel> users = new ArrayList<>();
+        for (int i = 0; i <= ClientSession.MAX_HELD; i++) {
+            EmbeddedChannel u = new EmbeddedChannel();
+            users.add(u);
+            session.userConnected(u, "web");
+        }
+        assertThat(users.subList(0, ClientSession.MAX_HELD)).allMatch(EmbeddedChannel::isOpen);
+        assertThat(users.get(ClientSession.MAX_HELD).isOpen()).as("one over the limit").isFalse();
+        session.close("test over");
+        assertThat(users).noneMatch(EmbeddedChannel::isOpen);
+    }
+
+    @Test
+    void aHeldUserIsResetWhenItsWaitIsOver() {
+        EmbeddedChannel user = new EmbeddedChannel();
+        session.userConnected(user, "web");
+        Duration wait = rt.config.userConnTimeout();
+        advance(wait.minusMillis(1));
+        assertThat(user.isOpen()).isTrue();
+        advance(Duration.ofMillis(1));
+        assertThat(user.isOpen()).isFalse();
+        session.close("test over");
+    }
+
+    @Test
+    void heldUsersBecomeStreamsWhenTheClientComesBack() {
+        EmbeddedChannel a = new EmbeddedChannel();
+        EmbeddedChannel b = new EmbeddedChannel();
+        session.userConnected(a, "web");
+        session.userConnected(b, "web");
+        MuxSession mux = new MuxSession(true, new MuxSession.StreamListener() {
+        });
+        EmbeddedChannel control = new EmbeddedChannel(mux);
+        session.attach(control, mux, "peer", "host");
+        List<Object> sent = out(control);
+        assertThat(sent).filteredOn(o -> o instanceof Message.LoginOk).hasSize(1);
+        assertThat(sent).filteredOn(o -> o instanceof Message.StreamOpen).hasSize(2);
+        sent.forEach(ReferenceCountUtil::release);
+        assertThat(a.isOpen() && b.isOpen()).isTrue();
+        session.close("test over");
+        control.finishAndReleaseAll();
+    }
+
+    @Test
+    void aClientThatDoesNotReturnWithinTheGraceLosesItsSession() {
+        MuxSession mux = new MuxSession(true, new MuxSession.StreamListener() {
+        });
+        EmbeddedChannel control = new EmbeddedChannel(mux);
+        session.attach(control, mux, "peer", "host");
+        out(control).forEach(ReferenceCountUtil::release);
+        session.channelEnded(control, "connection reset", false);
+        assertThat(session.isClosed()).isFalse();
+        advance(GRACE.minusMillis(1));
+        assertThat(session.isClosed()).isFalse();
+        assertThat(rt.registry.sessions()).contains(session);
+        advance(Duration.ofMillis(1));
+        assertThat(session.isClosed()).isTrue();
+        assertThat(rt.registry.sessions()).doesNotContain(session);
+        control.finishAndReleaseAll();
+    }
+
+    @Test
+    void aClientThatSaysGoodbyeLosesItsSessionAtOnce() {
+        MuxSession mux = new MuxSession(true, new MuxSession.StreamListener() {
+        });
+        EmbeddedChannel control = new EmbeddedChannel(mux);
+        session.attach(control, mux, "peer", "host");
+        out(control).forEach(ReferenceCountUtil::release);
+        session.channelEnded(control, "the client said goodbye", true);
+        assertThat(session.isClosed()).isTrue();
+        control.finishAndReleaseAll();
+    }
+}
