@@ -249,7 +249,9 @@ final class MuxStream {
         if (!sampled) {
             session.roundTrips().join(this);
         }
-        bytesThisRoundTrip += n;
+        if (sampled) {
+            bytesThisRoundTrip += n;
+        }
         if (ended || localGone || outputShut) {
             payload.release();
             credit(n);
