@@ -40,8 +40,6 @@ import java.util.concurrent.TimeUnit;
 final class ControlLoop {
 
     private static final Logger log = LoggerFactory.getLogger(ControlLoop.class);
-    /** What the server may leave unread before the channel is closed (see OutboundLimit). */
-    static final long OUTBOUND_LIMIT_BYTES = 8L * 1024 * 1024;
 
     private final ClientConfig config;
     private final NettyTransport transport;
@@ -139,7 +137,7 @@ final class ControlLoop {
                             String sni = config.tls().serverName().isEmpty() ? config.serverAddr() : config.tls().serverName();
                             ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), sni, config.serverPort()));
                         }
-                        ch.pipeline().addLast("outbound-limit", new OutboundLimit(OUTBOUND_LIMIT_BYTES));
+                        ch.pipeline().addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
                         ch.pipeline().addLast("decoder", new FrameDecoder());
                         ch.pipeline().addLast("heartbeat-timeout",
                                 new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));

@@ -13,9 +13,6 @@ import io.netty.handler.ssl.OptionalSslHandler;
  */
 final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> {
 
-    /** What a client may leave unread before it is closed (see OutboundLimit): 8x the high-water mark. */
-    static final long OUTBOUND_LIMIT_BYTES = 8L * 1024 * 1024;
-
     private final ServerRuntime rt;
 
     ControlChannelInitializer(ServerRuntime rt) {
@@ -29,7 +26,7 @@ final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> 
         } else {
             ch.pipeline().addLast("tls", new OptionalSslHandler(rt.ssl));
         }
-        ch.pipeline().addLast("outbound-limit", new OutboundLimit(OUTBOUND_LIMIT_BYTES));
+        ch.pipeline().addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
         ch.pipeline().addLast("decoder", new FrameDecoder());
         ch.pipeline().addLast("encoder", FrameEncoder.INSTANCE);
         ch.pipeline().addLast("login", new LoginHandler(rt));

@@ -61,10 +61,6 @@ public final class MemoryBudget {
         used.addAndGet(-n);
     }
 
-    boolean fits(long n) {
-        return used.get() + n <= processLimit;
-    }
-
     /** Under half the process limit: windows may grow. */
     boolean roomToGrow() {
         return used.get() < processLimit / 2;

@@ -21,7 +21,6 @@ import java.util.List;
  */
 public final class MuxSession extends ChannelInboundHandlerAdapter {
 
-
     /** What the side that owns this session does when the peer opens or refuses a stream. */
     public interface StreamListener {
         /** The server asked to open a stream: dial, then call {@link #acceptStream} or {@link #rejectStream}. */
@@ -284,11 +283,6 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         return memory;
     }
 
-    /** Held bytes of this session, for tests. */
-    long held() {
-        return memory.held();
-    }
-
     RoundTripSampler roundTrips() {
         return roundTrips;
     }
@@ -398,7 +392,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         streams.clear();
         blocked.clear();
         dirty.clear();
-        all.forEach(MuxStream::abandon);
+        all.forEach(MuxStream::abort);
     }
 
 }

@@ -154,13 +154,18 @@ final class MuxStream {
         }
         if (localInputDone && finSent) {
             // Its FIN already went out, but the peer may still be sending: it must learn the socket is gone.
-            session.write(new Message.Reset(id, localBroken ? "connection reset" : "connection closed"));
+            session.write(new Message.Reset(id, goneReason()));
             session.requestFlush();
             end();
             return;
         }
         localInputDone = true;
         drain();
+    }
+
+    /** Why the local socket's end is passed on as a RESET. */
+    private String goneReason() {
+        return localBroken ? "connection reset" : "connection closed";
     }
 
     private void drain() {
@@ -186,7 +191,7 @@ final class MuxStream {
             finSent = true;
             if (localGone) {
                 // The local socket failed or vanished: the peer must abort its end, not see a clean end.
-                session.write(new Message.Reset(id, localBroken ? "connection reset" : "connection closed"));
+                session.write(new Message.Reset(id, goneReason()));
                 end();
                 return;
             }
@@ -296,8 +301,7 @@ final class MuxStream {
             if (b == merging) {
                 merging = null;
             }
-            int n = b.readableBytes();
-            local.write(b).addListener(f -> tookLocally(n, f.isSuccess()));
+            writeLocal(b);
             wrote = true;
         }
         if (!toLocal.isEmpty()) {
@@ -433,21 +437,23 @@ final class MuxStream {
         }
     }
 
-    /** Runs {@code then} once every byte from the peer has reached the local socket's kernel buffer. */
+    /**
+     * Runs {@code then} once every byte from the peer has reached the local socket's kernel buffer. What
+     * still waits for the socket to be writable is written now: Netty queues it in order, and the budget
+     * is released as each write completes.
+     */
     private void afterQueued(ChannelFutureListener then) {
-        if (toLocal.isEmpty()) {
-            local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(then);
-            return;
-        }
-        // Some bytes still wait for the local socket to be writable: write them now; Netty queues them
-        // in order, and the byte count of the budget is released as they complete.
         ByteBuf b;
         while ((b = toLocal.poll()) != null) {
-            int n = b.readableBytes();
-            local.write(b).addListener(f -> tookLocally(n, f.isSuccess()));
+            writeLocal(b);
         }
         merging = null;
         local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(then);
+    }
+
+    private void writeLocal(ByteBuf b) {
+        int n = b.readableBytes();
+        local.write(b).addListener(f -> tookLocally(n, f.isSuccess()));
     }
 
     private void halfClose(DuplexChannel duplex) {
@@ -499,13 +505,11 @@ final class MuxStream {
         }
     }
 
-    /** The channel went away: the stream cannot complete, so the local socket is reset, never closed cleanly. */
-    void abandon() {
-        abort();
-    }
-
-    /** Ends the stream as broken: what it holds is dropped and the local socket gets a reset (RST). */
-    private void abort() {
+    /**
+     * Ends the stream as broken: what it holds is dropped and the local socket gets a reset (RST). Also
+     * what a lost channel does to every stream: it cannot complete, so it must not end cleanly.
+     */
+    void abort() {
         end();
         dropHeld();
         LocalSockets.abort(local);

@@ -21,6 +21,12 @@ public final class OutboundLimit extends ChannelDuplexHandler {
     public record Exceeded(long queuedBytes, long limitBytes) {
     }
 
+    /**
+     * What a control channel's peer may leave unread: 8x the channel's high-water mark, which an honest
+     * peer's queue stays near (streams stop writing at the mark).
+     */
+    public static final long CONTROL_CHANNEL_BYTES = 8L * 1024 * 1024;
+
     private final long limitBytes;
     private boolean exceeded;
 

@@ -119,7 +119,7 @@ class StreamMemoryTest {
         // One write per read of the channel, not one per frame (65,536 writes before).
         assertThat(never.kept).hasSizeLessThanOrEqualTo(total / 1024);
         long expected = total + (long) never.kept.size() * MuxStream.WRITE_OVERHEAD;
-        assertThat(mux(ch).held()).isEqualTo(expected);
+        assertThat(mux(ch).memory().held()).isEqualTo(expected);
         assertThat(budget.used()).isEqualTo(expected);
 
         ch.finishAndReleaseAll();
@@ -147,13 +147,13 @@ class StreamMemoryTest {
                 }
                 ReferenceCountUtil.release(o);
             }
-            assertThat(mux(ch).held()).isLessThanOrEqualTo(limit);
+            assertThat(mux(ch).memory().held()).isLessThanOrEqualTo(limit);
         }
         assertThat(reset).hasSizeBetween(4, 5);
         for (int id : reset) {
             assertThat(locals.get(id).isOpen()).as("stream %d's local socket", id).isFalse();
         }
-        assertThat(budget.used()).isEqualTo(mux(ch).held()).isLessThanOrEqualTo(limit);
+        assertThat(budget.used()).isEqualTo(mux(ch).memory().held()).isLessThanOrEqualTo(limit);
         // A stream that was not reset still takes data once its reader reads.
         int survivor = 16;
         while (reset.contains(survivor)) {
@@ -173,7 +173,7 @@ class StreamMemoryTest {
             ch.writeInbound(frames(id, Wire.INITIAL_WINDOW / Wire.MAX_DATA_CHUNK, Wire.MAX_DATA_CHUNK));
             outbound(ch).forEach(ReferenceCountUtil::release);
         }
-        assertThat(mux(ch).held()).isGreaterThan(limit * 3 / 4);
+        assertThat(mux(ch).memory().held()).isGreaterThan(limit * 3 / 4);
 
         ch.writeInbound(new Message.StreamOpen(100, "reads", "good-user"));
         long credit = Wire.INITIAL_WINDOW;
