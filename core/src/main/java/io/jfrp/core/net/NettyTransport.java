@@ -30,29 +30,20 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 
 /**
- * One event loop group and the channel classes that go with it: io_uring where the kernel allows it
- * (it measured ~25% less CPU per tunnelled connection than epoll here: fewer syscalls per accept,
- * connect and close), epoll otherwise, NIO off Linux. {@code -Djfrp.io=epoll} (or {@code nio})
- * chooses a lesser one, for a kernel whose io_uring misbehaves.
+ * One event loop group and the channel classes that go with it: epoll on Linux, NIO elsewhere, io_uring
+ * when asked for ({@code -Djfrp.io=io_uring}; {@code nio} also works).
+ * <p>
+ * io_uring is not the default although it took ~25% less CPU per new connection here: Netty 4.2.18's
+ * io_uring transport loses events. With its default multishot POLL_ADD about one connection in 700
+ * never saw a reset that arrived just after data, so a broken connection looked alive for ever; with
+ * multishot off, a channel closed after a TLS error never finished closing (its peer waited for ever).
+ * Both reproduce in seconds with plain Netty (NettyTransportTest holds epoll and NIO to the first).
  */
 public final class NettyTransport implements AutoCloseable {
 
-    private static final String POLL_ADD_MULTISHOT = "io.netty.iouring.pollAddMultishotEnabled";
-
     private enum Kind { IO_URING, EPOLL, NIO }
 
-    static {
-        // Netty 4.2.18's io_uring, with multishot POLL_ADD (its default), sometimes never reports a reset
-        // that arrives just after data: about 1 connection in 500 stayed open forever, so a local service
-        // that aborted looked alive to its user (NettyTransportTest counts them; netty/netty#17049 is the
-        // same family). One-shot polls lost none of 5,200. Read once, when Netty's IoUring class loads:
-        // set before anything here touches it, and only if the operator did not choose.
-        if (System.getProperty(POLL_ADD_MULTISHOT) == null) {
-            System.setProperty(POLL_ADD_MULTISHOT, "false");
-        }
-    }
-
-    private static final Kind PREFERRED = choose(System.getProperty("jfrp.io", "io_uring"));
+    private static final Kind PREFERRED = choose(System.getProperty("jfrp.io", "epoll"));
 
     /** SOL_SOCKET, SO_KEEPALIVE: the same numbers on every Linux architecture Netty's native code ships for. */
     private static final IntegerUnixChannelOption LISTENER_KEEP_ALIVE = new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
