@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -31,9 +32,11 @@ final class AdminServer implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final HttpServer http;
+    private final ExecutorService executor;
 
-    private AdminServer(HttpServer http) {
+    private AdminServer(HttpServer http, ExecutorService executor) {
         this.http = http;
+        this.executor = executor;
     }
 
     static AdminServer start(AdminSettings s, ClientConfig config, Supplier<ClientStatus> status) throws IOException {
@@ -44,11 +47,12 @@ final class AdminServer implements AutoCloseable {
             throw new IOException("cannot start the admin API on " + s.addr() + ":" + s.port() + " (webServer.*): "
                     + e.getMessage(), e);
         }
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> {
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "jfrpc-admin");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        http.setExecutor(executor);
         http.createContext("/", exchange -> {
             try (exchange) {
                 if (s.authRequired() && !authorized(exchange, s)) {
@@ -72,7 +76,7 @@ final class AdminServer implements AutoCloseable {
         http.start();
         log.info("admin API on http://{}:{}/api/status{}", s.addr(), http.getAddress().getPort(),
                 s.authRequired() ? " (basic auth)" : "");
-        return new AdminServer(http);
+        return new AdminServer(http, executor);
     }
 
     int port() {
@@ -141,5 +145,7 @@ final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        // The HTTP server does not own the executor it was given: its thread stayed after every stop.
+        executor.shutdownNow();
     }
 }
