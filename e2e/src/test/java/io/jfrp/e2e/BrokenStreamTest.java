@@ -5,6 +5,7 @@ import io.jfrp.core.config.ClientConfig;
 import io.jfrp.server.JfrpServer;
 import io.jfrp.testing.FaultRelay;
 import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.ThreadLeakCheck;
 import io.jfrp.testing.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * A connection whose far end broke must look broken to the application: a reset, never a clean end
  * after a short body. Only a FIN that travelled end to end may become an EOF.
  */
-@ExtendWith(LeakCheck.class)
+@ExtendWith({LeakCheck.class, ThreadLeakCheck.class})
 class BrokenStreamTest {
 
     private static final int TRANSFERS = 20;

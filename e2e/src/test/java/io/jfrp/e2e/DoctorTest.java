@@ -6,6 +6,7 @@ import io.jfrp.core.config.ClientTls;
 import io.jfrp.server.JfrpServer;
 import io.jfrp.testing.EchoServer;
 import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.ThreadLeakCheck;
 import io.jfrp.testing.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,7 +20,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What `jfrpc doctor` finds, case by case. */
-@ExtendWith(LeakCheck.class)
+@ExtendWith({LeakCheck.class, ThreadLeakCheck.class})
 class DoctorTest {
 
     @TempDir
@@ -47,7 +48,7 @@ class DoctorTest {
 
     @Test
     void aDownServerAWrongTokenAWrongPinAndADeadServiceAreEachNamed() throws Exception {
-        int nothing = Loopback.freePort();
+        int nothing = closer.keep(Loopback.reservedPort()).getLocalPort();
         List<Diagnosis.Check> down = Diagnosis.run(ClientConfig.defaults("127.0.0.1", nothing, "t", List.of()),
                 Duration.ofSeconds(2));
         assertThat(check(down, "server port").ok()).isFalse();

@@ -8,6 +8,7 @@ import io.jfrp.server.JfrpServer;
 import io.jfrp.testing.EchoServer;
 import io.jfrp.testing.FaultRelay;
 import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.ThreadLeakCheck;
 import io.jfrp.testing.Loopback;
 import io.jfrp.testing.RandomBytes;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Links that drop, go silent, flap; servers and clients that restart. Through a fault-injecting relay. */
-@ExtendWith(LeakCheck.class)
+@ExtendWith({LeakCheck.class, ThreadLeakCheck.class})
 class ResilienceTest {
 
     @TempDir
@@ -54,10 +55,10 @@ class ResilienceTest {
     @Test
     void aServerRestartIsFollowedWithinSecondsOnTheSamePort() throws Exception {
         EchoServer echo = keep(new EchoServer());
-        int bind = Loopback.freePort();
-        ServerConfig cfg = Tunnels.serverConfig(dir).withBind("127.0.0.1", bind);
-        JfrpServer first = JfrpServer.start(cfg);
-        JfrpClient client = keep(JfrpClient.start(ClientConfig.defaults("127.0.0.1", bind, Tunnels.TOKEN,
+        JfrpServer first = JfrpServer.start(Tunnels.serverConfig(dir));
+        // The restart binds the port the first server was given.
+        ServerConfig cfg = Tunnels.serverConfig(dir).withBind("127.0.0.1", first.port());
+        JfrpClient client = keep(JfrpClient.start(ClientConfig.defaults("127.0.0.1", first.port(), Tunnels.TOKEN,
                 List.of(Tunnels.tcp("rs", echo.port(), 0)))));
         int port = Tunnels.awaitRunning(client, "rs");
         first.close();
@@ -74,9 +75,8 @@ class ResilienceTest {
         EchoServer echo = keep(new EchoServer());
         JfrpServer server = keep(Tunnels.server(dir));
         FaultRelay relay = keep(new FaultRelay(server.port()));
-        int remote = Loopback.freePort();
-        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
-        Tunnels.awaitRunning(client, "r");
+        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), 0)));
+        int remote = Tunnels.awaitRunning(client, "r");
         assertThat(Tunnels.echoes(remote)).isTrue();
 
         relay.freezeExisting();
@@ -93,10 +93,9 @@ class ResilienceTest {
         EchoServer echo = keep(new EchoServer());
         JfrpServer server = keep(Tunnels.server(dir));
         FaultRelay relay = keep(new FaultRelay(server.port()));
-        int remote = Loopback.freePort();
-        ClientConfig cfg = viaRelay(relay, echo.port(), remote);
+        ClientConfig cfg = viaRelay(relay, echo.port(), 0);
         JfrpClient old = JfrpClient.start(cfg);
-        Tunnels.awaitRunning(old, "r");
+        int remote = Tunnels.awaitRunning(old, "r");
         String runId = old.runId();
 
         relay.freezeExisting(); // the old path dies silently: the server still believes in it
@@ -122,13 +121,12 @@ class ResilienceTest {
     void aCopiedStateFileMakesADuplicateThatBacksOffInsteadOfFlapping() throws Exception {
         EchoServer echo = keep(new EchoServer());
         JfrpServer server = keep(Tunnels.server(dir));
-        int remote = Loopback.freePort();
         java.nio.file.Files.writeString(dir.resolve("a.state"), "runId=same-client-id\n");
         java.nio.file.Files.writeString(dir.resolve("b.state"), "runId=same-client-id\n");
         ClientConfig base = ClientConfig.defaults("127.0.0.1", server.port(), Tunnels.TOKEN,
-                List.of(Tunnels.tcp("dup", echo.port(), remote)));
+                List.of(Tunnels.tcp("dup", echo.port(), 0)));
         JfrpClient first = keep(JfrpClient.start(base.withStateFile(dir.resolve("a.state"))));
-        Tunnels.awaitRunning(first, "dup");
+        int remote = Tunnels.awaitRunning(first, "dup");
         JfrpClient second = keep(JfrpClient.start(base.withStateFile(dir.resolve("b.state"))));
         await().atMost(Duration.ofSeconds(5)).until(() -> first.status().lastError().contains("another jfrpc logged in"));
         assertThat(first.status().state()).isEqualTo(ClientState.RECONNECTING);
@@ -143,9 +141,8 @@ class ResilienceTest {
         EchoServer echo = keep(new EchoServer());
         JfrpServer server = keep(Tunnels.server(dir));
         FaultRelay relay = keep(new FaultRelay(server.port()));
-        int remote = Loopback.freePort();
-        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
-        Tunnels.awaitRunning(client, "r");
+        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), 0)));
+        int remote = Tunnels.awaitRunning(client, "r");
 
         relay.mode(FaultRelay.Mode.REFUSE);
         relay.resetAll();
@@ -170,9 +167,8 @@ class ResilienceTest {
         EchoServer echo = keep(new EchoServer());
         JfrpServer server = keep(JfrpServer.start(Tunnels.serverConfig(dir).withSessionGracePeriod(Duration.ofSeconds(1))));
         FaultRelay relay = keep(new FaultRelay(server.port()));
-        int remote = Loopback.freePort();
-        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
-        Tunnels.awaitRunning(client, "r");
+        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), 0)));
+        int remote = Tunnels.awaitRunning(client, "r");
         relay.mode(FaultRelay.Mode.REFUSE);
         relay.resetAll();
         await().atMost(Duration.ofSeconds(5)).until(() -> !Tunnels.listening(remote) && server.sessionCount() == 0);
@@ -185,11 +181,10 @@ class ResilienceTest {
         EchoServer echo = keep(new EchoServer());
         JfrpServer server = keep(Tunnels.server(dir));
         FaultRelay relay = keep(new FaultRelay(server.port()));
-        int remote = Loopback.freePort();
-        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), remote)));
-        Tunnels.awaitRunning(client, "r");
+        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), 0)));
+        int remote = Tunnels.awaitRunning(client, "r");
         assertThat(Tunnels.echoes(remote)).isTrue();
-        int threadsBefore = Thread.activeCount();
+        List<String> threadsBefore = ThreadLeakCheck.jfrpThreads();
 
         for (int i = 1; i <= 10; i++) {
             relay.resetAll();
@@ -202,7 +197,7 @@ class ResilienceTest {
         assertThat(server.sessionCount()).isEqualTo(1);
         assertThat(server.connectedCount()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> relay.openLinks() <= 1);
-        // Relay pumps end with their links; the tunnel itself starts no thread per reconnect.
-        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.activeCount() <= threadsBefore + 2);
+        // The tunnel starts no thread per reconnect: the same event loops, resolvers and nothing else.
+        assertThat(ThreadLeakCheck.jfrpThreads()).isEqualTo(threadsBefore);
     }
 }

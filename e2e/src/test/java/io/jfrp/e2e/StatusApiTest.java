@@ -5,6 +5,7 @@ import io.jfrp.core.config.AdminSettings;
 import io.jfrp.server.JfrpServer;
 import io.jfrp.testing.EchoServer;
 import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.ThreadLeakCheck;
 import io.jfrp.testing.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,7 +22,7 @@ import java.util.Base64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The client's admin API: what `jfrpc status` reads. */
-@ExtendWith(LeakCheck.class)
+@ExtendWith({LeakCheck.class, ThreadLeakCheck.class})
 class StatusApiTest {
 
     @TempDir
@@ -29,11 +30,12 @@ class StatusApiTest {
 
     @Test
     void statusShowsStateServerRttAndEachProxyBehindBasicAuth() throws Exception {
-        try (EchoServer echo = new EchoServer(); JfrpServer server = Tunnels.server(dir)) {
-            int admin = Loopback.freePort();
-            int dead = Loopback.freePort();
+        try (EchoServer echo = new EchoServer(); JfrpServer server = Tunnels.server(dir);
+             java.net.Socket reserved = Loopback.reservedPort()) {
+            int dead = reserved.getLocalPort();
             try (JfrpClient client = JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("web", echo.port(), 0),
-                    Tunnels.tcp("dead", dead, 0)).withAdmin(new AdminSettings("127.0.0.1", admin, "admin", "s3cret")))) {
+                    Tunnels.tcp("dead", dead, 0)).withAdmin(new AdminSettings("127.0.0.1", 0, "admin", "s3cret")))) {
+                int admin = client.adminPort();
                 int port = Tunnels.awaitRunning(client, "web");
                 Tunnels.awaitRunning(client, "dead");
                 try (java.net.Socket s = new java.net.Socket("127.0.0.1", Tunnels.awaitRunning(client, "dead"))) {

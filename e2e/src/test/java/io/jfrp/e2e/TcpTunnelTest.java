@@ -5,6 +5,7 @@ import io.jfrp.core.config.ClientTls;
 import io.jfrp.server.JfrpServer;
 import io.jfrp.testing.EchoServer;
 import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.ThreadLeakCheck;
 import io.jfrp.testing.Loopback;
 import io.jfrp.testing.RandomBytes;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bytes through a real tunnel: large, many at once, and one stalled stream beside a busy one. */
-@ExtendWith(LeakCheck.class)
+@ExtendWith({LeakCheck.class, ThreadLeakCheck.class})
 class TcpTunnelTest {
 
     @TempDir

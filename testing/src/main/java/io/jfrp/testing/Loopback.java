@@ -10,17 +10,22 @@ import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Client-side helpers for tests: free ports, and a full-duplex echo round trip with checksums. */
+/** Client-side helpers for tests: reserved ports, and a full-duplex echo round trip with checksums. */
 public final class Loopback {
     private Loopback() {
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return s.getLocalPort();
-        }
+    /**
+     * A loopback port that is bound but never listens, for as long as the socket stays open: a
+     * connection to it is refused, and nobody else can take it meanwhile (a port found free and closed
+     * again could be taken by the time the test used it). SO_REUSEADDR is on, so a listener that also
+     * sets it can bind the same port while this holds it: the service that "comes back".
+     */
+    public static Socket reservedPort() throws IOException {
+        Socket s = new Socket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return s;
     }
 
     /**
