@@ -2,6 +2,7 @@ package io.jfrp.server;
 
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.core.mux.MuxSession;
+import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.Message;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -124,5 +125,37 @@ class ClientSessionTest {
         session.channelEnded(control, "the client said goodbye", true);
         assertThat(session.isClosed()).isTrue();
         control.finishAndReleaseAll();
+    }
+
+    @Test
+    void aSecondLoginReplacesTheFirstChannelWhichIsToldWhyAndNoLongerHeard() {
+        MuxSession firstMux = new MuxSession(true, new MuxSession.StreamListener() {
+        });
+        EmbeddedChannel first = new EmbeddedChannel(firstMux);
+        session.attach(first, firstMux, "peer-1", "host");
+        out(first).forEach(ReferenceCountUtil::release);
+
+        MuxSession secondMux = new MuxSession(true, new MuxSession.StreamListener() {
+        });
+        EmbeddedChannel second = new EmbeddedChannel(secondMux);
+        session.attach(second, secondMux, "peer-2", "host");
+
+        List<Object> toFirst = out(first);
+        assertThat(toFirst).filteredOn(o -> o instanceof Message.GoAway g && g.code() == ErrorCode.REPLACED).hasSize(1);
+        assertThat(first.isOpen()).as("the replaced channel is closed").isFalse();
+        List<Object> toSecond = out(second);
+        assertThat(toSecond).filteredOn(o -> o instanceof Message.LoginOk ok && ok.message().equals("resumed")).hasSize(1);
+        assertThat(session.peer()).isEqualTo("peer-2");
+
+        // The replaced channel's last words and its end change nothing.
+        session.onMessage(first, new Message.CloseProxy("web"));
+        session.channelEnded(first, "connection reset", false);
+        assertThat(session.isAttached()).isTrue();
+        assertThat(session.isClosed()).isFalse();
+        assertThat(out(second)).isEmpty();
+
+        session.close("test over");
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
     }
 }
