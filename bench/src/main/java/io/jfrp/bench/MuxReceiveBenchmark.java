@@ -1,5 +1,6 @@
 package io.jfrp.bench;
 
+import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.protocol.Message;
 import io.netty.buffer.ByteBuf;
@@ -50,12 +51,14 @@ public class MuxReceiveBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         local = new EmbeddedChannel();
-        channel = new EmbeddedChannel(new MuxSession(false, new MuxSession.StreamListener() {
+        channel = new EmbeddedChannel();
+        MuxSession mux = new MuxSession(channel.eventLoop(), false, new MuxSession.StreamListener() {
             @Override
             public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
                 session.acceptStream(open, local);
             }
-        }));
+        });
+        channel.pipeline().addLast(new ChannelCarrier(mux, false));
         channel.writeInbound(new Message.StreamOpen(1, "bench", "user"));
         channel.runPendingTasks();
         drain(channel, null);

@@ -2,6 +2,7 @@ package io.jfrp.client;
 
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.core.mux.MemoryBudget;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.mux.PingResponder;
@@ -48,9 +49,8 @@ final class ControlLoop {
     private final EventLoop loop;
     private final ControlStateMachine machine;
     private final ProxyTable proxies;
-    private final LocalDialer dialer;
-    /** What the streams may hold for local services that do not take their bytes (see MemoryBudget). */
-    private final MemoryBudget memory = MemoryBudget.forThisJvm();
+    /** The client's streams, for as long as it runs; each control channel carries them while it lasts. */
+    private final MuxSession mux;
     /** Ports the server chose for remotePort = 0 proxies, asked for again after a reconnect. */
     private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
@@ -74,7 +74,9 @@ final class ControlLoop {
         this.proxies = new ProxyTable(config.proxies());
         Map<String, ProxyConfig> byName = new LinkedHashMap<>();
         config.proxies().forEach(p -> byName.put(p.name(), p));
-        this.dialer = new LocalDialer(transport, byName, config.user(), proxies);
+        // What the streams may hold for local services that do not take their bytes: see MemoryBudget.
+        this.mux = new MuxSession(loop, false, MemoryBudget.forThisJvm(),
+                new LocalDialer(transport, byName, config.user(), proxies));
         publish();
     }
 
@@ -142,7 +144,7 @@ final class ControlLoop {
                         ch.pipeline().addLast("heartbeat-timeout",
                                 new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                         ch.pipeline().addLast("encoder", FrameEncoder.INSTANCE);
-                        ch.pipeline().addLast("mux", new MuxSession(false, memory, dialer));
+                        ch.pipeline().addLast("mux", new ChannelCarrier(mux, false));
                         ch.pipeline().addLast("pings", new PingResponder());
                         ch.pipeline().addLast("control", new ControlHandler(ControlLoop.this, config, runId));
                     }

@@ -37,7 +37,8 @@ final class ClientSession {
     private final ArrayDeque<HeldConnection> held = new ArrayDeque<>();
     private volatile String peer = "?";
     private volatile Channel channel;
-    private MuxSession mux;
+    /** The session's streams; they travel on whichever channel is attached. */
+    private final MuxSession mux;
     private ScheduledFuture<?> graceTimer;
     private ScheduledFuture<?> confirmTimer;
     private volatile boolean closed;
@@ -51,6 +52,20 @@ final class ClientSession {
         this.user = user;
         this.loop = loop;
         this.ports = new ProxyPorts(rt, this);
+        this.mux = new MuxSession(loop, true, rt.memory, new MuxSession.StreamListener() {
+            @Override
+            public void onStreamRefused(String proxyName, String userAddress, String reason) {
+                String suffix = rt.peerProblems.admit("refused " + proxyName);
+                if (suffix != null) {
+                    log.warn("proxy {} of client {}: user connection from {} closed: {}{}", proxyName, runId,
+                            userAddress, reason, suffix);
+                }
+            }
+        });
+    }
+
+    MuxSession mux() {
+        return mux;
     }
 
     private static String proxies(int n) {
@@ -77,8 +92,11 @@ final class ClientSession {
         return channel != null;
     }
 
-    /** A login for this runId succeeded on {@code ch}: make it the session's channel. */
-    void attach(Channel ch, MuxSession newMux, String fromPeer, String hostname) {
+    /**
+     * A login for this runId succeeded on {@code ch}, whose {@link io.jfrp.core.mux.ChannelCarrier} has
+     * attached it to {@link #mux()}: make it the session's channel.
+     */
+    void attach(Channel ch, String fromPeer, String hostname) {
         if (closed) {
             ch.writeAndFlush(new Message.GoAway(ErrorCode.TIMEOUT, "the session ended during login; log in again"))
                     .addListener(ChannelFutureListener.CLOSE);
@@ -95,7 +113,6 @@ final class ClientSession {
             graceTimer = null;
         }
         channel = ch;
-        mux = newMux;
         peer = fromPeer;
         if (resumed) {
             log.info("client {} resumed from {} (host {}): {} kept, {} user connections waiting", runId,
@@ -140,7 +157,7 @@ final class ClientSession {
 
     /** A user connected to one of this session's ports. */
     void userConnected(Channel userChannel, String proxyName) {
-        if (mux != null) {
+        if (channel != null && mux.attached()) {
             mux.openStream(userChannel, proxyName, rt.config.userConnTimeout().toMillis());
             return;
         }
@@ -169,7 +186,6 @@ final class ClientSession {
             return; // a channel this session already replaced
         }
         channel = null;
-        mux = null;
         if (goodbye || rt.stopping || rt.config.sessionGracePeriod().isZero()) {
             close(reason);
             return;

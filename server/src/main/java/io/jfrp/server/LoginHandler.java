@@ -1,5 +1,6 @@
 package io.jfrp.server;
 
+import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.mux.PingResponder;
 import io.jfrp.protocol.ErrorCode;
@@ -129,17 +130,15 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         cancelDeadline();
         long hbTimeout = Math.max(rt.config.heartbeatTimeout().toMillis(), 3L * l.heartbeatIntervalMillis());
         ClientSession session = rt.registry.sessionFor(rt, l.runId(), l.user(), ctx.channel().eventLoop());
-        SessionChannel handler = new SessionChannel(rt, session, hbTimeout);
-        MuxSession mux = new MuxSession(true, rt.memory, handler);
-        if ((clientFeatures & Wire.FEATURE_EARLY_DATA) != 0) {
-            mux.sendEarlyData();
-        }
+        SessionChannel handler = new SessionChannel(session, hbTimeout);
+        boolean earlyData = (clientFeatures & Wire.FEATURE_EARLY_DATA) != 0;
         ctx.pipeline().addAfter("decoder", "heartbeat-timeout", new IdleStateHandler(hbTimeout, 0, 0, TimeUnit.MILLISECONDS));
-        ctx.pipeline().replace(this, "mux", mux);
+        // Joining the pipeline attaches the channel to the session's streams (on the session's loop, first).
+        ctx.pipeline().replace(this, "mux", new ChannelCarrier(session.mux(), earlyData));
         ctx.pipeline().addLast("pings", new PingResponder());
         ctx.pipeline().addLast("session", handler);
         io.netty.channel.Channel ch = ctx.channel();
-        session.onLoop(() -> session.attach(ch, mux, peer, l.hostname()));
+        session.onLoop(() -> session.attach(ch, peer, l.hostname()));
     }
 
     private void loginRefused(ChannelHandlerContext ctx, String peer, Message.Login l, ErrorCode code, String reason) {

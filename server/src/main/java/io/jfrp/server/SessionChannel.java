@@ -1,6 +1,5 @@
 package io.jfrp.server;
 
-import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.Message;
@@ -19,18 +18,16 @@ import java.io.IOException;
  * The last handler of a logged-in control channel: answers heartbeats, passes control messages to its
  * {@link ClientSession}, and tells the session when and why the channel ended.
  */
-final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSession.StreamListener {
+final class SessionChannel extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionChannel.class);
 
-    private final ServerRuntime rt;
     private final ClientSession session;
     private final long heartbeatTimeoutMillis;
     private String closeReason = "the connection closed";
     private boolean goodbye;
 
-    SessionChannel(ServerRuntime rt, ClientSession session, long heartbeatTimeoutMillis) {
-        this.rt = rt;
+    SessionChannel(ClientSession session, long heartbeatTimeoutMillis) {
         this.session = session;
         this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
     }
@@ -92,15 +89,6 @@ final class SessionChannel extends ChannelInboundHandlerAdapter implements MuxSe
             log.warn("client {}: unexpected error; closing the channel", session.runId, cause);
             closeReason = String.valueOf(cause);
             ctx.close();
-        }
-    }
-
-    @Override
-    public void onStreamRefused(String proxyName, String userAddress, String reason) {
-        String suffix = rt.peerProblems.admit("refused " + proxyName);
-        if (suffix != null) {
-            log.warn("proxy {} of client {}: user connection from {} closed: {}{}", proxyName, session.runId,
-                    userAddress, reason, suffix);
         }
     }
 }

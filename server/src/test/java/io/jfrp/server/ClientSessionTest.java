@@ -1,7 +1,7 @@
 package io.jfrp.server;
 
 import io.jfrp.core.config.ServerConfig;
-import io.jfrp.core.mux.MuxSession;
+import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.Message;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -36,13 +36,22 @@ class ClientSessionTest {
         session = rt.registry.sessionFor(rt, "run-1", "", loop.eventLoop());
     }
 
+    /** A control channel whose carrier attached itself to the session's streams, as after a login. */
+    private EmbeddedChannel controlChannel() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.pipeline().addLast(new ChannelCarrier(session.mux(), false));
+        return ch;
+    }
+
     private void advance(Duration d) {
         loop.advanceTimeBy(d.toMillis(), TimeUnit.MILLISECONDS);
         loop.runScheduledPendingTasks();
         loop.runPendingTasks();
     }
 
-    private static List<Object> out(EmbeddedChannel ch) {
+    /** What the session sent on {@code ch}, after its loop ran what it had queued (the coalesced flush). */
+    private List<Object> out(EmbeddedChannel ch) {
+        loop.runPendingTasks();
         ch.runPendingTasks();
         List<Object> out = new ArrayList<>();
         Object o;
@@ -84,10 +93,8 @@ class ClientSessionTest {
         EmbeddedChannel b = new EmbeddedChannel();
         session.userConnected(a, "web");
         session.userConnected(b, "web");
-        MuxSession mux = new MuxSession(true, new MuxSession.StreamListener() {
-        });
-        EmbeddedChannel control = new EmbeddedChannel(mux);
-        session.attach(control, mux, "peer", "host");
+        EmbeddedChannel control = controlChannel();
+        session.attach(control, "peer", "host");
         List<Object> sent = out(control);
         assertThat(sent).filteredOn(o -> o instanceof Message.LoginOk).hasSize(1);
         assertThat(sent).filteredOn(o -> o instanceof Message.StreamOpen).hasSize(2);
@@ -99,10 +106,8 @@ class ClientSessionTest {
 
     @Test
     void aClientThatDoesNotReturnWithinTheGraceLosesItsSession() {
-        MuxSession mux = new MuxSession(true, new MuxSession.StreamListener() {
-        });
-        EmbeddedChannel control = new EmbeddedChannel(mux);
-        session.attach(control, mux, "peer", "host");
+        EmbeddedChannel control = controlChannel();
+        session.attach(control, "peer", "host");
         out(control).forEach(ReferenceCountUtil::release);
         session.channelEnded(control, "connection reset", false);
         assertThat(session.isClosed()).isFalse();
@@ -117,10 +122,8 @@ class ClientSessionTest {
 
     @Test
     void aClientThatSaysGoodbyeLosesItsSessionAtOnce() {
-        MuxSession mux = new MuxSession(true, new MuxSession.StreamListener() {
-        });
-        EmbeddedChannel control = new EmbeddedChannel(mux);
-        session.attach(control, mux, "peer", "host");
+        EmbeddedChannel control = controlChannel();
+        session.attach(control, "peer", "host");
         out(control).forEach(ReferenceCountUtil::release);
         session.channelEnded(control, "the client said goodbye", true);
         assertThat(session.isClosed()).isTrue();
@@ -129,16 +132,12 @@ class ClientSessionTest {
 
     @Test
     void aSecondLoginReplacesTheFirstChannelWhichIsToldWhyAndNoLongerHeard() {
-        MuxSession firstMux = new MuxSession(true, new MuxSession.StreamListener() {
-        });
-        EmbeddedChannel first = new EmbeddedChannel(firstMux);
-        session.attach(first, firstMux, "peer-1", "host");
+        EmbeddedChannel first = controlChannel();
+        session.attach(first, "peer-1", "host");
         out(first).forEach(ReferenceCountUtil::release);
 
-        MuxSession secondMux = new MuxSession(true, new MuxSession.StreamListener() {
-        });
-        EmbeddedChannel second = new EmbeddedChannel(secondMux);
-        session.attach(second, secondMux, "peer-2", "host");
+        EmbeddedChannel second = controlChannel();
+        session.attach(second, "peer-2", "host");
 
         List<Object> toFirst = out(first);
         assertThat(toFirst).filteredOn(o -> o instanceof Message.GoAway g && g.code() == ErrorCode.REPLACED).hasSize(1);

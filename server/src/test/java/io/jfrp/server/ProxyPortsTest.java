@@ -2,7 +2,7 @@ package io.jfrp.server;
 
 import io.jfrp.core.config.PortRanges;
 import io.jfrp.core.config.ServerConfig;
-import io.jfrp.core.mux.MuxSession;
+import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.Message;
@@ -64,11 +64,10 @@ class ProxyPortsTest {
         Client(ServerRuntime rt, String runId) throws Exception {
             session = rt.registry.sessionFor(rt, runId, "", loop);
             sessions.add(session);
-            MuxSession mux = new MuxSession(true, new MuxSession.StreamListener() {
-            });
             control = onLoop(() -> {
-                EmbeddedChannel ch = new EmbeddedChannel(mux);
-                session.attach(ch, mux, "peer", "host");
+                EmbeddedChannel ch = new EmbeddedChannel();
+                ch.pipeline().addLast(new ChannelCarrier(session.mux(), false));
+                session.attach(ch, "peer", "host");
                 return ch;
             });
         }

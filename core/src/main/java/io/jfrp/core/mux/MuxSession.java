@@ -3,8 +3,6 @@ package io.jfrp.core.mux;
 import io.jfrp.protocol.Message;
 import io.jfrp.protocol.Wire;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
@@ -15,11 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stream layer of one channel. Sits after the frame codec: takes every stream message for itself
- * and passes control messages on to the next handler. All state is touched on the channel's event
- * loop only; sockets on other loops hop onto it (see {@link StreamRelay}).
+ * The stream multiplexer of one session, created with it and living as long: it owns the stream id
+ * space, the stream table, windows, early data, flush coalescing, memory and round-trip sampling. The
+ * frames travel on a {@link Carrier} (a channel) that the session attaches and detaches; nothing here
+ * depends on which one. Until streams survive a switch of carrier, losing the carrier aborts every
+ * stream (each local socket is reset). All state is touched on the session's event loop only; sockets
+ * and carriers on other loops hop onto it (see {@link StreamRelay}, {@link ChannelCarrier}).
  */
-public final class MuxSession extends ChannelInboundHandlerAdapter {
+public final class MuxSession {
 
     /** What the side that owns this session does when the peer opens or refuses a stream. */
     public interface StreamListener {
@@ -43,12 +44,11 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     private final int maxWindow;
     private final SessionMemory memory;
     private final RoundTripSampler roundTrips = new RoundTripSampler(this);
-    private ChannelHandlerContext ctx;
+    private final EventLoop loop;
+    /** Where frames go; null while the session has no channel (then no stream exists). */
+    private Carrier carrier;
     private int nextStreamId;
     private boolean flushScheduled;
-    private boolean closed;
-    /** Opener side: the peer holds data that arrives before it confirms a stream (Wire.FEATURE_EARLY_DATA). */
-    private boolean earlyData;
 
     /**
      * @param opensStreams true on the side that opens streams (the server): it numbers them odd,
@@ -56,7 +56,9 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
      * @param window each stream's initial window; receivers grow it up to {@code maxWindow}
      * @param budget the memory every session of this server or client shares
      */
-    public MuxSession(boolean opensStreams, int window, int maxWindow, MemoryBudget budget, StreamListener listener) {
+    public MuxSession(EventLoop loop, boolean opensStreams, int window, int maxWindow, MemoryBudget budget,
+                      StreamListener listener) {
+        this.loop = loop;
         this.nextStreamId = opensStreams ? 1 : 2;
         this.window = window;
         this.maxWindow = maxWindow;
@@ -64,43 +66,57 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         this.listener = listener;
     }
 
-    public MuxSession(boolean opensStreams, MemoryBudget budget, StreamListener listener) {
-        this(opensStreams, Wire.INITIAL_WINDOW, Wire.MAX_WINDOW, budget, listener);
+    public MuxSession(EventLoop loop, boolean opensStreams, MemoryBudget budget, StreamListener listener) {
+        this(loop, opensStreams, Wire.INITIAL_WINDOW, Wire.MAX_WINDOW, budget, listener);
     }
 
     /** A session with a budget of its own, sized for this JVM: for tests and benchmarks of one session. */
-    public MuxSession(boolean opensStreams, StreamListener listener) {
-        this(opensStreams, MemoryBudget.forThisJvm(), listener);
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+    public MuxSession(EventLoop loop, boolean opensStreams, StreamListener listener) {
+        this(loop, opensStreams, MemoryBudget.forThisJvm(), listener);
     }
 
     public EventLoop eventLoop() {
-        return ctx.channel().eventLoop();
+        return loop;
     }
 
     EventExecutor executor() {
-        return ctx.executor();
+        return loop;
     }
 
-    public Channel channel() {
-        return ctx.channel();
+    /**
+     * Frames go out on {@code c} from now on. Streams of a carrier this replaces are aborted: they cannot
+     * move to another carrier yet.
+     */
+    void attach(Carrier c) {
+        if (carrier == c) {
+            return;
+        }
+        if (carrier != null) {
+            abandonStreams();
+        }
+        carrier = c;
+    }
+
+    /** {@code c} is gone: its streams with it. A carrier that was already replaced changes nothing. */
+    void detach(Carrier c) {
+        if (carrier == c) {
+            carrier = null;
+            abandonStreams();
+        }
+    }
+
+    /** Whether a carrier is attached: streams can be opened and accepted. */
+    public boolean attached() {
+        return carrier != null;
     }
 
     int window() {
         return window;
     }
 
-    /** The peer takes early data: streams this side opens are read and sent at once, not after STREAM_OPEN_OK. */
-    public void sendEarlyData() {
-        earlyData = true;
-    }
-
+    /** Opener side: the peer holds data that arrives before it confirms a stream, so it is sent at once. */
     boolean earlyData() {
-        return earlyData;
+        return carrier != null && carrier.peerTakesEarlyData();
     }
 
     int maxWindow() {
@@ -116,7 +132,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
             executor().execute(() -> openStream(user, proxyName, openTimeoutMillis));
             return;
         }
-        if (closed) {
+        if (carrier == null) {
             LocalSockets.abort(user);
             return;
         }
@@ -162,7 +178,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
             return;
         }
         EarlyFrames early = opening.remove(open.streamId());
-        if (closed || early == null) {
+        if (carrier == null || early == null) {
             // The session ended, or the peer reset the stream while the local service was being dialled.
             LocalSockets.abort(local);
             return;
@@ -229,15 +245,19 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         if (early != null) {
             early.release();
         }
-        if (!closed) {
+        if (carrier != null) {
             write(new Message.StreamOpenFail(streamId, reason));
             requestFlush();
         }
     }
 
-    /** Writes a message; {@link #requestFlush()} sends it. Safe from any thread. */
-    public void write(Message m) {
-        ctx.write(m, ctx.voidPromise());
+    /** Queues a frame on the carrier; {@link #requestFlush()} sends it. Without a carrier it is dropped. */
+    void write(Message m) {
+        if (carrier != null) {
+            carrier.write(m);
+        } else {
+            ReferenceCountUtil.release(m);
+        }
     }
 
     /** Coalesces flushes: everything written in this turn of the event loop goes out in one flush. */
@@ -255,11 +275,13 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
     /** One task object for every coalesced flush: this runs for nearly every read of a busy session. */
     private final Runnable flushTask = () -> {
         flushScheduled = false;
-        ctx.flush();
+        if (carrier != null) {
+            carrier.flush();
+        }
     };
 
     boolean writable() {
-        return ctx.channel().isWritable();
+        return carrier != null && carrier.isWritable();
     }
 
     void blockOnChannel(MuxStream s) {
@@ -291,14 +313,14 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         listener.onStreamRefused(s.proxyName, s.userAddress, reason);
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Message m) || !m.type().isStreamMessage()) {
-            if (msg instanceof Message.Pong p) {
-                roundTrips.onPong(p);
-            }
-            // PONGs go on too: the client reads its round-trip time from every one.
-            ctx.fireChannelRead(msg);
+    void onPong(Message.Pong p) {
+        roundTrips.onPong(p);
+    }
+
+    /** A stream frame from {@code from}; frames of a carrier already replaced are dropped. */
+    void onFrame(Carrier from, Message m) {
+        if (from != carrier) {
+            ReferenceCountUtil.release(m);
             return;
         }
         if (m instanceof Message.StreamOpen open) {
@@ -332,7 +354,7 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
                 write(new Message.Reset(m.streamId(), "the stream was closed before it opened"));
                 requestFlush();
             }
-            ReferenceCountUtil.release(msg);
+            ReferenceCountUtil.release(m);
             return;
         }
         if (m instanceof Message.Data d) {
@@ -351,21 +373,20 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!dirty.isEmpty()) {
+    /** The carrier finished a read: what arrived for local sockets is written to them now, one write each. */
+    void onReadComplete(Carrier from) {
+        if (from == carrier && !dirty.isEmpty()) {
             for (MuxStream s : dirty) {
                 s.dirty = false;
                 s.flushToLocal();
             }
             dirty.clear();
         }
-        ctx.fireChannelReadComplete();
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && !blocked.isEmpty()) {
+    /** The carrier takes writes again: streams it parked send and read again. */
+    void onWritable(Carrier from) {
+        if (from == carrier && writable() && !blocked.isEmpty()) {
             List<MuxStream> wake = new ArrayList<>(blocked);
             blocked.clear();
             for (MuxStream s : wake) {
@@ -373,18 +394,10 @@ public final class MuxSession extends ChannelInboundHandlerAdapter {
                 s.onChannelWritable();
             }
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        closeAllStreams();
-        ctx.fireChannelInactive();
-    }
-
-    /** The channel is gone: no stream can complete, so every local socket of this session is reset. */
-    public void closeAllStreams() {
-        closed = true;
+    /** The carrier is gone: no stream can complete, so every local socket of this session is reset. */
+    private void abandonStreams() {
         roundTrips.clear();
         opening.values().forEach(EarlyFrames::release);
         opening.clear();

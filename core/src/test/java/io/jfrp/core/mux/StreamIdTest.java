@@ -18,9 +18,9 @@ class StreamIdTest {
 
     @Test
     void idsWrapToTheBottomAndSkipTheOnesStillInUse() {
-        MuxSession mux = new MuxSession(true, new MuxSession.StreamListener() {
+        EmbeddedChannel ch = MuxChannels.carrying(true, new MuxSession.StreamListener() {
         });
-        EmbeddedChannel ch = new EmbeddedChannel(mux);
+        MuxSession mux = MuxChannels.mux(ch);
         List<EmbeddedChannel> users = new ArrayList<>();
         List<Integer> opened = new ArrayList<>();
         for (int start : new int[]{1, Integer.MAX_VALUE - 2, -1, -1}) {

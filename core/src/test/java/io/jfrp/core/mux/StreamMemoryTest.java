@@ -58,7 +58,7 @@ class StreamMemoryTest {
     private final Map<Integer, NeverReads> stalled = new HashMap<>();
 
     private EmbeddedChannel acceptor(MemoryBudget budget) {
-        return new EmbeddedChannel(new MuxSession(false, Wire.INITIAL_WINDOW, Wire.MAX_WINDOW, budget,
+        return MuxChannels.carrying(false, Wire.INITIAL_WINDOW, Wire.MAX_WINDOW, budget,
                 new MuxSession.StreamListener() {
                     @Override
                     public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
@@ -70,11 +70,11 @@ class StreamMemoryTest {
                         stalled.put(open.streamId(), never);
                         session.acceptStream(open, local);
                     }
-                }));
+                });
     }
 
     private static MuxSession mux(EmbeddedChannel ch) {
-        return ch.pipeline().get(MuxSession.class);
+        return MuxChannels.mux(ch);
     }
 
     private static List<Object> outbound(EmbeddedChannel ch) {

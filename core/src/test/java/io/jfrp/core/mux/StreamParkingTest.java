@@ -17,9 +17,9 @@ class StreamParkingTest {
 
     @Test
     void aFullChannelStopsTheStreamsReadingAndADrainedOneStartsThemAgain() {
-        MuxSession mux = new MuxSession(true, new MuxSession.StreamListener() {
+        EmbeddedChannel ch = MuxChannels.carrying(true, new MuxSession.StreamListener() {
         });
-        EmbeddedChannel ch = new EmbeddedChannel(mux);
+        MuxSession mux = MuxChannels.mux(ch);
         // Unwritable as soon as anything waits to be flushed.
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
         EmbeddedChannel user = new EmbeddedChannel();

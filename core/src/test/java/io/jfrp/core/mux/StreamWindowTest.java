@@ -23,12 +23,12 @@ class StreamWindowTest {
         EmbeddedChannel local = new EmbeddedChannel();
         // The water marks every local socket gets (NettyTransport), not Netty's 32/64 KiB defaults.
         local.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(256 * 1024, 1024 * 1024));
-        EmbeddedChannel channel = new EmbeddedChannel(new MuxSession(false, new MuxSession.StreamListener() {
+        EmbeddedChannel channel = MuxChannels.carrying(false, new MuxSession.StreamListener() {
             @Override
             public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
                 session.acceptStream(open, local);
             }
-        }));
+        });
         channel.writeInbound(new Message.StreamOpen(1, "p", "u"));
         channel.runPendingTasks();
         drain(channel);
@@ -74,12 +74,12 @@ class StreamWindowTest {
         // A reader that stalls, not one that has gone (this test closed its socket once, which tested
         // the crediting of dropped bytes instead).
         EmbeddedChannel local = new EmbeddedChannel(new StreamMemoryTest.NeverReads());
-        EmbeddedChannel channel = new EmbeddedChannel(new MuxSession(false, new MuxSession.StreamListener() {
+        EmbeddedChannel channel = MuxChannels.carrying(false, new MuxSession.StreamListener() {
             @Override
             public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
                 session.acceptStream(open, local);
             }
-        }));
+        });
         channel.writeInbound(new Message.StreamOpen(1, "p", "u"));
         channel.runPendingTasks();
         drain(channel);
@@ -120,12 +120,12 @@ class StreamWindowTest {
 
     /** Sends a whole initial window, one frame per read, inside one sample; @return the credit granted */
     private static long grantedAfterOneRoundTrip(EmbeddedChannel local) {
-        EmbeddedChannel channel = new EmbeddedChannel(new MuxSession(false, new MuxSession.StreamListener() {
+        EmbeddedChannel channel = MuxChannels.carrying(false, new MuxSession.StreamListener() {
             @Override
             public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
                 session.acceptStream(open, local);
             }
-        }));
+        });
         channel.writeInbound(new Message.StreamOpen(1, "p", "u"));
         channel.runPendingTasks();
         drain(channel);

@@ -1,0 +1,25 @@
+package io.jfrp.core.mux;
+
+import io.jfrp.protocol.Message;
+
+/**
+ * What a {@link MuxSession} needs of whatever carries its frames to the peer: today a TCP or TLS
+ * channel ({@link ChannelCarrier}); a WebSocket, KCP or QUIC channel later. The session calls these on
+ * its own event loop; an implementation whose channel lives on another loop must accept that.
+ */
+public interface Carrier {
+
+    /** Queues a frame; {@link #flush()} sends what was queued. */
+    void write(Message m);
+
+    void flush();
+
+    /** False while the carrier's outbound queue is above its high-water mark: streams stop sending. */
+    boolean isWritable();
+
+    /** The peer holds data sent before it confirmed a stream (it said so in HELLO). */
+    boolean peerTakesEarlyData();
+
+    /** For log lines: the peer's address. */
+    String peer();
+}

@@ -1,0 +1,105 @@
+package io.jfrp.core.mux;
+
+import io.jfrp.protocol.Message;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * A channel as a {@link Carrier}: sits after the frame codec, hands every stream frame (and every PONG,
+ * which the session's round-trip sampler reads) to its {@link MuxSession}, and passes control messages
+ * on to the next handler. It attaches itself to the session when it joins the pipeline and detaches
+ * when the channel ends; the session outlives it.
+ * <p>
+ * A channel may live on another event loop than its session (a client that logged in again landed on
+ * another loop of the server): its frames then hop onto the session's loop, one task each, in order.
+ */
+public final class ChannelCarrier extends ChannelInboundHandlerAdapter implements Carrier {
+
+    private final MuxSession session;
+    private final boolean earlyData;
+    private ChannelHandlerContext ctx;
+
+    /** @param earlyData the peer holds data sent before it confirmed a stream (Wire.FEATURE_EARLY_DATA) */
+    public ChannelCarrier(MuxSession session, boolean earlyData) {
+        this.session = session;
+        this.earlyData = earlyData;
+    }
+
+    public MuxSession session() {
+        return session;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        onSessionLoop(() -> session.attach(this));
+    }
+
+    @Override
+    public void write(Message m) {
+        ctx.write(m, ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public boolean peerTakesEarlyData() {
+        return earlyData;
+    }
+
+    @Override
+    public String peer() {
+        return String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Message m && m.type().isStreamMessage()) {
+            onSessionLoop(() -> session.onFrame(this, m));
+            return;
+        }
+        if (msg instanceof Message.Pong p) {
+            onSessionLoop(() -> session.onPong(p));
+        }
+        // PONGs go on too: the client reads its round-trip time from every one.
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        onSessionLoop(() -> session.onReadComplete(this));
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            onSessionLoop(() -> session.onWritable(this));
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        onSessionLoop(() -> session.detach(this));
+        ctx.fireChannelInactive();
+    }
+
+    private void onSessionLoop(Runnable r) {
+        EventExecutor loop = session.executor();
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+}
