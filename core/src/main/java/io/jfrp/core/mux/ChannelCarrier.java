@@ -64,7 +64,12 @@ public final class ChannelCarrier extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Message m && m.type().isStreamMessage()) {
-            onSessionLoop(() -> session.onFrame(this, m));
+            // Per frame: a direct call when the loops are one (the common case), no task, no lambda.
+            if (session.executor().inEventLoop()) {
+                session.onFrame(this, m);
+            } else {
+                session.executor().execute(() -> session.onFrame(this, m));
+            }
             return;
         }
         if (msg instanceof Message.Pong p) {
@@ -76,7 +81,11 @@ public final class ChannelCarrier extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        onSessionLoop(() -> session.onReadComplete(this));
+        if (session.executor().inEventLoop()) {
+            session.onReadComplete(this);
+        } else {
+            session.executor().execute(() -> session.onReadComplete(this));
+        }
         ctx.fireChannelReadComplete();
     }
 
