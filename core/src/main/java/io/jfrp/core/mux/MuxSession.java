@@ -137,13 +137,14 @@ public final class MuxSession {
             return;
         }
         int id = allocateStreamId();
-        String userAddress = String.valueOf(user.remoteAddress());
-        MuxStream stream = new MuxStream(this, id, user, proxyName, userAddress, false);
+        LocalEnd end = new SocketEnd(user);
+        String userAddress = end.remoteAddress();
+        MuxStream stream = new MuxStream(this, id, end, proxyName, userAddress, false);
         add(stream);
         // STREAM_OPEN first: binding replays what the socket already delivered, which with early data
         // goes out at once and must not reach the peer before the stream it belongs to.
         write(new Message.StreamOpen(id, proxyName, userAddress));
-        bindRelay(user, stream);
+        end.bind(stream);
         requestFlush();
         stream.armOpenTimeout(openTimeoutMillis);
     }
@@ -183,9 +184,10 @@ public final class MuxSession {
             LocalSockets.abort(local);
             return;
         }
-        MuxStream stream = new MuxStream(this, open.streamId(), local, open.proxyName(), open.userAddress(), true);
+        LocalEnd end = new SocketEnd(local);
+        MuxStream stream = new MuxStream(this, open.streamId(), end, open.proxyName(), open.userAddress(), true);
         add(stream);
-        bindRelay(local, stream);
+        end.bind(stream);
         write(new Message.StreamOpenOk(open.streamId()));
         requestFlush();
         early.replayInto(stream);
@@ -199,7 +201,7 @@ public final class MuxSession {
      */
     private void add(MuxStream stream) {
         streams.put(stream.id, stream);
-        stream.local.closeFuture().addListener(f -> {
+        stream.local.onClosed(() -> {
             if (executor().inEventLoop()) {
                 localClosed(stream);
             } else {
@@ -211,29 +213,6 @@ public final class MuxSession {
     private void localClosed(MuxStream stream) {
         stream.localClosed = true;
         removeIfDone(stream);
-    }
-
-    /**
-     * Binds the socket's relay (put there when the socket was born, or now) to its stream, on the
-     * socket's loop, then lets the stream decide whether to read: after the replay of what the socket
-     * already delivered (data, a FIN), so the decision sees it.
-     */
-    private static void bindRelay(Channel socket, MuxStream stream) {
-        StreamRelay relay = socket.pipeline().get(StreamRelay.class);
-        StreamRelay r = relay != null ? relay : new StreamRelay();
-        if (relay == null) {
-            socket.pipeline().addLast("relay", r);
-        }
-        if (socket.eventLoop().inEventLoop()) {
-            // Called on the session's loop, so the socket shares it.
-            r.bind(stream);
-            stream.updateReading();
-        } else {
-            socket.eventLoop().execute(() -> {
-                r.bind(stream);
-                stream.session.executor().execute(stream::updateReading);
-            });
-        }
     }
 
     public void rejectStream(int streamId, String reason) {

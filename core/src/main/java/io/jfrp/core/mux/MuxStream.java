@@ -3,11 +3,6 @@ package io.jfrp.core.mux;
 import io.jfrp.protocol.Message;
 import io.jfrp.protocol.Wire;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import org.slf4j.LoggerFactory;
@@ -16,7 +11,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One user connection tunnelled through a {@link MuxSession}: the local socket on this side, the
+ * One user connection tunnelled through a {@link MuxSession}: its end on this side ({@link LocalEnd}), the
  * send window granted by the peer, the bytes read locally that wait for credit, the bytes from the
  * peer that wait for the local socket, and the half-close state of each direction. Every method runs
  * on the session's event loop.
@@ -39,7 +34,7 @@ final class MuxStream {
 
     final MuxSession session;
     final int id;
-    final Channel local;
+    final LocalEnd local;
     final String proxyName;
     final String userAddress;
 
@@ -78,7 +73,7 @@ final class MuxStream {
     boolean blocked;
     boolean dirty;
 
-    MuxStream(MuxSession session, int id, Channel local, String proxyName, String userAddress, boolean established) {
+    MuxStream(MuxSession session, int id, LocalEnd local, String proxyName, String userAddress, boolean established) {
         this.session = session;
         this.id = id;
         this.local = local;
@@ -220,9 +215,7 @@ final class MuxStream {
             blocked = true;
             session.blockOnChannel(this);
         }
-        if (local.config().isAutoRead() != want) {
-            local.config().setAutoRead(want);
-        }
+        local.reading(want);
     }
 
     /** The channel takes writes again: send what waited, then read again if there is credit. */
@@ -423,17 +416,14 @@ final class MuxStream {
             // Both directions are done: a close after the queued bytes sends the same FIN, without a
             // shutdown call (and the exception Netty builds for every shutdownOutput) first.
             end();
-            afterQueued(ChannelFutureListener.CLOSE);
+            afterQueued(local::close);
             return;
         }
-        if (local instanceof DuplexChannel duplex) {
-            // Half-close only after every queued byte reached the socket, from a task of its own: Netty
-            // fills a stack trace into the exception it builds for every shutdownOutput, and from inside
-            // the session's read and the flush it is three times as deep (5% of a server's CPU under
-            // short-lived connections).
-            afterQueued(f -> local.eventLoop().execute(() -> halfClose(duplex)));
+        if (local.canHalfClose()) {
+            // Half-close only after every queued byte reached the socket.
+            afterQueued(() -> local.shutdownOutput(() -> session.executor().execute(this::maybeFinish)));
         } else {
-            afterQueued(ChannelFutureListener.CLOSE);
+            afterQueued(local::close);
         }
     }
 
@@ -442,28 +432,18 @@ final class MuxStream {
      * still waits for the socket to be writable is written now: Netty queues it in order, and the budget
      * is released as each write completes.
      */
-    private void afterQueued(ChannelFutureListener then) {
+    private void afterQueued(Runnable then) {
         ByteBuf b;
         while ((b = toLocal.poll()) != null) {
             writeLocal(b);
         }
         merging = null;
-        local.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(then);
+        local.afterWrites(then);
     }
 
     private void writeLocal(ByteBuf b) {
         int n = b.readableBytes();
-        local.write(b).addListener(f -> tookLocally(n, f.isSuccess()));
-    }
-
-    private void halfClose(DuplexChannel duplex) {
-        if (duplex.config() instanceof SocketChannelConfig c) {
-            // From now on the socket's end of input closes it. With half-closure on, Netty would first call
-            // shutdown(SHUT_RD), which fails with ENOTCONN (and another exception) whenever the other end
-            // closed in answer to our FIN, as most do. onLocalInactive reads that close as a normal end.
-            c.setAllowHalfClosure(false);
-        }
-        duplex.shutdownOutput().addListener(x -> session.executor().execute(this::maybeFinish));
+        local.write(b, written -> tookLocally(n, written));
     }
 
     /** The peer's end is gone (its socket reset, its process or channel lost): so is ours, with a reset. */
@@ -512,7 +492,7 @@ final class MuxStream {
     void abort() {
         end();
         dropHeld();
-        LocalSockets.abort(local);
+        local.abort();
     }
 
     private void end() {
