@@ -18,7 +18,8 @@ import java.util.List;
  */
 public final class ThreadLeakCheck implements BeforeEachCallback, AfterEachCallback {
 
-    private static final long WAIT_MILLIS = 5_000;
+    /** Generous: a leak never ends, while a loop that shuts down late under a loaded CI host does. */
+    private static final long WAIT_MILLIS = 10_000;
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ThreadLeakCheck.class);
 
     /** Live threads of the server and the client, by name. */
@@ -46,8 +47,22 @@ public final class ThreadLeakCheck implements BeforeEachCallback, AfterEachCallb
             Awaitility.await().atMost(Duration.ofMillis(WAIT_MILLIS)).until(() -> leftOver(before).isEmpty());
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("threads left running " + WAIT_MILLIS + " ms after " + context.getDisplayName()
-                    + ": " + leftOver(before));
+                    + ": " + describe(leftOver(before)));
         }
+    }
+
+    /** Each thread with its state and where it is, so a failure says what kept it. */
+    private static String describe(List<String> names) {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (names.contains(t.getName())) {
+                b.append("\n  ").append(t.getName()).append(" (").append(t.getState()).append(")");
+                for (int i = 0; i < Math.min(8, stack.length); i++) {
+                    b.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return b.toString();
     }
 
     private static List<String> leftOver(List<String> before) {
