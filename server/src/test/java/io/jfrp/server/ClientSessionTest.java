@@ -2,6 +2,7 @@ package io.jfrp.server;
 
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.core.mux.ChannelCarrier;
+import io.jfrp.testing.Outbound;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.Message;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -52,13 +53,7 @@ class ClientSessionTest {
     /** What the session sent on {@code ch}, after its loop ran what it had queued (the coalesced flush). */
     private List<Object> out(EmbeddedChannel ch) {
         loop.runPendingTasks();
-        ch.runPendingTasks();
-        List<Object> out = new ArrayList<>();
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            out.add(o);
-        }
-        return out;
+        return Outbound.take(ch);
     }
 
     @Test

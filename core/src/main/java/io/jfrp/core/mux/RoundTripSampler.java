@@ -62,7 +62,12 @@ final class RoundTripSampler {
         sampling.clear();
     }
 
+    /**
+     * The carrier is gone, and with it the PING in flight: its PONG will never come. The session outlives
+     * the carrier, so the next one must be able to start a sample.
+     */
     void clear() {
         sampling.clear();
+        inFlight = false;
     }
 }

@@ -2,16 +2,19 @@ package io.jfrp.core.mux;
 
 import io.jfrp.protocol.Message;
 import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.Outbound;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A session outlives the channels that carry it: its id space and state stay, a lost carrier aborts
@@ -28,14 +31,7 @@ class SessionCarrierTest {
     /** What went out on {@code ch}, once the session's loop (the first channel's) ran its coalesced flush. */
     private List<Message> sent(EmbeddedChannel ch) {
         first.runPendingTasks();
-        ch.runPendingTasks();
-        List<Message> out = new ArrayList<>();
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            out.add((Message) o);
-            ReferenceCountUtil.release(o);
-        }
-        return out;
+        return drained(ch);
     }
 
     private static int openedId(List<Message> sent) {
@@ -95,5 +91,46 @@ class SessionCarrierTest {
         assertThat((Object) now.readOutbound()).as("nothing reached the new stream from the old channel").isNull();
         second.finishAndReleaseAll();
         now.finishAndReleaseAll();
+    }
+
+    @Test
+    void theNextCarrierMeasuresRoundTripsAgainThoughThePingOfTheLostOneNeverCameBack() {
+        List<EmbeddedChannel> locals = new ArrayList<>();
+        EmbeddedChannel old = MuxChannels.carrying(false, new MuxSession.StreamListener() {
+            @Override
+            public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
+                EmbeddedChannel local = new EmbeddedChannel();
+                locals.add(local);
+                session.acceptStream(open, local);
+            }
+        });
+        MuxSession acceptor = MuxChannels.mux(old);
+        old.writeInbound(new Message.StreamOpen(1, "web", "u1"), new Message.Data(1, Unpooled.copiedBuffer(new byte[1])));
+        assertThat(drained(old)).as("data starts a round-trip sample").anyMatch(m -> m instanceof Message.Ping);
+        old.close(); // its PING is never answered
+
+        EmbeddedChannel next = new EmbeddedChannel();
+        next.pipeline().addLast(new ChannelCarrier(acceptor, false));
+        next.writeInbound(new Message.StreamOpen(3, "web", "u2"));
+        List<Message> seen = new ArrayList<>();
+        // Samples start at most every few milliseconds: keep data coming until one does.
+        await().pollInSameThread().atMost(Duration.ofSeconds(5)).until(() -> {
+            next.writeInbound(new Message.Data(3, Unpooled.copiedBuffer(new byte[1])));
+            old.runPendingTasks();
+            seen.addAll(drained(next));
+            return seen.stream().anyMatch(m -> m instanceof Message.Ping);
+        });
+        next.finishAndReleaseAll();
+        locals.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    /** What went out on {@code ch}, released: the tests look at types and ids only. */
+    private static List<Message> drained(EmbeddedChannel ch) {
+        List<Message> out = new ArrayList<>();
+        for (Object o : Outbound.take(ch)) {
+            out.add((Message) o);
+            ReferenceCountUtil.release(o);
+        }
+        return out;
     }
 }

@@ -3,6 +3,7 @@ package io.jfrp.core.mux;
 import io.jfrp.protocol.Message;
 import io.jfrp.protocol.Wire;
 import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.Outbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -77,19 +78,9 @@ class StreamMemoryTest {
         return MuxChannels.mux(ch);
     }
 
-    private static List<Object> outbound(EmbeddedChannel ch) {
-        ch.runPendingTasks();
-        List<Object> out = new ArrayList<>();
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            out.add(o);
-        }
-        return out;
-    }
-
     private static void open(EmbeddedChannel ch, int id) {
         ch.writeInbound(new Message.StreamOpen(id, "p", "user-" + id));
-        outbound(ch).forEach(ReferenceCountUtil::release);
+        Outbound.take(ch).forEach(ReferenceCountUtil::release);
     }
 
     private static Object[] frames(int id, int count, int size) {
@@ -110,7 +101,7 @@ class StreamMemoryTest {
         for (int batch = 0; batch < total / 1024; batch++) {
             ch.writeInbound(frames(1, 1024, 1));
         }
-        List<Object> out = outbound(ch);
+        List<Object> out = Outbound.take(ch);
         assertThat(out).noneMatch(o -> o instanceof Message.Reset);
         out.forEach(ReferenceCountUtil::release);
 
@@ -140,7 +131,7 @@ class StreamMemoryTest {
         List<Integer> reset = new ArrayList<>();
         for (int id = 2; id <= 16; id += 2) {
             ch.writeInbound(frames(id, Wire.INITIAL_WINDOW / Wire.MAX_DATA_CHUNK, Wire.MAX_DATA_CHUNK));
-            for (Object o : outbound(ch)) {
+            for (Object o : Outbound.take(ch)) {
                 if (o instanceof Message.Reset r) {
                     reset.add(r.streamId());
                     assertThat(r.reason()).contains("memory limit");
@@ -171,7 +162,7 @@ class StreamMemoryTest {
         for (int id = 2; id <= 8; id += 2) {
             open(ch, id);
             ch.writeInbound(frames(id, Wire.INITIAL_WINDOW / Wire.MAX_DATA_CHUNK, Wire.MAX_DATA_CHUNK));
-            outbound(ch).forEach(ReferenceCountUtil::release);
+            Outbound.take(ch).forEach(ReferenceCountUtil::release);
         }
         assertThat(mux(ch).memory().held()).isGreaterThan(limit * 3 / 4);
 
@@ -184,7 +175,7 @@ class StreamMemoryTest {
             int n = (int) (credit / Wire.MAX_DATA_CHUNK);
             ch.writeInbound(frames(100, n, Wire.MAX_DATA_CHUNK));
             credit -= (long) n * Wire.MAX_DATA_CHUNK;
-            for (Object o : outbound(ch)) {
+            for (Object o : Outbound.take(ch)) {
                 assertThat(o).isNotInstanceOf(Message.StreamOpenFail.class);
                 if (o instanceof Message.Reset r) {
                     assertThat(r.streamId()).as("a stream reset for memory").isNotEqualTo(100);
@@ -212,7 +203,7 @@ class StreamMemoryTest {
         EmbeddedChannel ch = acceptor(budget);
         open(ch, 2);
         ch.writeInbound(frames(2, 2, 1000));
-        outbound(ch).forEach(ReferenceCountUtil::release);
+        Outbound.take(ch).forEach(ReferenceCountUtil::release);
         assertThat(budget.used()).isPositive();
 
         ch.writeInbound(new Message.Reset(2, "connection reset"));
@@ -229,7 +220,7 @@ class StreamMemoryTest {
         open(ch, 2);
         ch.writeInbound(frames(2, 1, 4000));
         ch.writeInbound(new Message.Fin(2));
-        outbound(ch).forEach(ReferenceCountUtil::release);
+        Outbound.take(ch).forEach(ReferenceCountUtil::release);
         // The peer is done, but the bytes are still the reader's to take.
         assertThat(budget.used()).isEqualTo(4000 + MuxStream.WRITE_OVERHEAD);
         assertThat(locals.get(2).isOpen()).isTrue();

@@ -23,15 +23,7 @@ class StreamWindowTest {
         EmbeddedChannel local = new EmbeddedChannel();
         // The water marks every local socket gets (NettyTransport), not Netty's 32/64 KiB defaults.
         local.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(256 * 1024, 1024 * 1024));
-        EmbeddedChannel channel = MuxChannels.carrying(false, new MuxSession.StreamListener() {
-            @Override
-            public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
-                session.acceptStream(open, local);
-            }
-        });
-        channel.writeInbound(new Message.StreamOpen(1, "p", "u"));
-        channel.runPendingTasks();
-        drain(channel);
+        EmbeddedChannel channel = streamOneInto(local);
 
         ByteBuf payload = Unpooled.directBuffer(CHUNK).writeZero(CHUNK);
         long credit = Wire.INITIAL_WINDOW;
@@ -74,15 +66,7 @@ class StreamWindowTest {
         // A reader that stalls, not one that has gone (this test closed its socket once, which tested
         // the crediting of dropped bytes instead).
         EmbeddedChannel local = new EmbeddedChannel(new StreamMemoryTest.NeverReads());
-        EmbeddedChannel channel = MuxChannels.carrying(false, new MuxSession.StreamListener() {
-            @Override
-            public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
-                session.acceptStream(open, local);
-            }
-        });
-        channel.writeInbound(new Message.StreamOpen(1, "p", "u"));
-        channel.runPendingTasks();
-        drain(channel);
+        EmbeddedChannel channel = streamOneInto(local);
         ByteBuf payload = Unpooled.directBuffer(CHUNK).writeZero(CHUNK);
         for (int i = 0; i < Wire.INITIAL_WINDOW / CHUNK; i++) {
             channel.writeInbound(new Message.Data(1, payload.retainedSlice()));
@@ -120,15 +104,7 @@ class StreamWindowTest {
 
     /** Sends a whole initial window, one frame per read, inside one sample; @return the credit granted */
     private static long grantedAfterOneRoundTrip(EmbeddedChannel local) {
-        EmbeddedChannel channel = MuxChannels.carrying(false, new MuxSession.StreamListener() {
-            @Override
-            public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
-                session.acceptStream(open, local);
-            }
-        });
-        channel.writeInbound(new Message.StreamOpen(1, "p", "u"));
-        channel.runPendingTasks();
-        drain(channel);
+        EmbeddedChannel channel = streamOneInto(local);
         ByteBuf payload = Unpooled.directBuffer(CHUNK).writeZero(CHUNK);
         long ping = -1;
         long granted = 0;
@@ -162,6 +138,20 @@ class StreamWindowTest {
         channel.finishAndReleaseAll();
         local.finishAndReleaseAll();
         return granted;
+    }
+
+    /** A client-side session whose peer opened stream 1, bound to {@code local}. */
+    private static EmbeddedChannel streamOneInto(EmbeddedChannel local) {
+        EmbeddedChannel channel = MuxChannels.carrying(false, new MuxSession.StreamListener() {
+            @Override
+            public void onStreamOpen(MuxSession session, Message.StreamOpen open) {
+                session.acceptStream(open, local);
+            }
+        });
+        channel.writeInbound(new Message.StreamOpen(1, "p", "u"));
+        channel.runPendingTasks();
+        drain(channel);
+        return channel;
     }
 
     private static void drain(EmbeddedChannel ch) {
