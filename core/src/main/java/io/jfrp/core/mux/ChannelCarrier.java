@@ -3,7 +3,6 @@ package io.jfrp.core.mux;
 import io.jfrp.protocol.Message;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.EventExecutor;
 
 /**
  * A channel as a {@link Carrier}: sits after the frame codec, hands every stream frame (and every PONG,
@@ -33,7 +32,7 @@ public final class ChannelCarrier extends ChannelInboundHandlerAdapter implement
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        onSessionLoop(() -> session.attach(this));
+        session.onLoop(() -> session.attach(this));
     }
 
     @Override
@@ -73,7 +72,7 @@ public final class ChannelCarrier extends ChannelInboundHandlerAdapter implement
             return;
         }
         if (msg instanceof Message.Pong p) {
-            onSessionLoop(() -> session.onPong(p));
+            session.onLoop(() -> session.onPong(p));
         }
         // PONGs go on too: the client reads its round-trip time from every one.
         ctx.fireChannelRead(msg);
@@ -92,23 +91,15 @@ public final class ChannelCarrier extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            onSessionLoop(() -> session.onWritable(this));
+            session.onLoop(() -> session.onWritable(this));
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        onSessionLoop(() -> session.detach(this));
+        session.onLoop(() -> session.detach(this));
         ctx.fireChannelInactive();
     }
 
-    private void onSessionLoop(Runnable r) {
-        EventExecutor loop = session.executor();
-        if (loop.inEventLoop()) {
-            r.run();
-        } else {
-            loop.execute(r);
-        }
-    }
 }

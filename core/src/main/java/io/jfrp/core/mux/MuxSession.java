@@ -201,13 +201,16 @@ public final class MuxSession {
      */
     private void add(MuxStream stream) {
         streams.put(stream.id, stream);
-        stream.local.onClosed(() -> {
-            if (executor().inEventLoop()) {
-                localClosed(stream);
-            } else {
-                executor().execute(() -> localClosed(stream));
-            }
-        });
+        stream.local.onClosed(() -> onLoop(() -> localClosed(stream)));
+    }
+
+    /** Runs {@code r} on the session's loop: now when called there, else as a task. */
+    void onLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
     }
 
     private void localClosed(MuxStream stream) {

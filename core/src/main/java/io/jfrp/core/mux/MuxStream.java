@@ -456,21 +456,11 @@ final class MuxStream {
         resetAndAbort(reason);
     }
 
-    /** Tells the peer to abort its end, and aborts this one. */
-    void resetAndAbort(String reason) {
-        if (ended) {
-            return;
-        }
-        session.write(new Message.Reset(id, reason));
-        session.requestFlush();
-        abort();
-    }
-
     /**
-     * The session's memory is full and this stream holds the most: reset it. It may have ended already
-     * (both directions done) and still hold bytes its reader never took; those go too.
+     * Tells the peer to abort its end, and aborts this one. A stream that ended already (both directions
+     * done) may still hold bytes its reader never took: those go too, without a word to the peer.
      */
-    void shed(String reason) {
+    void resetAndAbort(String reason) {
         if (!ended) {
             session.write(new Message.Reset(id, reason));
             session.requestFlush();

@@ -72,6 +72,6 @@ final class SessionMemory {
                             + "(limit {} KiB){}", victim.proxyName, victim.id, victim.userAddress, victim.held / 1024,
                     whose, used / 1024, limit / 1024, suffix);
         }
-        victim.shed("memory limit: the reader took too little of what was sent");
+        victim.resetAndAbort("memory limit: the reader took too little of what was sent");
     }
 }

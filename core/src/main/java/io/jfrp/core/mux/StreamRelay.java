@@ -50,11 +50,11 @@ public final class StreamRelay extends ChannelDuplexHandler {
                 sessionLoop.execute(() -> stream.onLocalData(buf));
             }
         } else if (o == INPUT_SHUTDOWN) {
-            onSessionLoop(stream::onLocalInputShutdown);
+            stream.session.onLoop(stream::onLocalInputShutdown);
         } else if (o == INACTIVE) {
-            onSessionLoop(stream::onLocalInactive);
+            stream.session.onLoop(stream::onLocalInactive);
         } else if (o == BROKEN) {
-            onSessionLoop(stream::onLocalBroken);
+            stream.session.onLoop(stream::onLocalBroken);
         }
     }
 
@@ -63,14 +63,6 @@ public final class StreamRelay extends ChannelDuplexHandler {
             early.add(o);
         } else {
             deliver(o);
-        }
-    }
-
-    private void onSessionLoop(Runnable r) {
-        if (sessionLoop.inEventLoop()) {
-            r.run();
-        } else {
-            sessionLoop.execute(r);
         }
     }
 
@@ -115,7 +107,7 @@ public final class StreamRelay extends ChannelDuplexHandler {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (stream != null && ctx.channel().isWritable()) {
-            onSessionLoop(stream::onLocalWritable);
+            stream.session.onLoop(stream::onLocalWritable);
         }
         ctx.fireChannelWritabilityChanged();
     }
