@@ -16,21 +16,10 @@ import java.util.concurrent.TimeUnit;
  * peer that wait for the local socket, and the half-close state of each direction. Every method runs
  * on the session's event loop.
  * <p>
- * Bytes from the peer are charged to the session's {@link MemoryBudget} from their arrival until the
- * local socket has taken them, each queued write with {@link #WRITE_OVERHEAD} on top, so a flood of
- * tiny frames costs what it really costs. They reach the local socket only while it is writable; the
- * rest waits here, small payloads merged into one buffer, so a reader that stalls holds its bytes and
- * few objects.
+ * Bytes from the peer reach the local end only while it is writable; the rest waits in {@link PeerBytes},
+ * charged to the session's {@link MemoryBudget} from arrival until the local end has taken them.
  */
 final class MuxStream {
-
-    /**
-     * What one queued write to a local socket costs beyond its bytes: Netty's outbound entry, the buffer
-     * object, its promise and the completion listener (about 250 bytes of heap together).
-     */
-    static final int WRITE_OVERHEAD = 256;
-    /** Small payloads are merged into one buffer of at most this size while they wait for the local socket. */
-    static final int MERGE_CAPACITY = 16 * 1024;
 
     final MuxSession session;
     final int id;
@@ -38,16 +27,10 @@ final class MuxStream {
     final String proxyName;
     final String userAddress;
 
-    // Small queues: they hold one read (pending) or what a stalled reader left (toLocal, merged), and an
-    // idle connection should cost little (an ArrayDeque's default is 17 slots).
+    /** Read locally, waiting for credit: one read at most (an idle connection should cost little). */
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
-    /** From the peer, waiting for the local socket to be writable; {@link #merging} is its last element, or null. */
-    private final ArrayDeque<ByteBuf> toLocal = new ArrayDeque<>(2);
-    private ByteBuf merging;
-    /** Bytes (and write overheads) charged to the session for this stream and not yet released. */
-    long held;
-    /** Everything this stream held was released at once (it was aborted): writes that complete later release nothing. */
-    private boolean heldDropped;
+    /** From the peer, waiting for the local end to take it. */
+    final PeerBytes toLocal = new PeerBytes();
     private int sendWindow;
     /** How many bytes this side lets the peer have in flight on this stream; grows, never shrinks. */
     private int receiveWindow;
@@ -255,45 +238,17 @@ final class MuxStream {
             credit(n);
             return;
         }
-        long cost = n + enqueue(payload);
-        held += cost;
+        long cost = toLocal.add(payload, local.alloc());
         session.markDirty(this);
         // Last: past a limit the session aborts its largest holder, which may be this stream.
         session.memory().charge(cost);
-    }
-
-    /** Queues a payload for the local socket; @return the write overhead it added (0 when merged) */
-    private int enqueue(ByteBuf payload) {
-        int n = payload.readableBytes();
-        if (!LocalSockets.pinsTooMuch(payload)) {
-            toLocal.add(payload);
-            merging = null;
-            return WRITE_OVERHEAD;
-        }
-        // A slice of the read buffer would keep all of it alive (a flood of 1-byte frames pins a read
-        // buffer per byte); copy it, into the buffer its small neighbours already went to when it fits.
-        if (merging != null && merging.maxWritableBytes() >= n) {
-            merging.writeBytes(payload);
-            payload.release();
-            return 0;
-        }
-        ByteBuf copy = local.alloc().directBuffer(Math.min(Math.max(n, 512), MERGE_CAPACITY), Math.max(n, MERGE_CAPACITY));
-        copy.writeBytes(payload);
-        payload.release();
-        toLocal.add(copy);
-        merging = copy.maxWritableBytes() > 0 ? copy : null;
-        return WRITE_OVERHEAD;
     }
 
     /** Writes what waits while the local socket takes more; called once per read of the channel. */
     void flushToLocal() {
         boolean wrote = false;
         ByteBuf b;
-        while ((b = toLocal.peek()) != null && local.isWritable()) {
-            toLocal.poll();
-            if (b == merging) {
-                merging = null;
-            }
+        while (local.isWritable() && (b = toLocal.poll()) != null) {
             writeLocal(b);
             wrote = true;
         }
@@ -324,10 +279,7 @@ final class MuxStream {
         if (!written) {
             localBroken = true;
         }
-        if (!heldDropped) {
-            held -= n + WRITE_OVERHEAD;
-            session.memory().release(n + WRITE_OVERHEAD);
-        }
+        session.memory().release(toLocal.written(n));
         credit(n);
     }
 
@@ -364,7 +316,7 @@ final class MuxStream {
      * per grant kept windows near 1 MiB.
      */
     void onRoundTripSample(int bytes) {
-        if (ended || localGone || held > receiveWindow / 2 || bytes < receiveWindow * 2 / 3) {
+        if (ended || localGone || toLocal.held() > receiveWindow / 2 || bytes < receiveWindow * 2 / 3) {
             return;
         }
         int extra = growWindow(Math.max(bytes, receiveWindow));
@@ -437,7 +389,6 @@ final class MuxStream {
         while ((b = toLocal.poll()) != null) {
             writeLocal(b);
         }
-        merging = null;
         local.afterWrites(then);
     }
 
@@ -497,16 +448,7 @@ final class MuxStream {
     }
 
     private void dropHeld() {
-        ByteBuf b;
-        while ((b = toLocal.poll()) != null) {
-            b.release();
-        }
-        merging = null;
-        if (!heldDropped) {
-            heldDropped = true;
-            session.memory().release(held);
-            held = 0;
-        }
+        session.memory().release(toLocal.drop());
     }
 
     private void releasePending() {

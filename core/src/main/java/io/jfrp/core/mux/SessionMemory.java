@@ -59,17 +59,17 @@ final class SessionMemory {
     private void shedLargest(String whose, long used, long limit) {
         MuxStream victim = null;
         for (MuxStream s : streams.values()) {
-            if (victim == null || s.held > victim.held) {
+            if (victim == null || s.toLocal.held() > victim.toLocal.held()) {
                 victim = s;
             }
         }
-        if (victim == null || victim.held == 0) {
+        if (victim == null || victim.toLocal.held() == 0) {
             return;
         }
         String suffix = shedLog.admit("shed");
         if (suffix != null) {
             log.warn("proxy {}: stream {} of user {} reset: its reader left {} KiB untaken and {} streams hold {} KiB "
-                            + "(limit {} KiB){}", victim.proxyName, victim.id, victim.userAddress, victim.held / 1024,
+                            + "(limit {} KiB){}", victim.proxyName, victim.id, victim.userAddress, victim.toLocal.held() / 1024,
                     whose, used / 1024, limit / 1024, suffix);
         }
         victim.resetAndAbort("memory limit: the reader took too little of what was sent");

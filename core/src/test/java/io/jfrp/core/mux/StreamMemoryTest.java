@@ -109,7 +109,7 @@ class StreamMemoryTest {
         assertThat(never.bytes()).isEqualTo(total);
         // One write per read of the channel, not one per frame (65,536 writes before).
         assertThat(never.kept).hasSizeLessThanOrEqualTo(total / 1024);
-        long expected = total + (long) never.kept.size() * MuxStream.WRITE_OVERHEAD;
+        long expected = total + (long) never.kept.size() * PeerBytes.WRITE_OVERHEAD;
         assertThat(mux(ch).memory().held()).isEqualTo(expected);
         assertThat(budget.used()).isEqualTo(expected);
 
@@ -222,7 +222,7 @@ class StreamMemoryTest {
         ch.writeInbound(new Message.Fin(2));
         Outbound.take(ch).forEach(ReferenceCountUtil::release);
         // The peer is done, but the bytes are still the reader's to take.
-        assertThat(budget.used()).isEqualTo(4000 + MuxStream.WRITE_OVERHEAD);
+        assertThat(budget.used()).isEqualTo(4000 + PeerBytes.WRITE_OVERHEAD);
         assertThat(locals.get(2).isOpen()).isTrue();
         ch.finishAndReleaseAll();
         assertThat(budget.used()).isZero();
