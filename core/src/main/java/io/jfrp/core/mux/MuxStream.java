@@ -32,15 +32,10 @@ final class MuxStream {
     /** From the peer, waiting for the local end to take it. */
     final PeerBytes toLocal = new PeerBytes();
     private int sendWindow;
-    /** How many bytes this side lets the peer have in flight on this stream; grows, never shrinks. */
-    private int receiveWindow;
-    private int receiveAllowance;
-    private int unacknowledged;
+    private final ReceiveWindow receiveWindow;
     /** Bytes from the peer since the session's current round-trip sample began (see RoundTripSampler). */
     int bytesThisRoundTrip;
     boolean sampled;
-    /** Data arrived while the local socket was behind (its queue here or Netty's over the high-water mark) since the last grant. */
-    private boolean localLagging;
     private boolean established;
     /** The local socket will send no more: send FIN (or RESET when {@link #localGone}) after pending. */
     private boolean localInputDone;
@@ -64,8 +59,7 @@ final class MuxStream {
         this.userAddress = userAddress;
         this.established = established;
         this.sendWindow = session.window();
-        this.receiveWindow = session.window();
-        this.receiveAllowance = session.window();
+        this.receiveWindow = new ReceiveWindow(session);
     }
 
     void armOpenTimeout(long millis) {
@@ -82,7 +76,7 @@ final class MuxStream {
     }
 
     int receiveWindow() {
-        return receiveWindow;
+        return receiveWindow.size();
     }
 
     // ---- local socket -> peer
@@ -221,12 +215,11 @@ final class MuxStream {
 
     void onRemoteData(ByteBuf payload) {
         int n = payload.readableBytes();
-        if (n > receiveAllowance) {
+        if (!receiveWindow.take(n)) {
             payload.release();
-            protocolReset("peer sent " + n + " bytes with a window of " + receiveAllowance);
+            protocolReset("peer sent " + n + " bytes with a window of " + receiveWindow.allowance());
             return;
         }
-        receiveAllowance -= n;
         if (!sampled) {
             session.roundTrips().join(this);
         }
@@ -253,7 +246,7 @@ final class MuxStream {
             wrote = true;
         }
         if (!toLocal.isEmpty()) {
-            localLagging = true;
+            receiveWindow.lagging();
         }
         if (wrote) {
             local.flush();
@@ -283,58 +276,28 @@ final class MuxStream {
         credit(n);
     }
 
-    /**
-     * The local socket took {@code n} bytes: grant them back to the peer in batches. When the peer had
-     * used (nearly) the whole window and the local socket kept up (its queue was under the high-water
-     * mark whenever data arrived), the window is what limits the stream: grant extra, doubling it up to
-     * the session's maximum while memory allows. A stalled reader never returns credit, so it keeps the
-     * small initial window; a slow one stops growing once its queue passes the high-water mark.
-     */
+    /** The local end took {@code n} bytes: the peer gets them back as credit, in batches. */
     private void credit(int n) {
         if (ended) {
             return;
         }
-        unacknowledged += n;
-        if (unacknowledged >= receiveWindow / 4 || receiveAllowance == 0) {
-            int grant = unacknowledged;
-            if (receiveAllowance <= receiveWindow / 4 && !localLagging) {
-                grant += growWindow(receiveWindow);
-            }
-            receiveAllowance += grant;
-            localLagging = false;
+        int grant = receiveWindow.credit(n);
+        if (grant > 0) {
             session.write(new Message.WindowUpdate(id, grant));
             session.requestFlush();
-            unacknowledged = 0;
         }
     }
 
-    /**
-     * The session saw this stream receive {@code bytes} in one round trip: when that is most of its window,
-     * and the reader keeps up (it holds under half the window now), the window (not the sender, not the
-     * reader) limits it, as on any long link. Grows it to twice that. Not the sticky {@link #localLagging}:
-     * a reader that took a burst a moment late is not a slow reader, and on a long link one such moment
-     * per grant kept windows near 1 MiB.
-     */
+    /** The session saw this stream receive {@code bytes} in one round trip (see {@link ReceiveWindow#onRoundTrip}). */
     void onRoundTripSample(int bytes) {
-        if (ended || localGone || toLocal.held() > receiveWindow / 2 || bytes < receiveWindow * 2 / 3) {
+        if (ended || localGone) {
             return;
         }
-        int extra = growWindow(Math.max(bytes, receiveWindow));
+        int extra = receiveWindow.onRoundTrip(bytes, toLocal.held());
         if (extra > 0) {
-            receiveAllowance += extra;
             session.write(new Message.WindowUpdate(id, extra));
             session.requestFlush();
         }
-    }
-
-    /** Raises the receive window by up to {@code by} within the session's maximum and memory; @return the raise */
-    private int growWindow(int by) {
-        if (receiveWindow >= session.maxWindow() || !session.memory().roomToGrow()) {
-            return 0;
-        }
-        int extra = Math.min(by, session.maxWindow() - receiveWindow);
-        receiveWindow += extra;
-        return extra;
     }
 
     void onOpenOk() {
