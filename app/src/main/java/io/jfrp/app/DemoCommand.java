@@ -3,8 +3,10 @@ package io.jfrp.app;
 import com.sun.net.httpserver.HttpServer;
 import io.jfrp.client.ClientStatus;
 import io.jfrp.client.JfrpClient;
+import io.jfrp.client.ProxyState;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.config.TcpProxyConfig;
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.server.JfrpServer;
 import picocli.CommandLine;
@@ -64,16 +66,16 @@ final class DemoCommand implements Callable<Integer> {
         Path data = Files.createTempDirectory("jfrp-demo-");
         JfrpServer server = JfrpServer.start(ServerConfig.defaults().withBind("127.0.0.1", 0)
                 .withAuthToken(token).withDataDir(data));
-        ProxyConfig proxy = new ProxyConfig("demo-web", "tcp", "127.0.0.1", web.getAddress().getPort(), 0);
+        ProxyConfig proxy = new TcpProxyConfig("demo-web", "127.0.0.1", web.getAddress().getPort(), 0);
         JfrpClient client = JfrpClient.start(ClientConfig.defaults("127.0.0.1", server.port(), token, List.of(proxy)));
 
         long deadline = System.nanoTime() + 30_000_000_000L;
         ClientStatus.Proxy p = client.status().proxy("demo-web");
-        while (!"running".equals(p.state()) && System.nanoTime() < deadline) {
+        while (p.state() != ProxyState.RUNNING && System.nanoTime() < deadline) {
             Thread.sleep(50); // polling a status snapshot, bounded by the deadline above
             p = client.status().proxy("demo-web");
         }
-        if (!"running".equals(p.state())) {
+        if (p.state() != ProxyState.RUNNING) {
             spec.commandLine().getErr().println("demo: the tunnel did not come up: " + client.status().lastError());
             client.close();
             server.close();

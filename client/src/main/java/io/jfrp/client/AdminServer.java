@@ -129,8 +129,8 @@ final class AdminServer implements AutoCloseable {
                 ProxyConfig c = config.proxies().stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
                 g.writeStartObject();
                 g.writeStringField("name", p.name());
-                g.writeStringField("type", c == null ? "tcp" : c.type());
-                g.writeStringField("state", p.state());
+                g.writeStringField("type", c == null ? "tcp" : c.type().configName());
+                g.writeStringField("state", p.state().statusName());
                 g.writeNumberField("remotePort", p.remotePort());
                 g.writeStringField("local", c == null ? "" : c.localIP() + ":" + c.localPort());
                 g.writeStringField("lastError", p.lastError());

@@ -7,8 +7,8 @@ import java.util.List;
 public record ClientStatus(ClientState state, Instant since, String server, long rttMicros, int reconnects,
                            int consecutiveFailures, String lastError, String runId, List<Proxy> proxies) {
 
-    /** One proxy: "pending" until the server answers, then "running" with its port, or "refused" and why. */
-    public record Proxy(String name, String state, int remotePort, String lastError) {
+    /** One proxy: pending until the server answers, then running with its port, or refused and why. */
+    public record Proxy(String name, ProxyState state, int remotePort, String lastError) {
     }
 
     public Proxy proxy(String name) {

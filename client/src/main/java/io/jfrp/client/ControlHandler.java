@@ -112,7 +112,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Message.NewProxyResult r) {
             if (loop.proxyResult(r)) {
                 config.proxies().stream().filter(p -> p.name().equals(r.name())).findFirst().ifPresent(p ->
-                        ctx.writeAndFlush(new Message.NewProxy(p.name(), p.type(), 0), ctx.voidPromise()));
+                        ctx.writeAndFlush(new Message.NewProxy(p.name(), p.type().configName(), 0), ctx.voidPromise()));
             }
         } else if (msg instanceof Message.Pong p) {
             loop.rtt(System.nanoTime() - p.sentNanos());
@@ -143,7 +143,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
                 () -> ctx.writeAndFlush(new Message.Ping(System.nanoTime()), ctx.voidPromise()),
                 interval, interval, TimeUnit.NANOSECONDS);
         loop.loggedIn(ctx.channel()).forEach((p, port) ->
-                ctx.write(new Message.NewProxy(p.name(), p.type(), port), ctx.voidPromise()));
+                ctx.write(new Message.NewProxy(p.name(), p.type().configName(), port), ctx.voidPromise()));
         ctx.flush();
     }
 

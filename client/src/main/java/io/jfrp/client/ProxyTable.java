@@ -14,20 +14,20 @@ final class ProxyTable {
 
     ProxyTable(List<ProxyConfig> proxies) {
         for (ProxyConfig p : proxies) {
-            entries.put(p.name(), new ClientStatus.Proxy(p.name(), "pending", 0, ""));
+            entries.put(p.name(), new ClientStatus.Proxy(p.name(), ProxyState.PENDING, 0, ""));
         }
     }
 
     synchronized void pendingAll() {
-        entries.replaceAll((k, v) -> new ClientStatus.Proxy(k, "pending", 0, v.lastError()));
+        entries.replaceAll((k, v) -> new ClientStatus.Proxy(k, ProxyState.PENDING, 0, v.lastError()));
     }
 
     synchronized void running(String name, int port) {
-        entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, "running", port, ""));
+        entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, ProxyState.RUNNING, port, ""));
     }
 
     synchronized void refused(String name, String error) {
-        entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, "refused", 0, error));
+        entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, ProxyState.REFUSED, 0, error));
     }
 
     synchronized void error(String name, String error) {

@@ -2,6 +2,7 @@ package io.jfrp.e2e;
 
 import io.jfrp.client.ClientStatus;
 import io.jfrp.client.JfrpClient;
+import io.jfrp.client.ProxyState;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.PortRanges;
 import io.jfrp.core.config.ServerTls;
@@ -79,7 +80,7 @@ class FailureModesTest {
         JfrpClient client = keep(Tunnels.client(server, Tunnels.tcp("taken", echo.port(), squatter.getLocalPort()),
                 Tunnels.tcp("fine", echo.port(), 0)));
         ClientStatus.Proxy taken = Tunnels.awaitSettled(client, "taken");
-        assertThat(taken.state()).isEqualTo("refused");
+        assertThat(taken.state()).isEqualTo(ProxyState.REFUSED);
         assertThat(taken.lastError()).contains("port " + squatter.getLocalPort() + " is already in use");
         assertThat(Tunnels.echoes(Tunnels.awaitRunning(client, "fine"))).isTrue();
     }
@@ -100,11 +101,11 @@ class FailureModesTest {
         assertThat(in).isBetween(from, to);
         assertThat(Tunnels.echoes(in)).isTrue();
         ClientStatus.Proxy out = Tunnels.awaitSettled(client, "out");
-        assertThat(out.state()).isEqualTo("refused");
+        assertThat(out.state()).isEqualTo(ProxyState.REFUSED);
         assertThat(out.lastError()).contains("port " + outside + " is not allowed").contains("allowPorts: " + from + "-" + to);
         // A second port for the client is over maxPortsPerClient = 1, whatever port it asks for.
         ClientStatus.Proxy any = Tunnels.awaitSettled(client, "any");
-        assertThat(any.state()).isEqualTo("refused");
+        assertThat(any.state()).isEqualTo(ProxyState.REFUSED);
         assertThat(any.lastError()).contains("already has 1 ports (maxPortsPerClient)");
     }
 
@@ -116,7 +117,7 @@ class FailureModesTest {
         int port = Tunnels.awaitRunning(first, "web");
         JfrpClient second = keep(Tunnels.client(server, Tunnels.tcp("web", echo.port(), 0)));
         ClientStatus.Proxy dup = Tunnels.awaitSettled(second, "web");
-        assertThat(dup.state()).isEqualTo("refused");
+        assertThat(dup.state()).isEqualTo(ProxyState.REFUSED);
         assertThat(dup.lastError()).contains("proxy name web is already in use by client");
         assertThat(Tunnels.echoes(port)).isTrue();
     }
@@ -134,7 +135,7 @@ class FailureModesTest {
             assertThat(Loopback.readToEnd(s)).isEqualTo(Loopback.End.RESET);
         }
         assertThat(client.status().proxy("down").lastError()).contains("unreachable");
-        assertThat(client.status().proxy("down").state()).isEqualTo("running");
+        assertThat(client.status().proxy("down").state()).isEqualTo(ProxyState.RUNNING);
 
         try (ServerSocket back = new ServerSocket()) {
             back.setReuseAddress(true);
@@ -195,7 +196,7 @@ class FailureModesTest {
         // Refused for what it is, not any error: the client is told to turn TLS on.
         await().atMost(Duration.ofSeconds(10)).until(() -> plain.status().lastError().contains("accepts only TLS"));
         assertThat(plain.status().lastError()).contains("set transport.tls.enable = true");
-        assertThat(plain.status().proxy("plain").state()).isEqualTo("pending");
+        assertThat(plain.status().proxy("plain").state()).isEqualTo(ProxyState.PENDING);
     }
 
     private static void sendAndExpectClose(int port, byte[] bytes) throws IOException {

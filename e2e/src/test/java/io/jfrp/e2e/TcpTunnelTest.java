@@ -1,6 +1,7 @@
 package io.jfrp.e2e;
 
 import io.jfrp.client.JfrpClient;
+import io.jfrp.client.ProxyState;
 import io.jfrp.core.config.ClientTls;
 import io.jfrp.server.JfrpServer;
 import io.jfrp.testing.EchoServer;
@@ -92,7 +93,7 @@ class TcpTunnelTest {
                 .withTls(new ClientTls(true, null, null, null, "", wrong)))) {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> bad.status().lastError().contains("TLS handshake failed"));
-            assertThat(bad.status().proxy("wrongpin").state()).isEqualTo("pending");
+            assertThat(bad.status().proxy("wrongpin").state()).isEqualTo(ProxyState.PENDING);
         }
     }
 

@@ -2,8 +2,10 @@ package io.jfrp.e2e;
 
 import io.jfrp.client.ClientStatus;
 import io.jfrp.client.JfrpClient;
+import io.jfrp.client.ProxyState;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.config.TcpProxyConfig;
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.core.tls.SelfSignedCertificate;
 import io.jfrp.server.JfrpServer;
@@ -77,14 +79,14 @@ final class Tunnels {
     }
 
     static ProxyConfig tcp(String name, int localPort, int remotePort) {
-        return new ProxyConfig(name, "tcp", "127.0.0.1", localPort, remotePort);
+        return new TcpProxyConfig(name, "127.0.0.1", localPort, remotePort);
     }
 
     /** Waits until the proxy runs and returns the port the server opened for it. */
     static int awaitRunning(JfrpClient client, String name) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             ClientStatus.Proxy p = client.status().proxy(name);
-            return p != null && "running".equals(p.state());
+            return p != null && p.state() == ProxyState.RUNNING;
         });
         return client.status().proxy(name).remotePort();
     }
@@ -111,7 +113,7 @@ final class Tunnels {
     static ClientStatus.Proxy awaitSettled(JfrpClient client, String name) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             ClientStatus.Proxy p = client.status().proxy(name);
-            return p != null && !"pending".equals(p.state());
+            return p != null && p.state() != ProxyState.PENDING;
         });
         return client.status().proxy(name);
     }

@@ -127,7 +127,7 @@ public record ClientConfig(
         List<ConfigSection> sections = s.tables("proxies");
         for (int i = 0; i < sections.size(); i++) {
             ConfigSection ps = sections.get(i);
-            ProxyConfig p = ProxyConfig.read(ps);
+            ProxyConfig p = ProxyConfigReader.read(ps);
             if (p == null || p.name().isEmpty()) {
                 continue;
             }

@@ -65,7 +65,7 @@ class ConfigLoaderTest {
         assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.tls().enable()).isTrue();
         assertThat(c.loginFailExit()).isFalse();
-        assertThat(c.proxies()).containsExactly(new ProxyConfig("ssh", "tcp", "127.0.0.1", 22, 6000));
+        assertThat(c.proxies()).containsExactly(new TcpProxyConfig("ssh", "127.0.0.1", 22, 6000));
     }
 
     @Test
