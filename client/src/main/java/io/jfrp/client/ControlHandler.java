@@ -101,8 +101,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             byte[] proof = LoginProof.compute(config.authToken(), c.nonce(), now, runId);
             ctx.writeAndFlush(new Message.Login(runId, config.user(), now, proof, loop.hostname(),
                     (int) config.heartbeatInterval().toMillis()));
-        } else if (msg instanceof Message.LoginOk) {
-            onLoggedIn(ctx);
+        } else if (msg instanceof Message.LoginOk ok) {
+            onLoggedIn(ctx, "resumed".equals(ok.message()));
         } else if (msg instanceof Message.LoginFail f) {
             authRefused = f.code() == ErrorCode.AUTH_FAILED;
             // Neither a wrong token nor a wrong clock mends itself in a second: retry slowly.
@@ -135,14 +135,14 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onLoggedIn(ChannelHandlerContext ctx) {
+    private void onLoggedIn(ChannelHandlerContext ctx, boolean resumed) {
         loggedIn = true;
         loginDeadline.cancel(false);
         long interval = config.heartbeatInterval().toNanos();
         heartbeat = ctx.executor().scheduleAtFixedRate(
                 () -> ctx.writeAndFlush(new Message.Ping(System.nanoTime()), ctx.voidPromise()),
                 interval, interval, TimeUnit.NANOSECONDS);
-        loop.loggedIn(ctx.channel()).forEach((p, port) ->
+        loop.loggedIn(ctx.channel(), resumed).forEach((p, port) ->
                 ctx.write(new Message.NewProxy(p.name(), p.type().configName(), port), ctx.voidPromise()));
         ctx.flush();
     }

@@ -2,6 +2,8 @@ package io.jfrp.client;
 
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.lifecycle.LifecycleEvent;
+import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.core.mux.MemoryBudget;
 import io.jfrp.core.mux.MuxSession;
@@ -59,6 +61,8 @@ final class ControlLoop {
     private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
     private final String hostname = readHostName();
+    /** Where this client reports its session, proxies and streams (the embedder's listener; logs are its own). */
+    private final LifecycleListener events;
 
     private volatile ClientStatus snapshot;
     private volatile long rttNanos = -1;
@@ -67,8 +71,9 @@ final class ControlLoop {
     private boolean everLoggedIn;
     private String certificateReported;
 
-    ControlLoop(ClientConfig config, NettyTransport transport, SslContext ssl, String runId) {
+    ControlLoop(ClientConfig config, NettyTransport transport, SslContext ssl, String runId, LifecycleListener events) {
         this.config = config;
+        this.events = events;
         this.transport = transport;
         this.ssl = ssl;
         this.runId = runId;
@@ -80,7 +85,7 @@ final class ControlLoop {
         config.proxies().forEach(p -> byName.put(p.name(), p));
         // What the streams may hold for local services that do not take their bytes: see MemoryBudget.
         this.mux = new MuxSession(loop, false, MemoryBudget.forThisJvm(),
-                new LocalDialer(transport, byName, config.user(), proxies));
+                new LocalDialer(transport, byName, config.user(), proxies, runId, events));
         publish();
     }
 
@@ -167,12 +172,15 @@ final class ControlLoop {
     }
 
     /** Called by the handler on login: the proxies to register, with ports the server chose before. */
-    Map<ProxyConfig, Integer> loggedIn(Channel ch) {
+    Map<ProxyConfig, Integer> loggedIn(Channel ch, boolean resumed) {
         channel = ch;
         everLoggedIn = true;
         proxies.pendingAll();
         machine.connected(String.valueOf(ch.remoteAddress()));
         publish();
+        String server = String.valueOf(ch.remoteAddress());
+        events.on(resumed ? new LifecycleEvent.SessionResumed(runId, server, config.serverAddr(), null,
+                config.proxies().size(), 0) : new LifecycleEvent.SessionEstablished(runId, server, config.serverAddr(), config.user()));
         Map<ProxyConfig, Integer> ports = new LinkedHashMap<>();
         for (ProxyConfig p : config.proxies()) {
             ports.put(p, p.remotePort() != 0 ? p.remotePort() : chosenPorts.getOrDefault(p.name(), 0));
@@ -200,6 +208,9 @@ final class ControlLoop {
         ProxyConfig p = config.proxies().stream().filter(x -> x.name().equals(r.name())).findFirst().orElse(null);
         if (r.code() == ErrorCode.OK) {
             proxies.running(r.name(), r.remotePort());
+            if (p != null) {
+                events.on(new LifecycleEvent.ProxyOpened(runId, r.name(), p.type(), r.remotePort()));
+            }
             if (p != null && p.remotePort() == 0) {
                 chosenPorts.put(r.name(), r.remotePort());
             }
@@ -215,6 +226,7 @@ final class ControlLoop {
             return true;
         }
         proxies.refused(r.name(), r.error());
+        events.on(new LifecycleEvent.ProxyRefused(runId, r.name(), r.error()));
         log.error("proxy {}: refused by the server: {}", r.name(), r.error());
         publish();
         return false;
@@ -235,8 +247,11 @@ final class ControlLoop {
         }
         if (wasLoggedIn) {
             proxies.pendingAll();
-            scheduleRetry(machine.channelLost(reason, slow));
+            Duration delay = machine.channelLost(reason, slow);
+            scheduleRetry(delay);
             publish();
+            events.on(new LifecycleEvent.SessionLost(runId, String.valueOf(ch.remoteAddress()), reason,
+                    config.proxies().size(), delay));
         } else {
             attemptFailed(reason, slow);
         }
@@ -270,6 +285,7 @@ final class ControlLoop {
             if (retry != null) {
                 retry.cancel(false);
             }
+            events.on(new LifecycleEvent.SessionClosed(runId, "client stopping", config.proxies().size()));
             if (channel != null) {
                 channel.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, "client stopping"))
                         .addListener(ChannelFutureListener.CLOSE)

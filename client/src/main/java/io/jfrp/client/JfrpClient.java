@@ -1,12 +1,14 @@
 package io.jfrp.client;
 
 import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.TlsContexts;
 import io.jfrp.protocol.Wire;
 import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -31,11 +33,19 @@ public final class JfrpClient implements AutoCloseable {
      * there; a second client on the same state file is refused.
      */
     public static JfrpClient start(ClientConfig config) throws IOException {
+        return start(config, LifecycleListener.NONE);
+    }
+
+    /**
+     * A client that also reports its session, proxies and streams to {@code listener}, on its event
+     * loop (so it must be quick and must not block).
+     */
+    public static JfrpClient start(ClientConfig config, LifecycleListener listener) throws IOException {
         SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls()) : null;
         RunIdStore store = config.stateFile() == null ? null : RunIdStore.open(config.stateFile());
         String runId = store == null ? RunIdStore.newRunId() : store.runId();
         NettyTransport transport = NettyTransport.create("jfrpc", 0);
-        ControlLoop loop = new ControlLoop(config, transport, ssl, runId);
+        ControlLoop loop = new ControlLoop(config, transport, ssl, runId, LifecycleListener.all(List.of(listener)));
         JfrpClient client = new JfrpClient(transport, loop, store);
         if (config.admin() != null) {
             try {

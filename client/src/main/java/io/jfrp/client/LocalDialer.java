@@ -1,6 +1,8 @@
 package io.jfrp.client;
 
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.lifecycle.LifecycleEvent;
+import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.log.LogLimiter;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.mux.StreamRelay;
@@ -35,6 +37,8 @@ final class LocalDialer implements MuxSession.StreamListener {
     private final Map<String, ProxyConfig> proxies;
     private final String userPrefix;
     private final ProxyTable table;
+    private final String runId;
+    private final LifecycleListener events;
     private final LogLimiter limiter = new LogLimiter(Duration.ofSeconds(60));
     /** Per proxy: its address, resolved once when localIP is a literal (a host name is resolved per dial). */
     private final Map<String, InetSocketAddress> targets = new HashMap<>();
@@ -42,11 +46,24 @@ final class LocalDialer implements MuxSession.StreamListener {
     private Bootstrap bootstrap;
     private EventLoop bootstrapLoop;
 
-    LocalDialer(NettyTransport transport, Map<String, ProxyConfig> proxies, String user, ProxyTable table) {
+    LocalDialer(NettyTransport transport, Map<String, ProxyConfig> proxies, String user, ProxyTable table,
+                String runId, LifecycleListener events) {
         this.transport = transport;
         this.proxies = proxies;
         this.userPrefix = user.isEmpty() ? "" : user + ".";
         this.table = table;
+        this.runId = runId;
+        this.events = events;
+    }
+
+    @Override
+    public void onStreamOpened(String proxyName, int streamId, String userAddress) {
+        events.on(new LifecycleEvent.StreamOpened(runId, proxyName, streamId, userAddress));
+    }
+
+    @Override
+    public void onStreamClosed(String proxyName, int streamId, long bytesIn, long bytesOut, boolean broken) {
+        events.on(new LifecycleEvent.StreamClosed(runId, proxyName, streamId, bytesIn, bytesOut, broken));
     }
 
     @Override
@@ -68,6 +85,7 @@ final class LocalDialer implements MuxSession.StreamListener {
                     String reason = "local service " + p.localIP() + ":" + p.localPort() + " unreachable: "
                             + f.cause().getMessage();
                     table.error(name, reason);
+                    events.on(new LifecycleEvent.StreamRefused(runId, open.proxyName(), open.userAddress(), reason));
                     String suffix = limiter.admit(name);
                     if (suffix != null) {
                         log.warn("proxy {}: user connection from {} closed: {}{}", name, open.userAddress(), reason, suffix);

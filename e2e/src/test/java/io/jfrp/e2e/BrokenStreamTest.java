@@ -72,15 +72,7 @@ class BrokenStreamTest {
         ServerSocket service = service();
         JfrpClient client = keep(Tunnels.client(server, Tunnels.tcp("rst", service.getLocalPort(), 0)));
         int port = Tunnels.awaitRunning(client, "rst");
-        CompletableFuture<Void> aborts = CompletableFuture.runAsync(() -> {
-            try (Socket c = service.accept()) {
-                c.getOutputStream().write(new byte[1000]);
-                c.getInputStream().read();
-                c.setSoLinger(true, 0);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        CompletableFuture<Void> aborts = Loopback.sendThenReset(service, 1000);
         try (Socket user = connect(port)) {
             user.getOutputStream().write(1);
             assertThat(Loopback.readToEnd(user)).isEqualTo(Loopback.End.RESET);

@@ -1,17 +1,17 @@
 package io.jfrp.server;
 
+import io.jfrp.core.lifecycle.LifecycleEvent;
+import io.jfrp.core.log.PeerText;
 import io.jfrp.core.mux.LocalSockets;
 import io.jfrp.core.mux.MuxSession;
-import io.jfrp.protocol.ErrorCode;
-import io.jfrp.protocol.Message;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * The server's side of one client (one runId). It outlives channels: when its channel drops it keeps
  * the client's ports for the grace period and holds user connections that arrive meanwhile; when the
  * client logs in again (on any channel) it resumes at once with its ports, and a stale channel that
- * never said goodbye is replaced. All state lives on {@link #loop}.
+ * never said goodbye is replaced. It talks to its client through a {@link ClientPeer}, whatever protocol
+ * that speaks, and reports what happens as {@link LifecycleEvent}s. All state lives on {@link #loop}.
  */
 final class ClientSession {
 
@@ -35,8 +36,9 @@ final class ClientSession {
     private final ServerRuntime rt;
     private final ProxyPorts ports;
     private final ArrayDeque<HeldConnection> held = new ArrayDeque<>();
-    private volatile String peer = "?";
-    private volatile Channel channel;
+    private volatile String peerAddress = "?";
+    /** The client on the session's current channel; null while the session waits for it. */
+    private volatile ClientPeer peer;
     /** The session's streams; they travel on whichever channel is attached. */
     private final MuxSession mux;
     private ScheduledFuture<?> graceTimer;
@@ -55,21 +57,23 @@ final class ClientSession {
         this.mux = new MuxSession(loop, true, rt.memory, new MuxSession.StreamListener() {
             @Override
             public void onStreamRefused(String proxyName, String userAddress, String reason) {
-                String suffix = rt.peerProblems.admit("refused " + proxyName);
-                if (suffix != null) {
-                    log.warn("proxy {} of client {}: user connection from {} closed: {}{}", proxyName, runId,
-                            userAddress, reason, suffix);
-                }
+                rt.events.on(new LifecycleEvent.StreamRefused(runId, proxyName, userAddress, reason));
+            }
+
+            @Override
+            public void onStreamOpened(String proxyName, int streamId, String userAddress) {
+                rt.events.on(new LifecycleEvent.StreamOpened(runId, proxyName, streamId, userAddress));
+            }
+
+            @Override
+            public void onStreamClosed(String proxyName, int streamId, long bytesIn, long bytesOut, boolean broken) {
+                rt.events.on(new LifecycleEvent.StreamClosed(runId, proxyName, streamId, bytesIn, bytesOut, broken));
             }
         });
     }
 
     MuxSession mux() {
         return mux;
-    }
-
-    private static String proxies(int n) {
-        return n + (n == 1 ? " proxy" : " proxies");
     }
 
     void onLoop(Runnable r) {
@@ -81,7 +85,7 @@ final class ClientSession {
     }
 
     String peer() {
-        return peer;
+        return peerAddress;
     }
 
     boolean isClosed() {
@@ -89,34 +93,33 @@ final class ClientSession {
     }
 
     boolean isAttached() {
-        return channel != null;
+        return peer != null;
     }
 
     /**
-     * A login for this runId succeeded on {@code ch}, whose {@link io.jfrp.core.mux.ChannelCarrier} has
-     * attached it to {@link #mux()}: make it the session's channel.
+     * A login for this runId succeeded, and the channel of {@code client} has attached itself to
+     * {@link #mux()} (its carrier did, on joining the pipeline): it becomes the session's client.
      */
-    void attach(Channel ch, String fromPeer, String hostname) {
+    void attach(ClientPeer client, String hostname) {
         if (closed) {
-            ch.writeAndFlush(new Message.GoAway(ErrorCode.TIMEOUT, "the session ended during login; log in again"))
-                    .addListener(ChannelFutureListener.CLOSE);
+            client.dismiss(ClientPeer.Dismissal.LOGIN_TOO_LATE, "the session ended during login; log in again");
             return;
         }
-        boolean resumed = channel != null || graceTimer != null || ports.size() > 0;
-        if (channel != null && channel != ch) {
-            log.info("client {} logged in again from {}; its channel from {} is replaced", runId, fromPeer, peer);
-            channel.writeAndFlush(new Message.GoAway(ErrorCode.REPLACED, "replaced by a new login of the same client"))
-                    .addListener(ChannelFutureListener.CLOSE);
+        boolean resumed = peer != null || graceTimer != null || ports.size() > 0;
+        String replaced = null;
+        if (peer != null && peer != client) {
+            replaced = peer.address();
+            peer.dismiss(ClientPeer.Dismissal.REPLACED, "replaced by a new login of the same client");
         }
         if (graceTimer != null) {
             graceTimer.cancel(false);
             graceTimer = null;
         }
-        channel = ch;
-        peer = fromPeer;
+        peer = client;
+        peerAddress = client.address();
         if (resumed) {
-            log.info("client {} resumed from {} (host {}): {} kept, {} user connections waiting", runId,
-                    fromPeer, hostname, proxies(ports.size()), held.size());
+            rt.events.on(new LifecycleEvent.SessionResumed(runId, client.address(), hostname, replaced, ports.size(),
+                    held.size()));
             ports.expectConfirmation();
             if (confirmTimer != null) {
                 confirmTimer.cancel(false);
@@ -124,10 +127,9 @@ final class ClientSession {
             confirmTimer = loop.schedule(ports::closeUnconfirmed, rt.config.userConnTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
         } else {
-            log.info("client {} logged in from {} (host {}{})", runId, fromPeer, hostname,
-                    user.isEmpty() ? "" : ", user " + user);
+            rt.events.on(new LifecycleEvent.SessionEstablished(runId, client.address(), hostname, user));
         }
-        ch.writeAndFlush(new Message.LoginOk(runId, resumed ? "resumed" : "welcome"));
+        client.welcome(runId, resumed);
         HeldConnection h;
         while ((h = held.poll()) != null) {
             h.timeout.cancel(false);
@@ -137,27 +139,22 @@ final class ClientSession {
         }
     }
 
-    /** A control message from the session's current channel. */
-    void onMessage(Channel from, Message m) {
-        if (from != channel) {
-            return;
-        }
-        if (m instanceof Message.NewProxy np) {
-            ports.open(np);
-        } else if (m instanceof Message.CloseProxy cp) {
-            ports.close(ports.qualified(cp.name()), "the client closed it");
+    /** The session's client asks for a proxy; a client this session has replaced is not heard. */
+    void openProxy(ClientPeer from, ProxyRequest request) {
+        if (from == peer) {
+            ports.open(from, request);
         }
     }
 
-    void reply(Message m) {
-        if (channel != null) {
-            channel.writeAndFlush(m, channel.voidPromise());
+    void closeProxy(ClientPeer from, String name) {
+        if (from == peer) {
+            ports.close(ports.qualified(name), "the client closed it");
         }
     }
 
     /** A user connected to one of this session's ports. */
     void userConnected(Channel userChannel, String proxyName) {
-        if (channel != null && mux.attached()) {
+        if (peer != null && mux.attached()) {
             mux.openStream(userChannel, proxyName, rt.config.userConnTimeout().toMillis());
             return;
         }
@@ -176,30 +173,26 @@ final class ClientSession {
         String suffix = rt.peerProblems.admit("held " + runId);
         if (suffix != null) {
             log.info("proxy {}: holding a user connection from {} until client {} returns (at most {} ms){}",
-                    proxyName, userChannel.remoteAddress(), runId, wait, suffix);
+                    PeerText.escape(proxyName), userChannel.remoteAddress(), runId, wait, suffix);
         }
     }
 
-    /** The channel {@code ch} ended. A client that said goodbye is gone; one that did not may come back. */
-    void channelEnded(Channel ch, String reason, boolean goodbye) {
-        if (ch != channel) {
+    /** The channel of {@code client} ended. A client that said goodbye is gone; one that did not may come back. */
+    void channelEnded(ClientPeer client, String reason, boolean goodbye) {
+        if (client != peer) {
             return; // a channel this session already replaced
         }
-        channel = null;
+        peer = null;
         if (goodbye || rt.stopping || rt.config.sessionGracePeriod().isZero()) {
             close(reason);
             return;
         }
-        long grace = rt.config.sessionGracePeriod().toMillis();
-        log.info("client {} from {}: channel lost ({}); keeping its {} for {} ms", runId, peer, reason,
-                proxies(ports.size()), grace);
+        Duration grace = rt.config.sessionGracePeriod();
+        rt.events.on(new LifecycleEvent.SessionLost(runId, client.address(), reason, ports.size(), grace));
         graceTimer = loop.schedule(() -> {
             graceTimer = null;
-            List<Integer> kept = ports.ports();
-            log.warn("client {} did not return within {} ms; closing its {} (ports {})", runId, grace,
-                    proxies(kept.size()), kept);
-            close("grace period over");
-        }, grace, TimeUnit.MILLISECONDS);
+            close("the client did not return within " + grace.toMillis() + " ms; ports " + ports.ports());
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Ends the session: ports closed, waiting users closed, name and runId released. */
@@ -212,7 +205,7 @@ final class ClientSession {
             confirmTimer.cancel(false);
         }
         int n = ports.size();
-        List<ChannelFuture> closing = ports.closeAll();
+        List<ChannelFuture> closing = ports.closeAll(reason);
         // Closing a held connection removes it from the queue (its close listener): iterate over a copy.
         List<HeldConnection> waiting = new ArrayList<>(held);
         held.clear();
@@ -221,11 +214,11 @@ final class ClientSession {
             LocalSockets.abort(h.user);
         });
         rt.registry.unregister(this);
-        if (channel != null) {
-            channel.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, reason)).addListener(ChannelFutureListener.CLOSE);
-            channel = null;
+        if (peer != null) {
+            peer.dismiss(ClientPeer.Dismissal.SESSION_OVER, reason);
+            peer = null;
         }
-        log.info("client {} session ended ({}); closed {}", runId, reason, proxies(n));
+        rt.events.on(new LifecycleEvent.SessionClosed(runId, reason, n));
         return closing;
     }
 }

@@ -1,6 +1,7 @@
 package io.jfrp.server;
 
 import io.jfrp.core.config.ServerConfig;
+import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.core.tls.SelfSignedCertificate;
@@ -38,6 +39,14 @@ public final class JfrpServer implements AutoCloseable {
     }
 
     public static JfrpServer start(ServerConfig config) throws IOException {
+        return start(config, LifecycleListener.NONE);
+    }
+
+    /**
+     * A server that also reports every session, proxy and stream event to {@code listener}, on the
+     * session's event loop (so it must be quick and must not block).
+     */
+    public static JfrpServer start(ServerConfig config, LifecycleListener listener) throws IOException {
         Path cert = config.tls().certFile();
         Path key = config.tls().keyFile();
         boolean made = false;
@@ -49,7 +58,7 @@ public final class JfrpServer implements AutoCloseable {
         SslContext ssl = TlsContexts.server(cert, key);
         String fingerprint = Fingerprints.sha256(cert);
         NettyTransport transport = NettyTransport.create("jfrps", 0);
-        ServerRuntime rt = new ServerRuntime(config, transport, ssl);
+        ServerRuntime rt = new ServerRuntime(config, transport, ssl, listener);
         // Control channels close on the peer's FIN; only stream sockets keep half-closed directions open.
         ChannelFuture bind = transport.serverBootstrap(true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false)

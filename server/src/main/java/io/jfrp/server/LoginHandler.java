@@ -1,5 +1,6 @@
 package io.jfrp.server;
 
+import io.jfrp.core.log.PeerText;
 import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.mux.PingResponder;
@@ -130,21 +131,22 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         cancelDeadline();
         long hbTimeout = Math.max(rt.config.heartbeatTimeout().toMillis(), 3L * l.heartbeatIntervalMillis());
         ClientSession session = rt.registry.sessionFor(rt, l.runId(), l.user(), ctx.channel().eventLoop());
-        SessionChannel handler = new SessionChannel(session, hbTimeout);
+        ClientPeer client = new JfrpClientPeer(ctx.channel(), peer);
+        SessionChannel handler = new SessionChannel(session, client, hbTimeout);
         boolean earlyData = (clientFeatures & Wire.FEATURE_EARLY_DATA) != 0;
         ctx.pipeline().addAfter("decoder", "heartbeat-timeout", new IdleStateHandler(hbTimeout, 0, 0, TimeUnit.MILLISECONDS));
         // Joining the pipeline attaches the channel to the session's streams (on the session's loop, first).
         ctx.pipeline().replace(this, "mux", new ChannelCarrier(session.mux(), earlyData));
         ctx.pipeline().addLast("pings", new PingResponder());
         ctx.pipeline().addLast("session", handler);
-        io.netty.channel.Channel ch = ctx.channel();
-        session.onLoop(() -> session.attach(ch, peer, l.hostname()));
+        session.onLoop(() -> session.attach(client, l.hostname()));
     }
 
     private void loginRefused(ChannelHandlerContext ctx, String peer, Message.Login l, ErrorCode code, String reason) {
         String suffix = rt.peerProblems.admit("login-refused");
         if (suffix != null) {
-            log.warn("login refused for client {} (runId {}, host {}): {}{}", peer, l.runId(), l.hostname(), reason, suffix);
+            log.warn("login refused for client {} (runId {}, host {}): {}{}", peer, l.runId(), PeerText.escape(l.hostname()),
+                    reason, suffix);
         }
         ctx.writeAndFlush(new Message.LoginFail(code, reason)).addListener(ChannelFutureListener.CLOSE);
     }

@@ -17,10 +17,12 @@ final class ProxyListener {
 
     final String name;
     private final Channel channel;
+    private final int port;
 
     private ProxyListener(String name, Channel channel) {
         this.name = name;
         this.channel = channel;
+        this.port = ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
     static ChannelFuture bind(ServerRuntime rt, ClientSession session, String proxyName, String addr, int port) {
@@ -40,7 +42,7 @@ final class ProxyListener {
     }
 
     int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return port;
     }
 
     ChannelFuture close() {

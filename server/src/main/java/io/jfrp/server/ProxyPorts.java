@@ -1,11 +1,9 @@
 package io.jfrp.server;
 
-import io.jfrp.protocol.ErrorCode;
-import io.jfrp.protocol.Message;
+import io.jfrp.core.config.ProxyType;
+import io.jfrp.core.lifecycle.LifecycleEvent;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.util.ArrayList;
@@ -18,12 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The public ports of one client session: opening them as proxies ask (checking names, allowPorts and
- * maxPortsPerClient), keeping them while the session waits for its client, and closing them. Runs on
- * the session's event loop.
+ * maxPortsPerClient), keeping them while the session waits for its client, and closing them. Answers go
+ * to the {@link ClientPeer} that asked; what happens is reported as {@link LifecycleEvent}s. Runs on the
+ * session's event loop.
  */
 final class ProxyPorts {
 
-    private static final Logger log = LoggerFactory.getLogger(ProxyPorts.class);
     private static final int RANDOM_PORT_TRIES = 32;
 
     private final ServerRuntime rt;
@@ -65,56 +63,57 @@ final class ProxyPorts {
         unconfirmed.clear();
     }
 
-    void open(Message.NewProxy np) {
-        String name = qualified(np.name());
+    void open(ClientPeer client, ProxyRequest req) {
+        String name = qualified(req.name());
         unconfirmed.remove(name);
-        if (!"tcp".equals(np.proxyType())) {
-            refuse(np, ErrorCode.UNSUPPORTED, "proxy type " + np.proxyType() + " is not supported by this server");
+        if (req.type() != ProxyType.TCP) {
+            refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, "proxy type " + req.type() + " is not supported by this server");
             return;
         }
         ProxyListener existing = open.get(name);
         if (existing != null) {
-            if (np.remotePort() == 0 || np.remotePort() == existing.port()) {
+            if (req.remotePort() == 0 || req.remotePort() == existing.port()) {
                 // The same client again, after a reconnect: its port was kept for it.
-                session.reply(new Message.NewProxyResult(np.name(), existing.port(), ErrorCode.OK, ""));
+                client.proxyOpened(req.name(), existing.port());
                 return;
             }
-            close(name, "the client asks for port " + np.remotePort() + " now");
+            close(name, "the client asks for port " + req.remotePort() + " now");
         }
         if (binding.contains(name)) {
-            refuse(np, ErrorCode.NAME_IN_USE, "proxy name " + name + " is already being registered by this client");
+            refuse(client, req, ProxyRefusal.NAME_IN_USE, "proxy name " + name + " is already being registered by this client");
             return;
         }
         ClientSession owner = rt.registry.claimName(name, session);
         if (owner != null) {
-            refuse(np, ErrorCode.NAME_IN_USE, "proxy name " + name + " is already in use by client " + owner.runId
-                    + " from " + owner.peer());
+            refuse(client, req, ProxyRefusal.NAME_IN_USE, "proxy name " + name + " is already in use by client "
+                    + owner.runId + " from " + owner.peer());
             return;
         }
-        int port = np.remotePort();
+        int port = req.remotePort();
         if (port != 0 && !rt.config.allowPorts().allows(port)) {
             rt.registry.releaseName(name, session);
-            refuse(np, ErrorCode.PORT_NOT_ALLOWED, "port " + port + " is not allowed on this server (allowPorts: "
-                    + rt.config.allowPorts() + ")");
+            refuse(client, req, ProxyRefusal.PORT_NOT_ALLOWED, "port " + port + " is not allowed on this server "
+                    + "(allowPorts: " + rt.config.allowPorts() + ")");
             return;
         }
         int max = rt.config.maxPortsPerClient();
         if (max > 0 && open.size() + binding.size() >= max) {
             rt.registry.releaseName(name, session);
-            refuse(np, ErrorCode.TOO_MANY_PORTS, "this client already has " + max + " ports (maxPortsPerClient)");
+            refuse(client, req, ProxyRefusal.TOO_MANY_PORTS, "this client already has " + max + " ports (maxPortsPerClient)");
             return;
         }
         binding.add(name);
-        bind(np, name, port, 0);
+        bind(client, req, name, port, 0);
     }
 
-    private void bind(Message.NewProxy np, String name, int requested, int attempt) {
+    private void bind(ClientPeer client, ProxyRequest req, String name, int requested, int attempt) {
         int port = requested == 0 && !rt.config.allowPorts().isAll() ? randomAllowedPort() : requested;
         ProxyListener.bind(rt, session, name, rt.config.proxyBindAddr(), port).addListener((ChannelFutureListener) f ->
-                session.onLoop(() -> bound(np, name, requested, port, attempt, f)));
+                session.onLoop(() -> bound(client, req, name, requested, port, attempt, f)));
     }
 
-    private void bound(Message.NewProxy np, String name, int requested, int tried, int attempt, ChannelFuture f) {
+    private void bound(ClientPeer client, ProxyRequest req, String name, int requested, int tried, int attempt,
+                       ChannelFuture f) {
         if (f.isSuccess() && (!binding.contains(name) || session.isClosed())) {
             f.channel().close();
             return;
@@ -123,24 +122,23 @@ final class ProxyPorts {
             binding.remove(name);
             ProxyListener listener = ProxyListener.of(name, f.channel());
             open.put(name, listener);
-            log.info("proxy {} of client {}: listening on {}:{}", name, session.runId, rt.config.proxyBindAddr(),
-                    listener.port());
-            session.reply(new Message.NewProxyResult(np.name(), listener.port(), ErrorCode.OK, ""));
+            rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), listener.port()));
+            client.proxyOpened(req.name(), listener.port());
             return;
         }
         if (requested == 0 && !rt.config.allowPorts().isAll() && attempt < RANDOM_PORT_TRIES) {
-            bind(np, name, 0, attempt + 1);
+            bind(client, req, name, 0, attempt + 1);
             return;
         }
         binding.remove(name);
         rt.registry.releaseName(name, session);
         Throwable cause = f.cause();
         if (cause instanceof BindException || (cause != null && String.valueOf(cause.getMessage()).contains("in use"))) {
-            refuse(np, ErrorCode.PORT_IN_USE, requested == 0
+            refuse(client, req, ProxyRefusal.PORT_IN_USE, requested == 0
                     ? "no free port in allowPorts " + rt.config.allowPorts() + " after " + RANDOM_PORT_TRIES + " tries"
                     : "port " + tried + " is already in use on " + rt.config.proxyBindAddr());
         } else {
-            refuse(np, ErrorCode.INTERNAL, "cannot listen on " + rt.config.proxyBindAddr() + ":" + tried + ": " + cause);
+            refuse(client, req, ProxyRefusal.INTERNAL, "cannot listen on " + rt.config.proxyBindAddr() + ":" + tried + ": " + cause);
         }
     }
 
@@ -150,9 +148,9 @@ final class ProxyPorts {
         return r[0] + ThreadLocalRandom.current().nextInt(r[1] - r[0] + 1);
     }
 
-    private void refuse(Message.NewProxy np, ErrorCode code, String reason) {
-        log.warn("proxy {} of client {} refused: {}", qualified(np.name()), session.runId, reason);
-        session.reply(new Message.NewProxyResult(np.name(), 0, code, reason));
+    private void refuse(ClientPeer client, ProxyRequest req, ProxyRefusal why, String reason) {
+        rt.events.on(new LifecycleEvent.ProxyRefused(session.runId, qualified(req.name()), reason));
+        client.proxyRefused(req.name(), why, reason);
     }
 
     void close(String name, String why) {
@@ -160,16 +158,17 @@ final class ProxyPorts {
         if (l != null) {
             l.close();
             rt.registry.releaseName(name, session);
-            log.info("proxy {} of client {}: port {} closed ({})", name, session.runId, l.port(), why);
+            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, name, l.port(), why));
         }
     }
 
     /** @return the close futures, so a caller can wait until the ports are free */
-    List<ChannelFuture> closeAll() {
+    List<ChannelFuture> closeAll(String why) {
         List<ChannelFuture> closing = new ArrayList<>();
         for (ProxyListener l : open.values()) {
             closing.add(l.close());
             rt.registry.releaseName(l.name, session);
+            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, l.name, l.port(), why));
         }
         open.clear();
         binding.clear();

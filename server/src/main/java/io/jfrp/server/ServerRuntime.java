@@ -1,6 +1,7 @@
 package io.jfrp.server;
 
 import io.jfrp.core.config.ServerConfig;
+import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.log.LogLimiter;
 import io.jfrp.core.mux.MemoryBudget;
 import io.jfrp.core.net.NettyTransport;
@@ -8,6 +9,7 @@ import io.netty.handler.ssl.SslContext;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 
 /** What every handler of one server shares; passed in, never looked up. */
 final class ServerRuntime {
@@ -19,12 +21,19 @@ final class ServerRuntime {
     final SecureRandom random = new SecureRandom();
     /** What all sessions' streams may hold for their users together, and each session alone. */
     final MemoryBudget memory = MemoryBudget.forThisJvm();
+    /** Where sessions, proxies and streams report what happens to them: the log, then the embedder's listener. */
+    final LifecycleListener events;
     /** Set when the server shuts down: sessions then end at once instead of waiting for their clients. */
     volatile boolean stopping;
 
-    ServerRuntime(ServerConfig config, NettyTransport transport, SslContext ssl) {
+    ServerRuntime(ServerConfig config, NettyTransport transport, SslContext ssl, LifecycleListener listener) {
         this.config = config;
         this.transport = transport;
         this.ssl = ssl;
+        this.events = LifecycleListener.all(List.of(new SessionLog(config.proxyBindAddr(), peerProblems), listener));
+    }
+
+    ServerRuntime(ServerConfig config, NettyTransport transport, SslContext ssl) {
+        this(config, transport, ssl, LifecycleListener.NONE);
     }
 }

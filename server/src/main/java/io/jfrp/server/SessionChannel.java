@@ -1,5 +1,7 @@
 package io.jfrp.server;
 
+import io.jfrp.core.config.ProxyType;
+import io.jfrp.core.log.PeerText;
 import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.Message;
@@ -23,20 +25,31 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SessionChannel.class);
 
     private final ClientSession session;
+    private final ClientPeer peer;
     private final long heartbeatTimeoutMillis;
     private String closeReason = "the connection closed";
     private boolean goodbye;
 
-    SessionChannel(ClientSession session, long heartbeatTimeoutMillis) {
+    SessionChannel(ClientSession session, ClientPeer peer, long heartbeatTimeoutMillis) {
         this.session = session;
+        this.peer = peer;
         this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Message.NewProxy || msg instanceof Message.CloseProxy) {
-            Message m = (Message) msg;
-            session.onLoop(() -> session.onMessage(ctx.channel(), m));
+        if (msg instanceof Message.NewProxy np) {
+            ProxyType type = ProxyType.of(np.proxyType()).orElse(null);
+            if (type == null) {
+                // Not a type of frp's either: nothing the session could decide about.
+                peer.proxyRefused(np.name(), ProxyRefusal.TYPE_NOT_SERVED, "proxy type \"" + PeerText.escape(np.proxyType())
+                        + "\" is unknown to this server");
+                return;
+            }
+            ProxyRequest req = new ProxyRequest(np.name(), type, np.remotePort());
+            session.onLoop(() -> session.openProxy(peer, req));
+        } else if (msg instanceof Message.CloseProxy cp) {
+            session.onLoop(() -> session.closeProxy(peer, cp.name()));
         } else if (msg instanceof Message.GoAway g) {
             closeReason = "the client said goodbye: " + g.reason();
             goodbye = g.code() == ErrorCode.SHUTTING_DOWN;
@@ -74,7 +87,7 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         String reason = closeReason;
         boolean bye = goodbye;
-        session.onLoop(() -> session.channelEnded(ctx.channel(), reason, bye));
+        session.onLoop(() -> session.channelEnded(peer, reason, bye));
         ctx.fireChannelInactive();
     }
 

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,11 +39,22 @@ class ClientSessionTest {
         session = rt.registry.sessionFor(rt, "run-1", "", loop.eventLoop());
     }
 
+    private final Map<EmbeddedChannel, ClientPeer> peers = new IdentityHashMap<>();
+
     /** A control channel whose carrier attached itself to the session's streams, as after a login. */
     private EmbeddedChannel controlChannel() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(new ChannelCarrier(session.mux(), false));
         return ch;
+    }
+
+    /** The client on {@code ch} as the session sees it: one per channel, as a login makes it. */
+    private ClientPeer peer(EmbeddedChannel ch, String address) {
+        return peers.computeIfAbsent(ch, c -> new JfrpClientPeer(c, address));
+    }
+
+    private ClientPeer peer(EmbeddedChannel ch) {
+        return peers.get(ch);
     }
 
     private void advance(Duration d) {
@@ -89,7 +102,7 @@ class ClientSessionTest {
         session.userConnected(a, "web");
         session.userConnected(b, "web");
         EmbeddedChannel control = controlChannel();
-        session.attach(control, "peer", "host");
+        session.attach(peer(control, "peer"), "host");
         List<Object> sent = out(control);
         assertThat(sent).filteredOn(o -> o instanceof Message.LoginOk).hasSize(1);
         assertThat(sent).filteredOn(o -> o instanceof Message.StreamOpen).hasSize(2);
@@ -102,9 +115,9 @@ class ClientSessionTest {
     @Test
     void aClientThatDoesNotReturnWithinTheGraceLosesItsSession() {
         EmbeddedChannel control = controlChannel();
-        session.attach(control, "peer", "host");
+        session.attach(peer(control, "peer"), "host");
         out(control).forEach(ReferenceCountUtil::release);
-        session.channelEnded(control, "connection reset", false);
+        session.channelEnded(peer(control), "connection reset", false);
         assertThat(session.isClosed()).isFalse();
         advance(GRACE.minusMillis(1));
         assertThat(session.isClosed()).isFalse();
@@ -118,9 +131,9 @@ class ClientSessionTest {
     @Test
     void aClientThatSaysGoodbyeLosesItsSessionAtOnce() {
         EmbeddedChannel control = controlChannel();
-        session.attach(control, "peer", "host");
+        session.attach(peer(control, "peer"), "host");
         out(control).forEach(ReferenceCountUtil::release);
-        session.channelEnded(control, "the client said goodbye", true);
+        session.channelEnded(peer(control), "the client said goodbye", true);
         assertThat(session.isClosed()).isTrue();
         control.finishAndReleaseAll();
     }
@@ -128,11 +141,11 @@ class ClientSessionTest {
     @Test
     void aSecondLoginReplacesTheFirstChannelWhichIsToldWhyAndNoLongerHeard() {
         EmbeddedChannel first = controlChannel();
-        session.attach(first, "peer-1", "host");
+        session.attach(peer(first, "peer-1"), "host");
         out(first).forEach(ReferenceCountUtil::release);
 
         EmbeddedChannel second = controlChannel();
-        session.attach(second, "peer-2", "host");
+        session.attach(peer(second, "peer-2"), "host");
 
         List<Object> toFirst = out(first);
         assertThat(toFirst).filteredOn(o -> o instanceof Message.GoAway g && g.code() == ErrorCode.REPLACED).hasSize(1);
@@ -142,8 +155,8 @@ class ClientSessionTest {
         assertThat(session.peer()).isEqualTo("peer-2");
 
         // The replaced channel's last words and its end change nothing.
-        session.onMessage(first, new Message.CloseProxy("web"));
-        session.channelEnded(first, "connection reset", false);
+        session.closeProxy(peer(first), "web");
+        session.channelEnded(peer(first), "connection reset", false);
         assertThat(session.isAttached()).isTrue();
         assertThat(session.isClosed()).isFalse();
         assertThat(out(second)).isEmpty();

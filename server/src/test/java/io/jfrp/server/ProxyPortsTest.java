@@ -66,15 +66,18 @@ class ProxyPortsTest {
             sessions.add(session);
             control = onLoop(() -> {
                 EmbeddedChannel ch = new EmbeddedChannel();
+                ClientPeer peer = new JfrpClientPeer(ch, "peer");
+                // As after a login: the carrier, then the handler that turns jfrp's messages into requests.
                 ch.pipeline().addLast(new ChannelCarrier(session.mux(), false));
-                session.attach(ch, "peer", "host");
+                ch.pipeline().addLast(new SessionChannel(session, peer, 60_000));
+                session.attach(peer, "host");
                 return ch;
             });
         }
 
         Message.NewProxyResult ask(String name, String type, int port) throws Exception {
             onLoop(() -> {
-                session.onMessage(control, new Message.NewProxy(name, type, port));
+                control.writeInbound(new Message.NewProxy(name, type, port));
                 return null;
             });
             await().atMost(Duration.ofSeconds(5)).until(() -> {
@@ -130,7 +133,7 @@ class ProxyPortsTest {
         assertThat(b.ask("b1", "tcp", 0).code()).isEqualTo(ErrorCode.OK);
         // A closed proxy gives its port back to the allowance.
         onLoop(() -> {
-            a.session.onMessage(a.control, new Message.CloseProxy("a1"));
+            a.control.writeInbound(new Message.CloseProxy("a1"));
             return null;
         });
         a.results.remove("a3");
@@ -138,15 +141,18 @@ class ProxyPortsTest {
     }
 
     @Test
-    void aNameIsOneClientsAndAnUnknownTypeIsRefused() throws Exception {
+    void aNameIsOneClientsAndATypeNotServedIsRefused() throws Exception {
         ServerRuntime rt = runtime(PortRanges.ALL, 0);
         Client a = new Client(rt, "run-a");
         Client b = new Client(rt, "run-b");
         assertThat(a.ask("web", "tcp", 0).code()).isEqualTo(ErrorCode.OK);
         Message.NewProxyResult dup = b.ask("web", "tcp", 0);
         assertThat(dup.code()).isEqualTo(ErrorCode.NAME_IN_USE);
-        Message.NewProxyResult unknown = b.ask("dns", "sctp", 0);
+        Message.NewProxyResult notYet = b.ask("dns", "udp", 0);
+        assertThat(notYet.code()).isEqualTo(ErrorCode.UNSUPPORTED);
+        assertThat(notYet.error()).contains("proxy type udp is not supported by this server");
+        Message.NewProxyResult unknown = b.ask("odd", "sctp\n", 0);
         assertThat(unknown.code()).isEqualTo(ErrorCode.UNSUPPORTED);
-        assertThat(unknown.error()).contains("proxy type sctp is not supported");
+        assertThat(unknown.error()).isEqualTo("proxy type \"sctp\\n\" is unknown to this server");
     }
 }

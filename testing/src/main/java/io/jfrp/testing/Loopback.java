@@ -3,6 +3,7 @@ package io.jfrp.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -52,6 +53,22 @@ public final class Loopback {
     public enum End { EOF, RESET }
 
     /**
+     * A local service that breaks: accepts one connection on {@code service}, sends it {@code bytes}
+     * bytes, waits for one byte from it (so the far side has them all), then resets it (SO_LINGER 0).
+     */
+    public static CompletableFuture<Void> sendThenReset(ServerSocket service, int bytes) {
+        return CompletableFuture.runAsync(() -> {
+            try (Socket c = service.accept()) {
+                c.getOutputStream().write(new byte[bytes]);
+                c.getInputStream().read();
+                c.setSoLinger(true, 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
      * Reads and discards until the connection ends; a reset (ECONNRESET) is how a broken connection
      * must look, an EOF how a complete one does. A read timeout is thrown, not reported as either.
      */
@@ -88,7 +105,7 @@ public final class Loopback {
             }
             return off == expected ? got : java.util.Arrays.copyOf(got, off);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

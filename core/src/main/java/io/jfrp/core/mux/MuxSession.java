@@ -32,6 +32,14 @@ public final class MuxSession {
         /** A stream this side opened was refused by the peer. */
         default void onStreamRefused(String proxyName, String userAddress, String reason) {
         }
+
+        /** Both ends of a stream are connected (this side opened it and the peer confirmed, or the reverse). */
+        default void onStreamOpened(String proxyName, int streamId, String userAddress) {
+        }
+
+        /** An opened stream ended; {@code broken} when by a reset or a lost carrier rather than a FIN each way. */
+        default void onStreamClosed(String proxyName, int streamId, long bytesIn, long bytesOut, boolean broken) {
+        }
     }
 
     private final IntObjectMap<MuxStream> streams = new IntObjectHashMap<>();
@@ -187,6 +195,7 @@ public final class MuxSession {
         LocalEnd end = new SocketEnd(local);
         MuxStream stream = new MuxStream(this, open.streamId(), end, open.proxyName(), open.userAddress(), true);
         add(stream);
+        opened(stream);
         end.bind(stream);
         write(new Message.StreamOpenOk(open.streamId()));
         requestFlush();
@@ -293,6 +302,14 @@ public final class MuxSession {
 
     void refused(MuxStream s, String reason) {
         listener.onStreamRefused(s.proxyName, s.userAddress, reason);
+    }
+
+    void opened(MuxStream s) {
+        listener.onStreamOpened(s.proxyName, s.id, s.userAddress);
+    }
+
+    void closed(MuxStream s, long bytesIn, long bytesOut, boolean broken) {
+        listener.onStreamClosed(s.proxyName, s.id, bytesIn, bytesOut, broken);
     }
 
     void onPong(Message.Pong p) {

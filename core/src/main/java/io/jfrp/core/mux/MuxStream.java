@@ -48,6 +48,11 @@ final class MuxStream {
     /** The local socket has closed; with {@link #ended}, the session forgets the stream. */
     boolean localClosed;
     private ScheduledFuture<?> openTimeout;
+    /** Bytes that arrived from the peer and that left for it, for the stream's closing event. */
+    private long bytesIn;
+    private long bytesOut;
+    /** The stream ended by a reset, an abort or a local socket that vanished: not by a FIN each way. */
+    private boolean broken;
     boolean blocked;
     boolean dirty;
 
@@ -128,6 +133,7 @@ final class MuxStream {
             // Its FIN already went out, but the peer may still be sending: it must learn the socket is gone.
             session.write(new Message.Reset(id, goneReason()));
             session.requestFlush();
+            broken = true;
             end();
             return;
         }
@@ -156,6 +162,7 @@ final class MuxStream {
                 chunk = b.readRetainedSlice(n);
             }
             sendWindow -= n;
+            bytesOut += n;
             session.write(new Message.Data(id, chunk));
         }
         session.requestFlush();
@@ -164,6 +171,7 @@ final class MuxStream {
             if (localGone) {
                 // The local socket failed or vanished: the peer must abort its end, not see a clean end.
                 session.write(new Message.Reset(id, goneReason()));
+                broken = true;
                 end();
                 return;
             }
@@ -226,6 +234,7 @@ final class MuxStream {
         if (sampled) {
             bytesThisRoundTrip += n;
         }
+        bytesIn += n;
         if (ended || localGone || outputShut) {
             payload.release();
             credit(n);
@@ -308,6 +317,7 @@ final class MuxStream {
         if (openTimeout != null) {
             openTimeout.cancel(false);
         }
+        session.opened(this);
         drain();
     }
 
@@ -394,6 +404,7 @@ final class MuxStream {
      * what a lost channel does to every stream: it cannot complete, so it must not end cleanly.
      */
     void abort() {
+        broken = true;
         end();
         dropHeld();
         local.abort();
@@ -406,6 +417,9 @@ final class MuxStream {
                 openTimeout.cancel(false);
             }
             releasePending();
+            if (established) {
+                session.closed(this, bytesIn, bytesOut, broken);
+            }
             session.removeIfDone(this);
         }
     }

@@ -1,0 +1,7 @@
+package io.jfrp.server;
+
+import io.jfrp.core.config.ProxyType;
+
+/** A client asks for proxy {@code name} (its own name, not yet qualified by user); port 0: any. */
+record ProxyRequest(String name, ProxyType type, int remotePort) {
+}
