@@ -58,7 +58,7 @@ public class MuxReceiveBenchmark {
                 session.acceptStream(open, local);
             }
         });
-        channel.pipeline().addLast(new ChannelCarrier(mux, false));
+        channel.pipeline().addLast(new ChannelCarrier(mux, 0));
         channel.writeInbound(new Message.StreamOpen(1, "bench", "user"));
         channel.runPendingTasks();
         drain(channel, null);

@@ -2,6 +2,7 @@ package io.jfrp.client;
 
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.protocol.ErrorCode;
@@ -51,7 +52,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         }, deadline, TimeUnit.MILLISECONDS);
         ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
-        ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, Wire.FEATURE_EARLY_DATA));
+        ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, Wire.FEATURES));
         ctx.fireChannelActive();
     }
 
@@ -97,6 +98,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } else if (msg instanceof Message.Challenge c) {
+            // The bits the server answers with are what both speak (none from a 1.0 server): streams use them.
+            ctx.pipeline().get(ChannelCarrier.class).negotiated(c.features() & Wire.FEATURES);
             long now = System.currentTimeMillis();
             byte[] proof = LoginProof.compute(config.authToken(), c.nonce(), now, runId);
             ctx.writeAndFlush(new Message.Login(runId, config.user(), now, proof, loop.hostname(),

@@ -153,7 +153,7 @@ final class ControlLoop {
                         ch.pipeline().addLast("heartbeat-timeout",
                                 new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                         ch.pipeline().addLast("encoder", FrameEncoder.INSTANCE);
-                        ch.pipeline().addLast("mux", new ChannelCarrier(mux, false));
+                        ch.pipeline().addLast("mux", new ChannelCarrier(mux, 0));
                         ch.pipeline().addLast("pings", new PingResponder());
                         ch.pipeline().addLast("control", new ControlHandler(ControlLoop.this, config, runId));
                     }

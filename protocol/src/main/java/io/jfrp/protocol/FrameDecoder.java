@@ -107,6 +107,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             case STREAM_OPEN_OK -> new Message.StreamOpenOk(streamId);
             case STREAM_OPEN_FAIL -> new Message.StreamOpenFail(streamId, str(p));
             case WINDOW_UPDATE -> new Message.WindowUpdate(streamId, p.readInt());
+            case WINDOW_OFFSET -> windowOffset(streamId, p.readLong(), p.readLong());
+            case STREAM_OPEN_BINARY -> new Message.StreamOpen(streamId, str(p), UserAddress.read(p), true);
             case FIN -> new Message.Fin(streamId);
             case RESET -> new Message.Reset(streamId, str(p));
             default -> throw new ProtocolException("unexpected frame type " + type);
@@ -115,6 +117,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             throw new ProtocolException("frame " + type + " on stream " + streamId);
         }
         return m;
+    }
+
+    private static Message.WindowOffset windowOffset(int streamId, long maxOffset, long consumed) {
+        if (maxOffset < 0 || consumed < 0) {
+            throw new ProtocolException("window offset " + maxOffset + " (consumed " + consumed + ") is negative");
+        }
+        return new Message.WindowOffset(streamId, maxOffset, consumed);
     }
 
     private static void need(ByteBuf p, int n) {

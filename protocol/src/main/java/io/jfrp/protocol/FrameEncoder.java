@@ -88,11 +88,17 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             str(out, g.reason());
         } else if (m instanceof Message.StreamOpen o) {
             str(out, o.proxyName());
-            str(out, o.userAddress());
+            if (o.binaryAddress()) {
+                UserAddress.write(out, o.user());
+            } else {
+                str(out, o.userAddress());
+            }
         } else if (m instanceof Message.StreamOpenFail f) {
             str(out, f.reason());
         } else if (m instanceof Message.WindowUpdate w) {
             out.writeInt(w.increment());
+        } else if (m instanceof Message.WindowOffset w) {
+            out.writeLong(w.maxOffset()).writeLong(w.consumed());
         } else if (m instanceof Message.Reset r) {
             str(out, r.reason());
         } else if (m instanceof Message.Data) {

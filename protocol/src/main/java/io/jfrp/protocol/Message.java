@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 import io.netty.util.AbstractReferenceCounted;
 
+import java.net.InetSocketAddress;
+
 /**
  * Every frame on the wire decodes to one of these records. Control messages travel on stream 0;
  * stream messages name their stream. Only {@link Data} holds a buffer and must be released.
@@ -75,9 +77,20 @@ public sealed interface Message {
         public MessageType type() { return MessageType.GOAWAY; }
     }
 
-    /** Server to client: a user connected to proxy {@code proxyName}; dial the local service. */
-    record StreamOpen(int streamId, String proxyName, String userAddress) implements Message {
-        public MessageType type() { return MessageType.STREAM_OPEN; }
+    /**
+     * Server to client: a user connected to proxy {@code proxyName} from {@code user}; dial the local
+     * service. {@code binaryAddress}: sent in protocol 1.1's form (STREAM_OPEN_BINARY), exact; else as text.
+     */
+    record StreamOpen(int streamId, String proxyName, InetSocketAddress user, boolean binaryAddress) implements Message {
+        /** The protocol 1.0 form, whose address is text. */
+        public StreamOpen(int streamId, String proxyName, String userAddress) {
+            this(streamId, proxyName, UserAddress.parse(userAddress), false);
+        }
+
+        public MessageType type() { return binaryAddress ? MessageType.STREAM_OPEN_BINARY : MessageType.STREAM_OPEN; }
+
+        /** The user's address for logs: {@code 1.2.3.4:5678}. */
+        public String userAddress() { return UserAddress.text(user); }
     }
 
     record StreamOpenOk(int streamId) implements Message {
@@ -88,9 +101,18 @@ public sealed interface Message {
         public MessageType type() { return MessageType.STREAM_OPEN_FAIL; }
     }
 
-    /** Credit: the receiver consumed {@code increment} more bytes of this stream. */
+    /** Protocol 1.0 credit: the sender of this frame lets its peer send {@code increment} more bytes. */
     record WindowUpdate(int streamId, int increment) implements Message {
         public MessageType type() { return MessageType.WINDOW_UPDATE; }
+    }
+
+    /**
+     * Protocol 1.1 credit, as QUIC's MAX_STREAM_DATA: the peer may send this stream's bytes up to
+     * {@code maxOffset} (counted from the stream's first byte); {@code consumed} of them reached the
+     * sender's local end, so a stream moved to another carrier would resume from there.
+     */
+    record WindowOffset(int streamId, long maxOffset, long consumed) implements Message {
+        public MessageType type() { return MessageType.WINDOW_OFFSET; }
     }
 
     /** Half-close: the sender will send no more data on this stream. */

@@ -20,7 +20,11 @@ public enum MessageType {
     DATA(35),
     WINDOW_UPDATE(36),
     FIN(37),
-    RESET(38);
+    RESET(38),
+    /** Protocol 1.1: the absolute offset a receiver allows, and what it consumed. */
+    WINDOW_OFFSET(39),
+    /** Protocol 1.1: STREAM_OPEN with the user's address in binary. */
+    STREAM_OPEN_BINARY(40);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -23,7 +23,8 @@ public final class Wire {
     /** "JFRP" in ASCII. */
     public static final int MAGIC = 0x4A465250;
     public static final int VERSION_MAJOR = 1;
-    public static final int VERSION_MINOR = 0;
+    /** 1.1 adds WINDOW_OFFSET and STREAM_OPEN_BINARY, used only when both sides set their HELLO bits. */
+    public static final int VERSION_MINOR = 1;
     public static final int PREFACE_LENGTH = 6;
     /** type (1) + stream id (4) + payload length (4). */
     public static final int HEADER_LENGTH = 9;
@@ -48,5 +49,14 @@ public final class Wire {
      * behind STREAM_OPEN instead of waiting a round trip for STREAM_OPEN_OK.
      */
     public static final int FEATURE_EARLY_DATA = 1;
+    /** Protocol 1.1: credit as WINDOW_OFFSET (absolute offset allowed, and consumed offset) instead of WINDOW_UPDATE. */
+    public static final int FEATURE_WINDOW_OFFSETS = 2;
+    /** Protocol 1.1: STREAM_OPEN_BINARY, the user's address as bytes, instead of STREAM_OPEN's text. */
+    public static final int FEATURE_BINARY_ADDRESS = 4;
+    /**
+     * What this build speaks. A client sends it in HELLO; the server answers in CHALLENGE with the bits
+     * both have, and from then on each side uses exactly those (a 1.0 peer knows none of 2 and 4).
+     */
+    public static final int FEATURES = FEATURE_EARLY_DATA | FEATURE_WINDOW_OFFSETS | FEATURE_BINARY_ADDRESS;
     public static final int MAX_STRING_BYTES = 4096;
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.DecoderException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -32,6 +33,10 @@ class FrameCodecTest {
             new Message.StreamOpenOk(5),
             new Message.StreamOpenFail(5, "refused"),
             new Message.WindowUpdate(5, 65536),
+            new Message.WindowOffset(5, (1L << 40) + 3, 1L << 33),
+            new Message.StreamOpen(7, "web", new InetSocketAddress("2001:db8::7", 443), true),
+            new Message.StreamOpen(9, "web", new InetSocketAddress("198.51.100.9", 65535), true),
+            new Message.StreamOpen(11, "web", UserAddress.UNKNOWN, true),
             new Message.Fin(5),
             new Message.Reset(5, "closed"));
 

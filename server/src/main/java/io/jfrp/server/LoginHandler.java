@@ -38,8 +38,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private final ServerRuntime rt;
     private Stage stage = Stage.PREFACE;
     private byte[] nonce;
-    /** What the client said it supports in HELLO (Wire.FEATURE_*). */
-    private int clientFeatures;
+    /** What both sides speak: the client's HELLO bits that this server has too (Wire.FEATURE_*). */
+    private int features;
     private ScheduledFuture<?> deadline;
 
     LoginHandler(ServerRuntime rt) {
@@ -101,11 +101,11 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onHello(ChannelHandlerContext ctx, Message.Hello h) {
-        clientFeatures = h.features();
+        features = h.features() & Wire.FEATURES;
         nonce = new byte[Wire.NONCE_LENGTH];
         rt.random.nextBytes(nonce);
         ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
-        ctx.writeAndFlush(new Message.Challenge(nonce, JfrpServer.VERSION, 0));
+        ctx.writeAndFlush(new Message.Challenge(nonce, JfrpServer.VERSION, features));
         stage = Stage.LOGIN;
     }
 
@@ -133,10 +133,9 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         ClientSession session = rt.registry.sessionFor(rt, l.runId(), l.user(), ctx.channel().eventLoop());
         ClientPeer client = new JfrpClientPeer(ctx.channel(), peer);
         SessionChannel handler = new SessionChannel(session, client, hbTimeout);
-        boolean earlyData = (clientFeatures & Wire.FEATURE_EARLY_DATA) != 0;
         ctx.pipeline().addAfter("decoder", "heartbeat-timeout", new IdleStateHandler(hbTimeout, 0, 0, TimeUnit.MILLISECONDS));
         // Joining the pipeline attaches the channel to the session's streams (on the session's loop, first).
-        ctx.pipeline().replace(this, "mux", new ChannelCarrier(session.mux(), earlyData));
+        ctx.pipeline().replace(this, "mux", new ChannelCarrier(session.mux(), features));
         ctx.pipeline().addLast("pings", new PingResponder());
         ctx.pipeline().addLast("session", handler);
         session.onLoop(() -> session.attach(client, l.hostname()));

@@ -44,7 +44,7 @@ class ClientSessionTest {
     /** A control channel whose carrier attached itself to the session's streams, as after a login. */
     private EmbeddedChannel controlChannel() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.pipeline().addLast(new ChannelCarrier(session.mux(), false));
+        ch.pipeline().addLast(new ChannelCarrier(session.mux(), 0));
         return ch;
     }
 

@@ -71,6 +71,26 @@ class LoginHandlerTest {
         ch.finishAndReleaseAll();
     }
 
+    /** @return the features the server answers a HELLO of {@code clientFeatures} with */
+    private static int challengeFeatures(int minor, int clientFeatures) {
+        EmbeddedChannel ch = login();
+        ch.writeInbound(new Message.Preface(Wire.VERSION_MAJOR, minor));
+        ch.writeInbound(new Message.Hello("test", clientFeatures));
+        assertThat((Object) ch.readOutbound()).isEqualTo(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
+        Message.Challenge c = ch.readOutbound();
+        ch.finishAndReleaseAll();
+        return c.features();
+    }
+
+    @Test
+    void theFeaturesInUseAreWhatBothSidesSpeak() {
+        assertThat(challengeFeatures(0, 0)).as("a 1.0 client without early data").isZero();
+        assertThat(challengeFeatures(0, Wire.FEATURE_EARLY_DATA)).as("a 1.0 client").isEqualTo(Wire.FEATURE_EARLY_DATA);
+        assertThat(challengeFeatures(1, Wire.FEATURES)).isEqualTo(Wire.FEATURES);
+        assertThat(challengeFeatures(2, Wire.FEATURES | 1 << 20)).as("a newer client's bits this server lacks")
+                .isEqualTo(Wire.FEATURES);
+    }
+
     @Test
     void anotherMajorVersionIsRefusedNamingBoth() {
         EmbeddedChannel ch = login();

@@ -68,7 +68,7 @@ class ProxyPortsTest {
                 EmbeddedChannel ch = new EmbeddedChannel();
                 ClientPeer peer = new JfrpClientPeer(ch, "peer");
                 // As after a login: the carrier, then the handler that turns jfrp's messages into requests.
-                ch.pipeline().addLast(new ChannelCarrier(session.mux(), false));
+                ch.pipeline().addLast(new ChannelCarrier(session.mux(), 0));
                 ch.pipeline().addLast(new SessionChannel(session, peer, 60_000));
                 session.attach(peer, "host");
                 return ch;

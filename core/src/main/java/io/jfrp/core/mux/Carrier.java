@@ -17,8 +17,11 @@ public interface Carrier {
     /** False while the carrier's outbound queue is above its high-water mark: streams stop sending. */
     boolean isWritable();
 
-    /** The peer holds data sent before it confirmed a stream (it said so in HELLO). */
-    boolean peerTakesEarlyData();
+    /**
+     * The protocol features both sides have (Wire.FEATURE_*, agreed in HELLO and CHALLENGE): whether the
+     * peer holds data sent before it confirmed a stream, and which forms of credit and STREAM_OPEN it reads.
+     */
+    int features();
 
     /** For log lines: the peer's address. */
     String peer();

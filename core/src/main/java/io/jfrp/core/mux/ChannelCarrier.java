@@ -16,13 +16,18 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 public final class ChannelCarrier extends ChannelInboundHandlerAdapter implements Carrier {
 
     private final MuxSession session;
-    private final boolean earlyData;
+    private volatile int features;
     private ChannelHandlerContext ctx;
 
-    /** @param earlyData the peer holds data sent before it confirmed a stream (Wire.FEATURE_EARLY_DATA) */
-    public ChannelCarrier(MuxSession session, boolean earlyData) {
+    /** @param features what both sides speak (Wire.FEATURE_*), when known already (the server's, after HELLO) */
+    public ChannelCarrier(MuxSession session, int features) {
         this.session = session;
-        this.earlyData = earlyData;
+        this.features = features;
+    }
+
+    /** The client learns in CHALLENGE what the server speaks: before any stream can exist. */
+    public void negotiated(int features) {
+        this.features = features;
     }
 
     public MuxSession session() {
@@ -51,8 +56,8 @@ public final class ChannelCarrier extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
-    public boolean peerTakesEarlyData() {
-        return earlyData;
+    public int features() {
+        return features;
     }
 
     @Override

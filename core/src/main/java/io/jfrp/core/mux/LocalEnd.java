@@ -1,5 +1,7 @@
 package io.jfrp.core.mux;
 
+import java.net.InetSocketAddress;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -47,7 +49,7 @@ interface LocalEnd {
     void onClosed(Runnable then);
 
     /** For log lines and STREAM_OPEN: who is at the local side. */
-    String remoteAddress();
+    InetSocketAddress remoteAddress();
 
     /** The outcome of one write; a primitive callback, one per queued write. */
     interface WriteDone {

@@ -1,6 +1,7 @@
 package io.jfrp.core.mux;
 
 import io.jfrp.protocol.Message;
+import io.jfrp.protocol.UserAddress;
 import io.jfrp.protocol.Wire;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -9,6 +10,7 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.EventExecutor;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,6 +58,8 @@ public final class MuxSession {
     /** Where frames go; null while the session has no channel (then no stream exists). */
     private Carrier carrier;
     private int nextStreamId;
+    /** The highest stream id; the whole positive range but in tests of what happens when ids run out. */
+    private int maxStreamId = Integer.MAX_VALUE;
     private boolean flushScheduled;
 
     /**
@@ -124,7 +128,12 @@ public final class MuxSession {
 
     /** Opener side: the peer holds data that arrives before it confirms a stream, so it is sent at once. */
     boolean earlyData() {
-        return carrier != null && carrier.peerTakesEarlyData();
+        return speaks(Wire.FEATURE_EARLY_DATA);
+    }
+
+    /** Whether the attached carrier's peer agreed to {@code feature} (Wire.FEATURE_*). */
+    private boolean speaks(int feature) {
+        return carrier != null && (carrier.features() & feature) != 0;
     }
 
     int maxWindow() {
@@ -144,40 +153,66 @@ public final class MuxSession {
             LocalSockets.abort(user);
             return;
         }
-        int id = allocateStreamId();
         LocalEnd end = new SocketEnd(user);
-        String userAddress = end.remoteAddress();
-        MuxStream stream = new MuxStream(this, id, end, proxyName, userAddress, false);
+        InetSocketAddress address = end.remoteAddress();
+        int id = allocateStreamId();
+        if (id == 0) {
+            // Every id of this side is a live stream's: this connection waits for none of them to end.
+            listener.onStreamRefused(proxyName, UserAddress.text(address), "no free stream id (" + streams.size()
+                    + " streams open)");
+            LocalSockets.abort(user);
+            return;
+        }
+        MuxStream stream = new MuxStream(this, id, end, proxyName, UserAddress.text(address), false);
         add(stream);
         // STREAM_OPEN first: binding replays what the socket already delivered, which with early data
         // goes out at once and must not reach the peer before the stream it belongs to.
-        write(new Message.StreamOpen(id, proxyName, userAddress));
+        write(new Message.StreamOpen(id, proxyName, address, speaks(Wire.FEATURE_BINARY_ADDRESS)));
         end.bind(stream);
         requestFlush();
         stream.armOpenTimeout(openTimeoutMillis);
     }
 
     /**
-     * The next free id of this side's parity. Ids run through the positive numbers and start again at
-     * the bottom (a busy tunnel opens 2^30 streams in two days at 6,000 a second), skipping any still
-     * in use: a live stream's id is never given to another.
+     * The next free id of this side's parity. Ids belong to the session, not to a channel: they go on
+     * across carriers. They run through the positive numbers and start again at the bottom (a busy
+     * tunnel opens 2^30 streams in two days at 6,000 a second), skipping any still in use: a live
+     * stream's id is never given to another. @return 0 when every id is a live stream's
      */
     private int allocateStreamId() {
-        for (int tries = 0; ; tries++) {
+        for (int tries = 0; tries <= streams.size(); tries++) {
             int id = nextStreamId;
-            nextStreamId = id > Integer.MAX_VALUE - 2 ? (id & 1) == 1 ? 1 : 2 : id + 2;
+            nextStreamId = id > maxStreamId - 2 ? (id & 1) == 1 ? 1 : 2 : id + 2;
             if (!streams.containsKey(id)) {
                 return id;
             }
-            if (tries > streams.size()) {
-                throw new IllegalStateException("no free stream id: " + streams.size() + " streams open");
-            }
         }
+        return 0;
     }
 
     /** Where the next stream id search starts: tests of what happens when ids run out. */
     void nextStreamIdForTest(int id) {
         nextStreamId = id;
+    }
+
+    /** The live stream {@code id}, or null. */
+    MuxStream stream(int id) {
+        return streams.get(id);
+    }
+
+    /** A small id space, so a test can use it all up. */
+    void maxStreamIdForTest(int max) {
+        maxStreamId = max;
+    }
+
+    /**
+     * Grants the peer credit on stream {@code s} in the form it reads: protocol 1.1's absolute offset
+     * (with what this side consumed), or 1.0's increment.
+     */
+    void grant(MuxStream s, int increment, long maxOffset, long consumed) {
+        write(speaks(Wire.FEATURE_WINDOW_OFFSETS) ? new Message.WindowOffset(s.id, maxOffset, consumed)
+                : new Message.WindowUpdate(s.id, increment));
+        requestFlush();
     }
 
     /** Client side: the local service answered; bind it to the stream the peer opened. */
@@ -361,6 +396,8 @@ public final class MuxSession {
             d.release();
         } else if (m instanceof Message.WindowUpdate w) {
             s.onWindowUpdate(w.increment());
+        } else if (m instanceof Message.WindowOffset w) {
+            s.onWindowOffset(w.maxOffset(), w.consumed());
         } else if (m instanceof Message.StreamOpenOk) {
             s.onOpenOk();
         } else if (m instanceof Message.StreamOpenFail f) {

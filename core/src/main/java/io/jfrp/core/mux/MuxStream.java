@@ -31,7 +31,12 @@ final class MuxStream {
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
     /** From the peer, waiting for the local end to take it. */
     final PeerBytes toLocal = new PeerBytes();
-    private int sendWindow;
+    /** The offset up to which the peer lets this side send (bytes from the stream's first); see {@link #bytesOut}. */
+    private long sendLimit;
+    /** Of what this side sent, what the peer says reached its local end (protocol 1.1): where a resume would start. */
+    private long peerConsumed;
+    /** What this side's local end took of what the peer sent (or was dropped for it): told with each credit. */
+    private long consumed;
     private final ReceiveWindow receiveWindow;
     /** Bytes from the peer since the session's current round-trip sample began (see RoundTripSampler). */
     int bytesThisRoundTrip;
@@ -63,7 +68,7 @@ final class MuxStream {
         this.proxyName = proxyName;
         this.userAddress = userAddress;
         this.established = established;
-        this.sendWindow = session.window();
+        this.sendLimit = session.window();
         this.receiveWindow = new ReceiveWindow(session);
     }
 
@@ -152,16 +157,15 @@ final class MuxStream {
             return;
         }
         // Only while the channel takes more: a stream never queues more than one chunk past the high-water mark.
-        while (!pending.isEmpty() && sendWindow > 0 && session.writable()) {
+        while (!pending.isEmpty() && sendLimit > bytesOut && session.writable()) {
             ByteBuf b = pending.peek();
-            int n = Math.min(Math.min(b.readableBytes(), sendWindow), Wire.MAX_DATA_CHUNK);
+            int n = (int) Math.min(Math.min(b.readableBytes(), sendLimit - bytesOut), Wire.MAX_DATA_CHUNK);
             ByteBuf chunk;
             if (n == b.readableBytes()) {
                 chunk = pending.poll();
             } else {
                 chunk = b.readRetainedSlice(n);
             }
-            sendWindow -= n;
             bytesOut += n;
             session.write(new Message.Data(id, chunk));
         }
@@ -195,7 +199,7 @@ final class MuxStream {
             return;
         }
         boolean channelWritable = session.writable();
-        boolean want = maySend() && !localInputDone && pending.isEmpty() && sendWindow > 0 && channelWritable;
+        boolean want = maySend() && !localInputDone && pending.isEmpty() && sendLimit > bytesOut && channelWritable;
         if (!channelWritable && !blocked) {
             blocked = true;
             session.blockOnChannel(this);
@@ -211,12 +215,34 @@ final class MuxStream {
     }
 
     void onWindowUpdate(int increment) {
-        if (increment <= 0 || (long) sendWindow + increment > Integer.MAX_VALUE) {
+        if (increment <= 0 || sendLimit - bytesOut + increment > Integer.MAX_VALUE) {
             protocolReset("invalid window update of " + increment);
             return;
         }
-        sendWindow += increment;
+        sendLimit += increment;
         drain();
+    }
+
+    /**
+     * Protocol 1.1 credit: the peer allows bytes up to {@code maxOffset} and has consumed {@code consumed}.
+     * An offset below one already granted changes nothing; a consumed offset beyond what was sent, or a
+     * window beyond 2 GiB, is a lie that resets the stream.
+     */
+    void onWindowOffset(long maxOffset, long consumed) {
+        if (consumed > bytesOut || maxOffset - bytesOut > Integer.MAX_VALUE) {
+            protocolReset("invalid window offset " + maxOffset + " (consumed " + consumed + ") after " + bytesOut
+                    + " bytes sent");
+            return;
+        }
+        peerConsumed = Math.max(peerConsumed, consumed);
+        if (maxOffset > sendLimit) {
+            sendLimit = maxOffset;
+            drain();
+        }
+    }
+
+    long peerConsumed() {
+        return peerConsumed;
     }
 
     // ---- peer -> local socket
@@ -287,13 +313,13 @@ final class MuxStream {
 
     /** The local end took {@code n} bytes: the peer gets them back as credit, in batches. */
     private void credit(int n) {
+        consumed += n;
         if (ended) {
             return;
         }
         int grant = receiveWindow.credit(n);
         if (grant > 0) {
-            session.write(new Message.WindowUpdate(id, grant));
-            session.requestFlush();
+            session.grant(this, grant, receiveWindow.limit(), consumed);
         }
     }
 
@@ -304,8 +330,7 @@ final class MuxStream {
         }
         int extra = receiveWindow.onRoundTrip(bytes, toLocal.held());
         if (extra > 0) {
-            session.write(new Message.WindowUpdate(id, extra));
-            session.requestFlush();
+            session.grant(this, extra, receiveWindow.limit(), consumed);
         }
     }
 

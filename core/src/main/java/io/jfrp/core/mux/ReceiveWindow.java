@@ -13,6 +13,8 @@ final class ReceiveWindow {
     private int size;
     /** What the peer may still send before more credit. */
     private int allowance;
+    /** The offset up to which the peer may send: the initial window and every grant since. */
+    private long limit;
     private int unacknowledged;
     /** Data arrived while the local end was behind (its queue here or its own over the high-water mark) since the last grant. */
     private boolean lagging;
@@ -21,6 +23,11 @@ final class ReceiveWindow {
         this.session = session;
         this.size = session.window();
         this.allowance = session.window();
+        this.limit = session.window();
+    }
+
+    long limit() {
+        return limit;
     }
 
     int size() {
@@ -59,6 +66,7 @@ final class ReceiveWindow {
             grant += grow(size);
         }
         allowance += grant;
+        limit += grant;
         lagging = false;
         unacknowledged = 0;
         return grant;
@@ -77,6 +85,7 @@ final class ReceiveWindow {
         }
         int extra = grow(Math.max(bytes, size));
         allowance += extra;
+        limit += extra;
         return extra;
     }
 

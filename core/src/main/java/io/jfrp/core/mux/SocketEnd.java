@@ -1,11 +1,14 @@
 package io.jfrp.core.mux;
 
+import io.jfrp.protocol.UserAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannelConfig;
+
+import java.net.InetSocketAddress;
 
 /** A TCP socket as a stream's {@link LocalEnd}, with its {@link StreamRelay}. */
 final class SocketEnd implements LocalEnd {
@@ -112,7 +115,8 @@ final class SocketEnd implements LocalEnd {
     }
 
     @Override
-    public String remoteAddress() {
-        return String.valueOf(ch.remoteAddress());
+    public InetSocketAddress remoteAddress() {
+        // A test's EmbeddedChannel has an address of its own kind: it is kept as its text.
+        return ch.remoteAddress() instanceof InetSocketAddress a ? a : UserAddress.parse(String.valueOf(ch.remoteAddress()));
     }
 }

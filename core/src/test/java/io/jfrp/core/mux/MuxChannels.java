@@ -15,14 +15,17 @@ final class MuxChannels {
 
     static EmbeddedChannel carrying(boolean opensStreams, int window, int maxWindow, MemoryBudget budget,
                                     MuxSession.StreamListener listener) {
-        return carrying(new EmbeddedChannel(), opensStreams, window, maxWindow, budget, listener, false);
+        return carrying(new EmbeddedChannel(), opensStreams, window, maxWindow, budget, listener, 0);
     }
 
-    /** Puts a new session's carrier on {@code ch} (which may have its clock frozen already). */
+    /**
+     * Puts a new session's carrier on {@code ch} (which may have its clock frozen already), speaking
+     * {@code features} (Wire.FEATURE_*) with its peer.
+     */
     static EmbeddedChannel carrying(EmbeddedChannel ch, boolean opensStreams, int window, int maxWindow,
-                                    MemoryBudget budget, MuxSession.StreamListener listener, boolean earlyData) {
+                                    MemoryBudget budget, MuxSession.StreamListener listener, int features) {
         MuxSession mux = new MuxSession(ch.eventLoop(), opensStreams, window, maxWindow, budget, listener);
-        ch.pipeline().addLast("mux", new ChannelCarrier(mux, earlyData));
+        ch.pipeline().addLast("mux", new ChannelCarrier(mux, features));
         return ch;
     }
 

@@ -42,7 +42,7 @@ class SessionCarrierTest {
     /** A second channel of the same session, as after a reconnect: its carrier attaches when it joins. */
     private EmbeddedChannel secondCarrier() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.pipeline().addLast(new ChannelCarrier(mux, false));
+        ch.pipeline().addLast(new ChannelCarrier(mux, 0));
         return ch;
     }
 
@@ -110,7 +110,7 @@ class SessionCarrierTest {
         old.close(); // its PING is never answered
 
         EmbeddedChannel next = new EmbeddedChannel();
-        next.pipeline().addLast(new ChannelCarrier(acceptor, false));
+        next.pipeline().addLast(new ChannelCarrier(acceptor, 0));
         next.writeInbound(new Message.StreamOpen(3, "web", "u2"));
         List<Message> seen = new ArrayList<>();
         // Samples start at most every few milliseconds: keep data coming until one does.

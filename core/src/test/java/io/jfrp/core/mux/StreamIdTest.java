@@ -44,4 +44,47 @@ class StreamIdTest {
         ch.finishAndReleaseAll();
         users.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
+
+    @Test
+    void whenEveryIdIsLiveANewUserIsRefusedAndAnIdComesBackOnlyOnceItsStreamIsGone() {
+        List<String> refusals = new ArrayList<>();
+        EmbeddedChannel ch = MuxChannels.carrying(true, new MuxSession.StreamListener() {
+            @Override
+            public void onStreamRefused(String proxyName, String userAddress, String reason) {
+                refusals.add(reason);
+            }
+        });
+        MuxSession mux = MuxChannels.mux(ch);
+        mux.maxStreamIdForTest(7);
+        List<EmbeddedChannel> users = new ArrayList<>();
+        List<Integer> opened = new ArrayList<>();
+        Runnable openOne = () -> {
+            EmbeddedChannel user = new EmbeddedChannel();
+            users.add(user);
+            mux.openStream(user, "p", 10_000);
+            ch.runPendingTasks();
+            Object o;
+            while ((o = ch.readOutbound()) != null) {
+                if (o instanceof Message.StreamOpen open) {
+                    opened.add(open.streamId());
+                }
+                ReferenceCountUtil.release(o);
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            openOne.run();
+        }
+        assertThat(opened).containsExactly(1, 3, 5, 7);
+        assertThat(users.get(4).isOpen()).as("the fifth user is reset, not given a live id").isFalse();
+        assertThat(refusals).containsExactly("no free stream id (4 streams open)");
+
+        ch.writeInbound(new Message.Reset(3, "the service went away"));
+        ch.runPendingTasks();
+        users.get(1).runPendingTasks();
+        assertThat(users.get(1).isOpen()).isFalse();
+        openOne.run();
+        assertThat(opened).as("3 is free again, and only 3").containsExactly(1, 3, 5, 7, 3);
+        ch.finishAndReleaseAll();
+        users.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
 }
