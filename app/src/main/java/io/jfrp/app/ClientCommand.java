@@ -74,7 +74,9 @@ final class ClientCommand implements Callable<Integer> {
                 ConfigLoader.Loaded<ClientConfig> loaded = ConfigLoader.client(config.file);
                 loaded.warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
                 int n = loaded.config().proxies().size();
-                spec.commandLine().getOut().println(config.file + ": OK (" + n + (n == 1 ? " proxy)" : " proxies)"));
+                // frp's words ("... syntax is ok"): scripts and frp's suite look for them.
+                spec.commandLine().getOut().println("jfrpc: the configuration file " + config.file + " syntax is ok ("
+                        + n + (n == 1 ? " proxy)" : " proxies)"));
                 return 0;
             } catch (ConfigException e) {
                 return ConfigOption.printProblems(spec, e);

@@ -65,7 +65,9 @@ final class ServerCommand implements Callable<Integer> {
             try {
                 ConfigLoader.Loaded<ServerConfig> loaded = ConfigLoader.server(config.file);
                 loaded.warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
-                spec.commandLine().getOut().println(config.file + ": OK (bindPort " + loaded.config().bindPort() + ")");
+                // frp's words ("... syntax is ok"): scripts and frp's suite look for them.
+                spec.commandLine().getOut().println("jfrps: the configuration file " + config.file + " syntax is ok (bindPort "
+                        + loaded.config().bindPort() + ")");
                 return 0;
             } catch (ConfigException e) {
                 return ConfigOption.printProblems(spec, e);

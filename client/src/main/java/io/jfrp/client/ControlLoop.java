@@ -176,7 +176,7 @@ final class ControlLoop {
         channel = ch;
         everLoggedIn = true;
         proxies.pendingAll();
-        machine.connected(String.valueOf(ch.remoteAddress()));
+        machine.connected(String.valueOf(ch.remoteAddress()), runId);
         publish();
         String server = String.valueOf(ch.remoteAddress());
         events.on(resumed ? new LifecycleEvent.SessionResumed(runId, server, config.serverAddr(), null,
@@ -214,7 +214,8 @@ final class ControlLoop {
             if (p != null && p.remotePort() == 0) {
                 chosenPorts.put(r.name(), r.remotePort());
             }
-            log.info("proxy {}: running, server port {} -> {}:{}{}", r.name(), r.remotePort(),
+            // frp's phrase, "[NAME] start proxy success": scripts and frp's suite wait for it.
+            log.info("[{}] start proxy success: server port {} -> {}:{}{}", r.name(), r.remotePort(),
                     p == null ? "?" : p.localIP(), p == null ? 0 : p.localPort(),
                     p != null && p.remotePort() == 0 ? " (port chosen by the server)" : "");
             publish();
@@ -227,7 +228,7 @@ final class ControlLoop {
         }
         proxies.refused(r.name(), r.error());
         events.on(new LifecycleEvent.ProxyRefused(runId, r.name(), r.error()));
-        log.error("proxy {}: refused by the server: {}", r.name(), r.error());
+        log.error("[{}] start error: refused by the server: {}", r.name(), r.error());
         publish();
         return false;
     }

@@ -122,14 +122,17 @@ final class ControlStateMachine {
         }
     }
 
-    /** Logged in: the circuit closes and the outage, if any, is reported with its length. */
-    void connected(String server) {
+    /**
+     * Logged in: the circuit closes and the outage, if any, is reported with its length. The line carries
+     * frp's phrase ("login to server success, get run id [...]"): scripts and frp's suite wait for it.
+     */
+    void connected(String server, String runId) {
         if (state == ClientState.STOPPED) {
             return;
         }
         long now = clock.getAsLong();
         ClientState prev = state;
-        String line = prev + " -> CONNECTED: logged in to " + server;
+        String line = prev + " -> CONNECTED: login to server success, get run id [" + runId + "], logged in to " + server;
         if (outageStartNanos >= 0) {
             line += " after " + seconds(now - outageStartNanos) + " down"
                     + (consecutiveFailures > 0 ? " and " + consecutiveFailures + " failed attempts" : "");

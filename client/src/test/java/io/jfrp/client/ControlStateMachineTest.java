@@ -59,7 +59,7 @@ class ControlStateMachineTest {
 
     @Test
     void aServerUnreachableForFiveMinutesOpensTheCircuitLogsLittleAndRecovers() {
-        m.connected("server:7000");
+        m.connected("server:7000", "run-1");
         lines.clear();
         Duration first = m.channelLost("connection reset", false);
         assertThat(first).isLessThanOrEqualTo(Duration.ofSeconds(1));
@@ -89,7 +89,7 @@ class ControlStateMachineTest {
                 .contains("circuit open").contains("Connection refused").contains("jfrpc doctor");
         assertThat(lines.size()).isLessThanOrEqualTo(6);
 
-        m.connected("server:7000");
+        m.connected("server:7000", "run-1");
         assertThat(m.state()).isEqualTo(ClientState.CONNECTED);
         assertThat(lines.get(lines.size() - 1)).startsWith("INFO CIRCUIT_OPEN -> CONNECTED").contains("down")
                 .contains(attempts + " failed attempts");
@@ -135,7 +135,7 @@ class ControlStateMachineTest {
 
     @Test
     void aDuplicateClientIsNotRaceReplacedAtFullSpeed() {
-        m.connected("s");
+        m.connected("s", "run-1");
         assertThat(m.channelLost("another jfrpc logged in with this client's runId", true)).isEqualTo(Duration.ofSeconds(10));
     }
 
@@ -143,7 +143,7 @@ class ControlStateMachineTest {
     void stoppedIsFinal() {
         m.stopped();
         assertThat(m.attemptFailed("x", false)).isZero();
-        m.connected("s");
+        m.connected("s", "run-1");
         assertThat(m.state()).isEqualTo(ClientState.STOPPED);
     }
 }
