@@ -21,6 +21,10 @@ final class ClientCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigOption config;
 
+    /** frp's -v beside picocli's -V. */
+    @CommandLine.Option(names = "-v", versionHelp = true, hidden = true)
+    boolean version;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -35,6 +39,11 @@ final class ClientCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return ConfigOption.printProblems(spec, e);
         }
+        return run(spec, loaded);
+    }
+
+    /** Runs a client of a checked config until it stops: 0, or 1 when it gave up (loginFailExit). */
+    static int run(CommandLine.Model.CommandSpec spec, ConfigLoader.Loaded<ClientConfig> loaded) throws Exception {
         Logging.apply(loaded.config().log());
         ConfigOption.printWarnings(loaded);
         JfrpClient client;

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 final class ConfigOption {
 
     @CommandLine.Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Configuration file: TOML, YAML (.yaml/.yml) or JSON (.json), with frp's keys.")
+            description = "Configuration file with frp's keys: TOML, YAML, JSON or frp's legacy INI (by extension, else by content).")
     Path file;
 
     /** @return false (after saying so) when -c is missing; picocli cannot require it on a command with subcommands. */

@@ -36,7 +36,14 @@ public final class Main {
             command = new JfrpCommand();
             rest = args;
         }
-        int code = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).execute(rest);
+        CommandLine cli = new CommandLine(command);
+        if (command instanceof ClientCommand) {
+            // frp's one-line clients: frpc tcp|udp|http|... -s ADDR -l PORT ...
+            for (String type : OneProxyCommand.TYPES) {
+                cli.addSubcommand(type, new OneProxyCommand(type));
+            }
+        }
+        int code = cli.setCaseInsensitiveEnumValuesAllowed(true).execute(rest);
         System.exit(code);
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
-/** {@code jfrps -c frps.toml}: runs the server until stopped. */
+/** {@code jfrps -c frps.toml}, or frp's {@code frps -p 7000 -t TOKEN}: runs the server until stopped. */
 @Command(name = "jfrps", aliases = "server", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "The jfrp server: clients log in here and their proxies open ports here.",
         subcommands = {ServerCommand.Verify.class})
@@ -20,17 +20,22 @@ final class ServerCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigOption config;
 
+    @CommandLine.Mixin
+    ServerFlags flags;
+
+    /** frp's -v beside picocli's -V. */
+    @CommandLine.Option(names = "-v", versionHelp = true, hidden = true)
+    boolean version;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (!config.present(spec)) {
-            return 2;
-        }
         ConfigLoader.Loaded<ServerConfig> loaded;
         try {
-            loaded = ConfigLoader.server(config.file);
+            // As frp: a file when -c is given (its flags are then ignored), else the flags and defaults.
+            loaded = config.file != null ? ConfigLoader.server(config.file) : ConfigLoader.serverFromFlags(flags.settings());
         } catch (ConfigException e) {
             return ConfigOption.printProblems(spec, e);
         }

@@ -116,9 +116,16 @@ public record ClientConfig(
         s.noEffect("transport.tcpMux", "jfrp always multiplexes, with flow control per stream");
         s.noEffect("transport.tcpMuxKeepaliveInterval", "heartbeats are set by transport.heartbeatInterval");
         s.noEffect("transport.dialServerKeepalive", "jfrp turns TCP keepalive on and relies on its own heartbeats");
+        s.noEffect("transport.tls.disableCustomTLSFirstByte", "jfrps tells TLS from plain by the handshake itself");
+        s.noEffect("auth.additionalScopes", "jfrp authenticates the channel at login; heartbeats and streams "
+                + "travel inside it");
+        s.unsupportedUnder("auth.oidc", "");
+        s.unsupportedUnder("auth.tokenSource", "");
+        s.unsupported("transport.wireProtocol", "jfrp speaks its own protocol between jfrpc and jfrps");
+        s.unsupportedUnder("store", "frp's store API is not in jfrp yet");
         AdminSettings admin = AdminSettings.read(s);
         for (String key : List.of("includes", "start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
-                "natHoleStunServer", "udpPacketSize", "metadatas", "auth.oidc.clientID", "transport.quic.keepalivePeriod")) {
+                "natHoleStunServer", "udpPacketSize", "metadatas", "transport.quic.keepalivePeriod")) {
             s.unsupported(key, "");
         }
         List<ProxyConfig> proxies = new ArrayList<>();

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a config file into a {@link ConfigNode} tree: frp's {@code {{ .Envs.NAME }}} templates first,
- * then TOML, YAML or JSON by the file's extension. Syntax errors become problems with positions.
+ * then TOML, YAML, JSON or legacy INI by the file's extension, or, as frp does for a file without one,
+ * by its content. Syntax errors become problems with positions.
  */
 final class ConfigFiles {
 
@@ -47,7 +48,7 @@ final class ConfigFiles {
     }
 
     static ConfigNode parse(Path file, Map<String, String> env, List<ConfigProblem> problems,
-                            List<String> warnings) {
+                            List<String> warnings, LegacyIni.Side side) {
         String name = file.toString();
         String text;
         try {
@@ -65,11 +66,38 @@ final class ConfigFiles {
             return json(text, name, problems);
         }
         if (lower.endsWith(".ini")) {
-            problems.add(new ConfigProblem(name, 0, 0, null, "frp's legacy INI format is not supported: "
-                    + "write the same settings in TOML with frp's v0.52+ names (docs/configuration.md)"));
-            return null;
+            return LegacyIni.parse(text, name, side, problems);
         }
-        return toml(text, name, problems);
+        if (lower.endsWith(".toml")) {
+            return toml(text, name, problems);
+        }
+        return byContent(text, name, side, problems);
+    }
+
+    /**
+     * A file without a known extension (frp's suite writes them so, and many users do): JSON when it
+     * starts with a brace, legacy INI when it has a [common] section, else TOML, or YAML when only YAML
+     * can read it. When nothing can, the TOML problems are the ones reported.
+     */
+    private static ConfigNode byContent(String text, String name, LegacyIni.Side side, List<ConfigProblem> problems) {
+        if (text.stripLeading().startsWith("{")) {
+            return json(text, name, problems);
+        }
+        if (LegacyIni.looksLikeIni(text)) {
+            return LegacyIni.parse(text, name, side, problems);
+        }
+        List<ConfigProblem> asToml = new ArrayList<>();
+        ConfigNode toml = toml(text, name, asToml);
+        if (asToml.isEmpty()) {
+            return toml;
+        }
+        List<ConfigProblem> asYaml = new ArrayList<>();
+        ConfigNode yaml = yaml(text, name, asYaml);
+        if (asYaml.isEmpty() && yaml != null && yaml.isMap()) {
+            return yaml;
+        }
+        problems.addAll(asToml);
+        return null;
     }
 
     static String substituteEnv(String text, Map<String, String> env, String file, List<String> warnings) {

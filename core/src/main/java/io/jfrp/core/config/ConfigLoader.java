@@ -22,21 +22,44 @@ public final class ConfigLoader {
     }
 
     public static Loaded<ServerConfig> server(Path file) throws ConfigException {
-        return load(file, System.getenv(), ServerConfig::read);
+        return load(file, System.getenv(), LegacyIni.Side.SERVER, ServerConfig::read);
     }
 
     public static Loaded<ClientConfig> client(Path file) throws ConfigException {
-        return load(file, System.getenv(), ClientConfig::read);
+        return load(file, System.getenv(), LegacyIni.Side.CLIENT, ClientConfig::read);
     }
 
-    static <T> Loaded<T> load(Path file, Map<String, String> env, BiFunction<ConfigSection, Path, T> reader)
-            throws ConfigException {
+    /** The name problems of settings given as command-line flags carry in place of a file's. */
+    public static final String COMMAND_LINE = "command line";
+
+    /**
+     * frps run from flags alone ({@code frps -p 7000 -t TOKEN}): {@code settings} holds the v1 keys the
+     * flags set (dotted, e.g. {@code "transport.tls.force"}), checked exactly as a file's would be.
+     */
+    public static Loaded<ServerConfig> serverFromFlags(Map<String, Object> settings) throws ConfigException {
+        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), new ArrayList<>(), new ArrayList<>(),
+                ServerConfig::read);
+    }
+
+    /** frpc run from flags alone ({@code frpc tcp -s ADDR -l 22 -r 6000}); proxies as a list of maps. */
+    public static Loaded<ClientConfig> clientFromFlags(Map<String, Object> settings) throws ConfigException {
+        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), new ArrayList<>(), new ArrayList<>(),
+                ClientConfig::read);
+    }
+
+    static <T> Loaded<T> load(Path file, Map<String, String> env, LegacyIni.Side side,
+                              BiFunction<ConfigSection, Path, T> reader) throws ConfigException {
         List<ConfigProblem> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        ConfigNode root = ConfigFiles.parse(file, env, problems, warnings);
+        ConfigNode root = ConfigFiles.parse(file, env, problems, warnings, side);
         if (root == null) {
             throw new ConfigException(problems);
         }
+        return bind(file, root, problems, warnings, reader);
+    }
+
+    private static <T> Loaded<T> bind(Path file, ConfigNode root, List<ConfigProblem> problems, List<String> warnings,
+                                      BiFunction<ConfigSection, Path, T> reader) throws ConfigException {
         if (!root.isMap()) {
             problems.add(new ConfigProblem(file.toString(), root.line(), root.column(), null,
                     "the document is " + root.display() + " (expected: a table of settings)"));

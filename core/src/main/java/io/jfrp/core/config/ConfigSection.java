@@ -234,6 +234,15 @@ final class ConfigSection {
         }
     }
 
+    /** Every key under {@code table} (frp's {@code auth.oidc.*}, say): one error each, as {@link #unsupported}. */
+    void unsupportedUnder(String table, String why) {
+        for (String key : new java.util.ArrayList<>(flat.keySet())) {
+            if (key.startsWith(table + ".")) {
+                unsupported(key, why);
+            }
+        }
+    }
+
     /** A key that has no effect in jfrp by design: accepted, with a warning that says so. */
     void noEffect(String key, String why) {
         if (has(key)) {

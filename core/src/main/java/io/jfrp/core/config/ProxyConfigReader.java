@@ -8,8 +8,7 @@ final class ProxyConfigReader {
     private ProxyConfigReader() {
     }
 
-    private static final List<String> PER_PROXY_LATER = List.of("transport.useEncryption", "transport.useCompression",
-            "transport.bandwidthLimit", "transport.bandwidthLimitMode", "transport.proxyProtocolVersion",
+    private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode", "transport.proxyProtocolVersion",
             "loadBalancer.group", "loadBalancer.groupKey", "healthCheck.type", "healthCheck.path",
             "healthCheck.intervalSeconds", "healthCheck.timeoutSeconds", "healthCheck.maxFailed", "plugin.type",
             "customDomains", "subdomain", "locations", "httpUser", "httpPassword", "hostHeaderRewrite",
@@ -32,6 +31,8 @@ final class ProxyConfigReader {
         for (String key : PER_PROXY_LATER) {
             s.unsupported(key, "");
         }
+        s.noEffect("transport.useEncryption", "the whole tunnel is encrypted by TLS already");
+        s.noEffect("transport.useCompression", "jfrp does not compress; TLS carries the bytes as they are");
         s.noEffect("metadatas", "metadata is not used by jfrp");
         s.noEffect("annotations", "annotations are not used by jfrp");
         s.finish();

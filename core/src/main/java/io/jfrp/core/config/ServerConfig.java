@@ -81,9 +81,13 @@ public record ServerConfig(
         s.noEffect("transport.tcpMuxKeepaliveInterval", "heartbeats are set by transport.heartbeatTimeout");
         s.noEffect("transport.tcpKeepalive", "jfrp turns TCP keepalive on and relies on its own heartbeats");
         s.noEffect("detailedErrorsToClient", "jfrp always tells the client why a proxy was refused");
+        s.noEffect("auth.additionalScopes", "jfrp authenticates the channel at login; heartbeats and streams "
+                + "travel inside it");
+        s.unsupportedUnder("auth.oidc", "");
+        s.unsupportedUnder("auth.tokenSource", "");
         for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPPort", "vhostHTTPSPort", "vhostHTTPTimeout",
                 "subDomainHost", "tcpmuxHTTPConnectPort", "webServer.addr", "webServer.port", "webServer.user",
-                "webServer.password", "enablePrometheus", "udpPacketSize", "auth.oidc.issuer", "sshTunnelGateway.bindPort",
+                "webServer.password", "enablePrometheus", "udpPacketSize", "sshTunnelGateway.bindPort",
                 "natholeAnalysisDataReserveHours", "custom404Page", "httpPlugins")) {
             s.unsupported(key, "");
         }

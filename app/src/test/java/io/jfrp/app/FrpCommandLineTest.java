@@ -1,0 +1,66 @@
+package io.jfrp.app;
+
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ConfigException;
+import io.jfrp.core.config.ConfigLoader;
+import io.jfrp.core.config.ServerConfig;
+import io.jfrp.core.config.TcpProxyConfig;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** frp's command line beside ours: frps from flags, frpc's one-line proxies, checked as files are. */
+class FrpCommandLineTest {
+
+    @Test
+    void frpsFlagsWithUnderscoresOrDashesSetTheSameKeys() throws Exception {
+        ServerCommand a = new ServerCommand();
+        new CommandLine(a).parseArgs("-t", "123", "-p", "7100", "--allow_ports", "2000-3000", "--tls-only");
+        ServerConfig c = ConfigLoader.serverFromFlags(a.flags.settings()).config();
+        assertThat(c.bindPort()).isEqualTo(7100);
+        assertThat(c.authToken()).isEqualTo("123");
+        assertThat(c.allowPorts().allows(2500)).isTrue();
+        assertThat(c.allowPorts().allows(3500)).isFalse();
+        assertThat(c.tls().force()).isTrue();
+
+        ServerCommand b = new ServerCommand();
+        new CommandLine(b).parseArgs("--bind-port", "7100", "--max_ports_per_client", "3");
+        assertThat(ConfigLoader.serverFromFlags(b.flags.settings()).config().maxPortsPerClient()).isEqualTo(3);
+    }
+
+    @Test
+    void aFlagForAFeatureJfrpLacksIsRefusedByName() {
+        ServerCommand a = new ServerCommand();
+        new CommandLine(a).parseArgs("-p", "7100", "--vhost-http-port", "8080");
+        assertThatThrownBy(() -> ConfigLoader.serverFromFlags(a.flags.settings())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("command line: vhostHTTPPort: not supported by jfrp yet");
+    }
+
+    @Test
+    void frpcTcpBuildsOneProxyFromFlags() throws Exception {
+        OneProxyCommand tcp = new OneProxyCommand("tcp");
+        new CommandLine(tcp).parseArgs("-s", "127.0.0.1", "-P", "7100", "-t", "123", "-u", "test", "-l", "22",
+                "-r", "6000", "-n", "ssh");
+        ClientConfig c = ConfigLoader.clientFromFlags(tcp.settings()).config();
+        assertThat(c.serverAddr()).isEqualTo("127.0.0.1");
+        assertThat(c.serverPort()).isEqualTo(7100);
+        assertThat(c.user()).isEqualTo("test");
+        assertThat(c.authToken()).isEqualTo("123");
+        assertThat(c.proxies()).containsExactly(new TcpProxyConfig("ssh", "127.0.0.1", 22, 6000));
+    }
+
+    @Test
+    void frpcUdpIsRefusedWithTheWordsAFileGets() {
+        OneProxyCommand udp = new OneProxyCommand("udp");
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(udp).setErr(new PrintWriter(err));
+        int code = cli.execute("-s", "127.0.0.1", "-l", "53", "-r", "5353", "-n", "dns");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("proxies[0].type: \"udp\" is not supported by jfrp yet");
+    }
+}
