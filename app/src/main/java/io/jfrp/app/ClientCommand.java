@@ -21,10 +21,6 @@ final class ClientCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigOption config;
 
-    /** frp's -v beside picocli's -V. */
-    @CommandLine.Option(names = "-v", versionHelp = true, hidden = true)
-    boolean version;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -36,6 +36,9 @@ public final class Main {
             command = new JfrpCommand();
             rest = args;
         }
+        if (rest.length == 1 && rest[0].equals("-v")) {
+            rest = new String[]{"--version"}; // frp's -v, beside picocli's -V
+        }
         CommandLine cli = new CommandLine(command);
         if (command instanceof ClientCommand) {
             // frp's one-line clients: frpc tcp|udp|http|... -s ADDR -l PORT ...

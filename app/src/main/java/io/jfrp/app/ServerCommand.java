@@ -23,10 +23,6 @@ final class ServerCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ServerFlags flags;
 
-    /** frp's -v beside picocli's -V. */
-    @CommandLine.Option(names = "-v", versionHelp = true, hidden = true)
-    boolean version;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
