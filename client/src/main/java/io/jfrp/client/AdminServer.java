@@ -22,9 +22,10 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The client's admin API, as frp's: {@code GET /api/status} (JSON) and {@code GET /healthz}, on
- * webServer.addr:port, behind basic auth when webServer.user/password are set. The JDK's HTTP server
- * is enough for a handful of requests a minute and adds no dependency.
+ * The client's admin API, as frp's: {@code GET /api/status} (JSON), {@code POST /api/stop}, and
+ * {@code GET /healthz} (200 with an empty body, without auth, for load balancers and frp's scripts),
+ * on webServer.addr:port, the rest behind basic auth when webServer.user/password are set. The JDK's
+ * HTTP server is enough for a handful of requests a minute and adds no dependency.
  */
 final class AdminServer implements AutoCloseable {
 
@@ -39,7 +40,9 @@ final class AdminServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    static AdminServer start(AdminSettings s, ClientConfig config, Supplier<ClientStatus> status) throws IOException {
+    /** @param stop stops the client; called on a thread of its own after the answer to /api/stop went out */
+    static AdminServer start(AdminSettings s, ClientConfig config, Supplier<ClientStatus> status, Runnable stop)
+            throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(s.addr(), s.port()), 16);
@@ -55,19 +58,30 @@ final class AdminServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/", exchange -> {
             try (exchange) {
+                String path = exchange.getRequestURI().getPath();
+                String method = exchange.getRequestMethod();
+                if (path.equals("/healthz") && method.equals("GET")) {
+                    send(exchange, 200, "text/plain", "");
+                    return;
+                }
                 if (s.authRequired() && !authorized(exchange, s)) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jfrpc\"");
                     send(exchange, 401, "text/plain", "unauthorized\n");
                     return;
                 }
-                if (!"GET".equals(exchange.getRequestMethod())) {
-                    send(exchange, 405, "text/plain", "only GET\n");
-                    return;
-                }
-                switch (exchange.getRequestURI().getPath()) {
-                    case "/api/status" -> send(exchange, 200, "application/json", json(status.get(), config));
-                    case "/healthz" -> send(exchange, 200, "text/plain", "ok\n");
-                    default -> send(exchange, 404, "text/plain", "not found\n");
+                String route = method + " " + path;
+                switch (route) {
+                    case "GET /api/status" -> send(exchange, 200, "application/json", json(status.get(), config));
+                    case "POST /api/stop" -> {
+                        log.info("stop asked through the admin API from {}", exchange.getRemoteAddress());
+                        send(exchange, 200, "text/plain", "");
+                        Thread t = new Thread(stop, "jfrpc-stop");
+                        t.setDaemon(true);
+                        t.start();
+                    }
+                    default -> send(exchange, path.equals("/api/status") || path.equals("/api/stop") ? 405 : 404,
+                            "text/plain", path.equals("/api/stop") ? "only POST\n" : path.equals("/api/status")
+                                    ? "only GET\n" : "not found\n");
                 }
             } catch (RuntimeException e) {
                 log.warn("admin API request failed", e);
@@ -101,7 +115,8 @@ final class AdminServer implements AutoCloseable {
     private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        ex.sendResponseHeaders(code, b.length);
+        // -1: no body at all (0 would mean a chunked one to the JDK's server).
+        ex.sendResponseHeaders(code, b.length == 0 ? -1 : b.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(b);
         }

@@ -21,6 +21,7 @@ public final class JfrpClient implements AutoCloseable {
     private final ControlLoop loop;
     private final RunIdStore store;
     private volatile AdminServer admin;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store) {
         this.transport = transport;
@@ -49,7 +50,7 @@ public final class JfrpClient implements AutoCloseable {
         JfrpClient client = new JfrpClient(transport, loop, store);
         if (config.admin() != null) {
             try {
-                client.admin = AdminServer.start(config.admin(), config, loop::status);
+                client.admin = AdminServer.start(config.admin(), config, loop::status, client::close);
             } catch (IOException e) {
                 client.close();
                 throw e;
@@ -80,6 +81,10 @@ public final class JfrpClient implements AutoCloseable {
 
     @Override
     public void close() {
+        // Twice is normal: POST /api/stop closes the client, then the process's shutdown hook does.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (admin != null) {
             admin.close();
         }

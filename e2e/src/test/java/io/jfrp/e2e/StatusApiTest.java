@@ -62,10 +62,24 @@ class StatusApiTest {
                         .contains("\"name\" : \"web\"").contains("\"remotePort\" : " + port)
                         .contains("\"state\" : \"running\"")
                         .contains("unreachable");
+                // As frp's: a health check needs no password and gets an empty 200.
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + admin + "/healthz")).header("Authorization", auth).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                        URI.create("http://127.0.0.1:" + admin + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).isEqualTo(200);
+                assertThat(health.body()).isEmpty();
+
+                URI stop = URI.create("http://127.0.0.1:" + admin + "/api/stop");
+                assertThat(http.send(HttpRequest.newBuilder(stop).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).as("stop needs the password").isEqualTo(401);
+                assertThat(http.send(HttpRequest.newBuilder(stop).header("Authorization", auth).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).as("stop is a POST").isEqualTo(405);
+                HttpResponse<String> stopped = http.send(HttpRequest.newBuilder(stop).header("Authorization", auth)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(stopped.statusCode()).isEqualTo(200);
+                assertThat(client.terminated().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("stopped");
+                // It said goodbye: the server closed its ports at once, not after a grace period.
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                        .until(() -> !Tunnels.listening(port) && server.sessionCount() == 0);
             }
         }
     }
