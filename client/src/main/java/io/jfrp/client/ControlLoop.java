@@ -252,7 +252,7 @@ final class ControlLoop {
             scheduleRetry(delay);
             publish();
             events.on(new LifecycleEvent.SessionLost(runId, String.valueOf(ch.remoteAddress()), reason,
-                    config.proxies().size(), delay));
+                    config.proxies().size(), delay, false));
         } else {
             attemptFailed(reason, slow);
         }

@@ -137,17 +137,18 @@ class ResilienceTest {
     }
 
     @Test
-    void userConnectionsArrivingWhileTheClientIsAwayAreHeldAndServed() throws Exception {
+    void userConnectionsArrivingWhileTheLinkIsSilentAreHeldAndServed() throws Exception {
         EchoServer echo = keep(new EchoServer());
-        JfrpServer server = keep(Tunnels.server(dir));
+        // The server notices the silence after 3 s (three of the client's 1 s heartbeats).
+        JfrpServer server = keep(JfrpServer.start(Tunnels.serverConfig(dir).withHeartbeatTimeout(Duration.ofSeconds(1))));
         FaultRelay relay = keep(new FaultRelay(server.port()));
         JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), 0)));
         int remote = Tunnels.awaitRunning(client, "r");
 
         relay.mode(FaultRelay.Mode.REFUSE);
-        relay.resetAll();
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.connectedCount() == 0);
-        assertThat(Tunnels.listening(remote)).as("the port is kept during the grace period").isTrue();
+        relay.freezeExisting();
+        await().atMost(Duration.ofSeconds(8)).until(() -> server.connectedCount() == 0);
+        assertThat(Tunnels.listening(remote)).as("a silent link's ports keep listening").isTrue();
         byte[] data = RandomBytes.of(64 * 1024, 5);
         CompletableFuture<byte[]> held = CompletableFuture.supplyAsync(() -> {
             try {
@@ -156,10 +157,30 @@ class ResilienceTest {
                 throw new IllegalStateException(e);
             }
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> relay.accepted() >= 3); // the client keeps trying
+        int tries = relay.accepted();
+        await().atMost(Duration.ofSeconds(5)).until(() -> relay.accepted() >= tries + 2); // the client keeps trying
         assertThat(held).isNotDone();
         relay.mode(FaultRelay.Mode.PASS);
         assertThat(RandomBytes.sha256(held.get(15, TimeUnit.SECONDS))).isEqualTo(RandomBytes.sha256(data));
+    }
+
+    @Test
+    void aClientWhoseConnectionWasClosedHasItsPortsRefusedAsFrpDoesYetKeptUntilItReturns() throws Exception {
+        EchoServer echo = keep(new EchoServer());
+        JfrpServer server = keep(Tunnels.server(dir));
+        FaultRelay relay = keep(new FaultRelay(server.port()));
+        JfrpClient client = keep(JfrpClient.start(viaRelay(relay, echo.port(), 0)));
+        int remote = Tunnels.awaitRunning(client, "r");
+
+        relay.mode(FaultRelay.Mode.REFUSE);
+        relay.resetAll(); // as when the client's process dies: its kernel closes the connection
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.connectedCount() == 0);
+        assertThat(Tunnels.listening(remote)).as("users are refused, not held for a client that may be gone").isFalse();
+        assertThat(server.sessionCount()).as("the session waits for its client").isEqualTo(1);
+        relay.mode(FaultRelay.Mode.PASS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Tunnels.echoes(remote));
+        assertThat(client.status().proxy("r").remotePort()).as("the same port, had back").isEqualTo(remote);
+        assertThat(server.sessionCount()).isEqualTo(1);
     }
 
     @Test

@@ -48,6 +48,19 @@ final class ClientSession {
     private record HeldConnection(Channel user, String proxyName, ScheduledFuture<?> timeout) {
     }
 
+    /** How a session's channel ended, which decides what its users meet until the client is back. */
+    enum ChannelEnd {
+        /** The client said it is going: the session ends. */
+        GOODBYE,
+        /** Nothing arrived for the heartbeat timeout: the link, not the client, is the likely loss. Users are held. */
+        SILENT,
+        /**
+         * The connection was closed or reset (the client's process died, or something on the way reset
+         * it). Users are refused at once, as by frp, and the ports stay this session's for the grace period.
+         */
+        CLOSED
+    }
+
     ClientSession(ServerRuntime rt, String runId, String user, EventLoop loop) {
         this.rt = rt;
         this.runId = runId;
@@ -117,6 +130,7 @@ final class ClientSession {
         }
         peer = client;
         peerAddress = client.address();
+        ports.resumeAll();
         if (resumed) {
             rt.events.on(new LifecycleEvent.SessionResumed(runId, client.address(), hostname, replaced, ports.size(),
                     held.size()));
@@ -178,17 +192,21 @@ final class ClientSession {
     }
 
     /** The channel of {@code client} ended. A client that said goodbye is gone; one that did not may come back. */
-    void channelEnded(ClientPeer client, String reason, boolean goodbye) {
+    void channelEnded(ClientPeer client, String reason, ChannelEnd how) {
         if (client != peer) {
             return; // a channel this session already replaced
         }
         peer = null;
-        if (goodbye || rt.stopping || rt.config.sessionGracePeriod().isZero()) {
+        if (how == ChannelEnd.GOODBYE || rt.stopping || rt.config.sessionGracePeriod().isZero()) {
             close(reason);
             return;
         }
+        if (how == ChannelEnd.CLOSED) {
+            ports.pauseAll();
+        }
         Duration grace = rt.config.sessionGracePeriod();
-        rt.events.on(new LifecycleEvent.SessionLost(runId, client.address(), reason, ports.size(), grace));
+        rt.events.on(new LifecycleEvent.SessionLost(runId, client.address(), reason, ports.size(), grace,
+                how == ChannelEnd.SILENT));
         graceTimer = loop.schedule(() -> {
             graceTimer = null;
             close("the client did not return within " + grace.toMillis() + " ms; ports " + ports.ports());

@@ -71,6 +71,13 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             Message m = (Message) msg;
+            if (m instanceof Message.GoAway g && stage != Stage.DONE) {
+                // A client stopping in the middle of its login: a goodbye, not a protocol error.
+                log.debug("peer {} left during login: {}", ctx.channel().remoteAddress(), g.reason());
+                stage = Stage.DONE;
+                ctx.close();
+                return;
+            }
             switch (stage) {
                 case PREFACE -> onPreface(ctx, (Message.Preface) m);
                 case HELLO -> onHello(ctx, expect(m, Message.Hello.class));

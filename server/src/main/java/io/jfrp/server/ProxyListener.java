@@ -6,21 +6,33 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 
 /**
  * A TCP proxy's public port. Each accepted user connection lands on the session's event loop with
  * auto-read off and is handed to the session, which opens a stream for it (or holds it while the
  * client is away); it is read only once the client has reached its local service.
+ * <p>
+ * A paused port refuses connections, as frp's port does when its client is gone, yet stays this
+ * session's: a bound socket that does not listen keeps it until the client returns and it listens
+ * again, or the session ends.
  */
 final class ProxyListener {
 
     final String name;
-    private final Channel channel;
+    private final String addr;
     private final int port;
+    /** The listening channel; null while paused. */
+    private Channel channel;
+    /** Holds the port while paused (connections to it are refused); null when listening or not held. */
+    private Socket reservation;
+    private boolean closed;
 
-    private ProxyListener(String name, Channel channel) {
+    private ProxyListener(String name, String addr, Channel channel) {
         this.name = name;
+        this.addr = addr;
         this.channel = channel;
         this.port = ((InetSocketAddress) channel.localAddress()).getPort();
     }
@@ -37,15 +49,85 @@ final class ProxyListener {
                 .bind(addr, port);
     }
 
-    static ProxyListener of(String name, Channel bound) {
-        return new ProxyListener(name, bound);
+    static ProxyListener of(String name, String addr, Channel bound) {
+        return new ProxyListener(name, addr, bound);
     }
 
     int port() {
         return port;
     }
 
+    boolean paused() {
+        return channel == null;
+    }
+
+    /** Stops accepting; the port stays held when the system lets a non-listening socket have it. */
+    void pause() {
+        if (channel == null) {
+            return;
+        }
+        // On the session's loop, where the listener lives: the socket is closed when close() returns.
+        channel.close();
+        channel = null;
+        reservation = reserve(addr, port);
+    }
+
+    /** Listens again on the same port; the future fails when the port could not be had back. */
+    ChannelFuture resume(ServerRuntime rt, ClientSession session) {
+        releaseReservation();
+        return bind(rt, session, name, addr, port).addListener(f -> {
+            if (f.isSuccess()) {
+                Channel bound = ((ChannelFuture) f).channel();
+                session.onLoop(() -> {
+                    if (closed) {
+                        bound.close(); // the session ended while the port was being had back
+                    } else {
+                        channel = bound;
+                    }
+                });
+            }
+        });
+    }
+
     ChannelFuture close() {
-        return channel.close();
+        closed = true;
+        releaseReservation();
+        Channel c = channel;
+        channel = null;
+        return c == null ? null : c.close();
+    }
+
+    private void releaseReservation() {
+        if (reservation != null) {
+            try {
+                reservation.close();
+            } catch (IOException ignored) {
+                // closing a socket that only held a port
+            }
+            reservation = null;
+        }
+    }
+
+    /**
+     * A socket bound to the port and never listening: the kernel refuses connections to it, and nobody
+     * else can listen there. Without SO_REUSEADDR first; with it when connections of the old listener
+     * still linger in TIME_WAIT on the port. @return null when neither works (the port is then free)
+     */
+    private static Socket reserve(String addr, int port) {
+        for (boolean reuse : new boolean[]{false, true}) {
+            Socket s = new Socket();
+            try {
+                s.setReuseAddress(reuse);
+                s.bind(new InetSocketAddress(addr, port));
+                return s;
+            } catch (IOException e) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // nothing held
+                }
+            }
+        }
+        return null;
     }
 }

@@ -50,6 +50,27 @@ final class ProxyPorts {
         return session.user.isEmpty() ? name : session.user + "." + name;
     }
 
+    /**
+     * The client's connection was closed (its process died, or something on the way reset it): its
+     * ports refuse users, as frp's do, but stay this session's until it returns or the grace ends.
+     */
+    void pauseAll() {
+        open.values().forEach(ProxyListener::pause);
+    }
+
+    /** The client is back: paused ports listen again; one taken meanwhile is closed, and says so. */
+    void resumeAll() {
+        for (ProxyListener l : new ArrayList<>(open.values())) {
+            if (l.paused()) {
+                l.resume(rt, session).addListener((ChannelFutureListener) f -> session.onLoop(() -> {
+                    if (!f.isSuccess() && open.get(l.name) == l) {
+                        close(l.name, "port " + l.port() + " could not be had back: " + f.cause().getMessage());
+                    }
+                }));
+            }
+        }
+    }
+
     /** A client came back: what it does not register again within the deadline is closed. */
     void expectConfirmation() {
         unconfirmed.clear();
@@ -120,7 +141,7 @@ final class ProxyPorts {
         }
         if (f.isSuccess()) {
             binding.remove(name);
-            ProxyListener listener = ProxyListener.of(name, f.channel());
+            ProxyListener listener = ProxyListener.of(name, rt.config.proxyBindAddr(), f.channel());
             open.put(name, listener);
             rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), listener.port()));
             client.proxyOpened(req.name(), listener.port());
@@ -166,7 +187,10 @@ final class ProxyPorts {
     List<ChannelFuture> closeAll(String why) {
         List<ChannelFuture> closing = new ArrayList<>();
         for (ProxyListener l : open.values()) {
-            closing.add(l.close());
+            ChannelFuture f = l.close();
+            if (f != null) {
+                closing.add(f);
+            }
             rt.registry.releaseName(l.name, session);
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, l.name, l.port(), why));
         }

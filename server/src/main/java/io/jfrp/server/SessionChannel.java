@@ -28,7 +28,8 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
     private final ClientPeer peer;
     private final long heartbeatTimeoutMillis;
     private String closeReason = "the connection closed";
-    private boolean goodbye;
+    /** How the channel ended, for the session: see {@link ClientSession.ChannelEnd}. */
+    private ClientSession.ChannelEnd end = ClientSession.ChannelEnd.CLOSED;
 
     SessionChannel(ClientSession session, ClientPeer peer, long heartbeatTimeoutMillis) {
         this.session = session;
@@ -52,7 +53,9 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
             session.onLoop(() -> session.closeProxy(peer, cp.name()));
         } else if (msg instanceof Message.GoAway g) {
             closeReason = "the client said goodbye: " + g.reason();
-            goodbye = g.code() == ErrorCode.SHUTTING_DOWN;
+            if (g.code() == ErrorCode.SHUTTING_DOWN) {
+                end = ClientSession.ChannelEnd.GOODBYE;
+            }
             ctx.close();
         } else if (!(msg instanceof Message.Pong)) {
             ReferenceCountUtil.release(msg);
@@ -76,6 +79,7 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
         }
         if (evt instanceof IdleStateEvent) {
             closeReason = "no heartbeat for " + heartbeatTimeoutMillis + " ms";
+            end = ClientSession.ChannelEnd.SILENT;
             log.warn("client {} from {}: {}; closing the channel", session.runId, ctx.channel().remoteAddress(), closeReason);
             ctx.close();
             return;
@@ -86,8 +90,8 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         String reason = closeReason;
-        boolean bye = goodbye;
-        session.onLoop(() -> session.channelEnded(peer, reason, bye));
+        ClientSession.ChannelEnd how = end;
+        session.onLoop(() -> session.channelEnded(peer, reason, how));
         ctx.fireChannelInactive();
     }
 

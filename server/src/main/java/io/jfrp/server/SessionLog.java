@@ -36,8 +36,9 @@ final class SessionLog implements LifecycleListener {
                     e.replacedPeer() == null ? "" : ", replacing its channel from " + e.replacedPeer(),
                     proxies(e.proxiesKept()), e.usersWaiting());
         } else if (event instanceof LifecycleEvent.SessionLost e) {
-            log.info("client {} from {}: channel lost ({}); keeping its {} for {} ms",
-                    e.session(), e.peer(), escape(e.reason()), proxies(e.proxiesKept()), e.grace().toMillis());
+            log.info("client {} from {}: channel lost ({}); keeping its {} for {} ms, {}",
+                    e.session(), e.peer(), escape(e.reason()), proxies(e.proxiesKept()), e.grace().toMillis(),
+                    e.usersHeld() ? "holding users who connect meanwhile" : "refusing users until it is back");
         } else if (event instanceof LifecycleEvent.SessionClosed e) {
             log.info("client {} session ended ({}); closed {}", e.session(),
                     escape(e.reason()), proxies(e.proxiesClosed()));

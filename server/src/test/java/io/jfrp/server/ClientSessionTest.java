@@ -117,7 +117,7 @@ class ClientSessionTest {
         EmbeddedChannel control = controlChannel();
         session.attach(peer(control, "peer"), "host");
         out(control).forEach(ReferenceCountUtil::release);
-        session.channelEnded(peer(control), "connection reset", false);
+        session.channelEnded(peer(control), "connection reset", ClientSession.ChannelEnd.CLOSED);
         assertThat(session.isClosed()).isFalse();
         advance(GRACE.minusMillis(1));
         assertThat(session.isClosed()).isFalse();
@@ -133,7 +133,7 @@ class ClientSessionTest {
         EmbeddedChannel control = controlChannel();
         session.attach(peer(control, "peer"), "host");
         out(control).forEach(ReferenceCountUtil::release);
-        session.channelEnded(peer(control), "the client said goodbye", true);
+        session.channelEnded(peer(control), "the client said goodbye", ClientSession.ChannelEnd.GOODBYE);
         assertThat(session.isClosed()).isTrue();
         control.finishAndReleaseAll();
     }
@@ -156,7 +156,7 @@ class ClientSessionTest {
 
         // The replaced channel's last words and its end change nothing.
         session.closeProxy(peer(first), "web");
-        session.channelEnded(peer(first), "connection reset", false);
+        session.channelEnded(peer(first), "connection reset", ClientSession.ChannelEnd.CLOSED);
         assertThat(session.isAttached()).isTrue();
         assertThat(session.isClosed()).isFalse();
         assertThat(out(second)).isEmpty();

@@ -52,6 +52,12 @@ public record ServerConfig(
                 tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir);
     }
 
+    /** How long a silent client is waited for before its channel counts as lost. */
+    public ServerConfig withHeartbeatTimeout(Duration timeout) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
+                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir);
+    }
+
     public ServerConfig withTls(ServerTls t) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
                 t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir);

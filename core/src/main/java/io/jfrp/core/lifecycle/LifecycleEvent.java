@@ -26,8 +26,11 @@ public sealed interface LifecycleEvent {
             implements LifecycleEvent {
     }
 
-    /** The session's channel ended without a goodbye; the session waits {@code grace} for the client. */
-    record SessionLost(String session, String peer, String reason, int proxiesKept, Duration grace)
+    /**
+     * The session's channel ended without a goodbye; the session waits {@code grace} for the client,
+     * holding user connections meanwhile ({@code usersHeld}) or refusing them (its connection was closed).
+     */
+    record SessionLost(String session, String peer, String reason, int proxiesKept, Duration grace, boolean usersHeld)
             implements LifecycleEvent {
     }
 
