@@ -124,24 +124,29 @@ public record ClientConfig(
         s.unsupported("transport.wireProtocol", "jfrp speaks its own protocol between jfrpc and jfrps");
         s.unsupportedUnder("store", "frp's store API is not in jfrp yet");
         AdminSettings admin = AdminSettings.read(s);
-        for (String key : List.of("includes", "start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
+        for (String key : List.of("start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
                 "natHoleStunServer", "udpPacketSize", "metadatas", "transport.quic.keepalivePeriod")) {
             s.unsupported(key, "");
         }
         List<ProxyConfig> proxies = new ArrayList<>();
-        Map<String, Integer> names = new HashMap<>();
+        Map<String, String> names = new HashMap<>();
         Map<Integer, String> ports = new HashMap<>();
-        List<ConfigSection> sections = s.tables("proxies");
+        List<ConfigSection> sections = new ArrayList<>(s.tables("proxies"));
+        for (ConfigSection included : IncludedFiles.read(s, s.env())) {
+            sections.addAll(included.tables("proxies"));
+            included.unsupported("visitors", "");
+            included.finish();
+        }
         for (int i = 0; i < sections.size(); i++) {
             ConfigSection ps = sections.get(i);
             ProxyConfig p = ProxyConfigReader.read(ps);
             if (p == null || p.name().isEmpty()) {
                 continue;
             }
-            Integer first = names.putIfAbsent(p.name(), i);
+            ConfigNode at = ps.node("name");
+            String first = names.putIfAbsent(p.name(), ps.where());
             if (first != null) {
-                ps.problem("name", ps.node("name"), "\"" + p.name() + "\" is already used by proxies[" + first
-                        + "] (expected: a unique name)");
+                ps.problem("name", at, "\"" + p.name() + "\" is already used by " + first + " (expected: a unique name)");
                 continue;
             }
             if (p.remotePort() != 0) {

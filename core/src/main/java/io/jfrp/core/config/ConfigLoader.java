@@ -37,14 +37,14 @@ public final class ConfigLoader {
      * flags set (dotted, e.g. {@code "transport.tls.force"}), checked exactly as a file's would be.
      */
     public static Loaded<ServerConfig> serverFromFlags(Map<String, Object> settings) throws ConfigException {
-        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), new ArrayList<>(), new ArrayList<>(),
-                ServerConfig::read);
+        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), new ArrayList<>(),
+                new ArrayList<>(), ServerConfig::read);
     }
 
     /** frpc run from flags alone ({@code frpc tcp -s ADDR -l 22 -r 6000}); proxies as a list of maps. */
     public static Loaded<ClientConfig> clientFromFlags(Map<String, Object> settings) throws ConfigException {
-        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), new ArrayList<>(), new ArrayList<>(),
-                ClientConfig::read);
+        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), new ArrayList<>(),
+                new ArrayList<>(), ClientConfig::read);
     }
 
     static <T> Loaded<T> load(Path file, Map<String, String> env, LegacyIni.Side side,
@@ -55,17 +55,19 @@ public final class ConfigLoader {
         if (root == null) {
             throw new ConfigException(problems);
         }
-        return bind(file, root, problems, warnings, reader);
+        return bind(file, root, env, problems, warnings, reader);
     }
 
-    private static <T> Loaded<T> bind(Path file, ConfigNode root, List<ConfigProblem> problems, List<String> warnings,
-                                      BiFunction<ConfigSection, Path, T> reader) throws ConfigException {
+    private static <T> Loaded<T> bind(Path file, ConfigNode root, Map<String, String> env, List<ConfigProblem> problems,
+                                      List<String> warnings, BiFunction<ConfigSection, Path, T> reader)
+            throws ConfigException {
         if (!root.isMap()) {
             problems.add(new ConfigProblem(file.toString(), root.line(), root.column(), null,
                     "the document is " + root.display() + " (expected: a table of settings)"));
             throw new ConfigException(problems);
         }
         ConfigSection section = new ConfigSection(file.toString(), "", root, problems, warnings);
+        section.env(env);
         T config = reader.apply(section, file);
         if (!problems.isEmpty()) {
             problems.sort(java.util.Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));

@@ -21,6 +21,8 @@ final class ConfigSection {
     private final Set<String> known = new LinkedHashSet<>();
     private final List<ConfigProblem> problems;
     private final List<String> warnings;
+    /** The environment templates are rendered from, for files this one includes. */
+    private Map<String, String> env = Map.of();
 
     ConfigSection(String file, String prefix, ConfigNode table, List<ConfigProblem> problems, List<String> warnings) {
         this.file = file;
@@ -43,6 +45,20 @@ final class ConfigSection {
 
     String file() {
         return file;
+    }
+
+    /** This table as a problem names it: {@code proxies[2]}, and its file when that is not the main one. */
+    String where() {
+        String name = prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        return name + " (" + java.nio.file.Path.of(file).getFileName() + ")";
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    void env(Map<String, String> env) {
+        this.env = env;
     }
 
     List<ConfigProblem> problems() {

@@ -220,8 +220,8 @@ class ConfigLoaderTest {
     void keysWeDoNotSupportYetAreErrorsNotSilence() {
         assertThat(clientProblems("frpc.toml", "transport.protocol = \"kcp\"\n")).singleElement().asString()
                 .contains("\"kcp\" is not supported by jfrp yet");
-        assertThat(clientProblems("frpc.toml", "includes = [\"./confd/*.toml\"]\n")).singleElement().asString()
-                .contains("includes: not supported by jfrp yet");
+        assertThat(clientProblems("frpc.toml", "dnsServer = \"8.8.8.8\"\n")).singleElement().asString()
+                .contains("dnsServer: not supported by jfrp yet");
     }
 
     @Test
@@ -317,5 +317,22 @@ class ConfigLoaderTest {
     void anUnreadableFileIsOneClearProblem() {
         assertThatThrownBy(() -> ConfigLoader.client(dir.resolve("missing.toml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("missing.toml: cannot read the file");
+    }
+
+    @Test
+    void includedFilesAddTheirProxiesAndNameTheirOwnProblems() throws Exception {
+        Path confd = Files.createDirectories(dir.resolve("conf.d"));
+        Files.writeString(confd.resolve("a.toml"), "[[proxies]]\nname = \"a\"\nlocalPort = 22\nremotePort = 6001\n");
+        Files.writeString(confd.resolve("b.toml"), "[[proxies]]\nname = \"b\"\nlocalPort = 23\n");
+        ConfigLoader.Loaded<ClientConfig> c = client("frpc.toml", "serverPort = 7000\nincludes = [\""
+                + confd.resolve("*.toml") + "\"]\n[[proxies]]\nname = \"main\"\nlocalPort = 21\n");
+        assertThat(c.config().proxies()).extracting(ProxyConfig::name).containsExactly("main", "a", "b");
+
+        Files.writeString(confd.resolve("c.toml"), "[[proxies]]\nname = \"main\"\nlocalPort = 24\nlocalPot = 1\n");
+        List<String> p = clientProblems("frpc2.toml", "includes = [\"" + confd.resolve("c.toml")
+                + "\"]\n[[proxies]]\nname = \"main\"\nlocalPort = 21\n");
+        assertThat(p).anySatisfy(x -> assertThat(x).startsWith(confd.resolve("c.toml") + ":2:")
+                .contains("\"main\" is already used by proxies[0] (frpc2.toml)"));
+        assertThat(p).anySatisfy(x -> assertThat(x).startsWith(confd.resolve("c.toml") + ":4:").contains("localPot"));
     }
 }
