@@ -31,7 +31,7 @@ final class ClientCommand implements Callable<Integer> {
         }
         ConfigLoader.Loaded<ClientConfig> loaded;
         try {
-            loaded = ConfigLoader.client(config.file);
+            loaded = ConfigLoader.client(config.file, config.unsafe(spec));
         } catch (ConfigException e) {
             return ConfigOption.printProblems(spec, e);
         }
@@ -76,7 +76,7 @@ final class ClientCommand implements Callable<Integer> {
                 return 2;
             }
             try {
-                ConfigLoader.Loaded<ClientConfig> loaded = ConfigLoader.client(config.file);
+                ConfigLoader.Loaded<ClientConfig> loaded = ConfigLoader.client(config.file, config.unsafe(spec));
                 loaded.warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
                 int n = loaded.config().proxies().size();
                 // frp's words ("... syntax is ok"): scripts and frp's suite look for them.

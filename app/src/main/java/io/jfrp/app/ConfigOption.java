@@ -6,6 +6,9 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /** The -c option every command shares, and how config problems are printed. */
 final class ConfigOption {
@@ -13,6 +16,25 @@ final class ConfigOption {
     @CommandLine.Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Configuration file with frp's keys: TOML, YAML, JSON or frp's legacy INI (by extension, else by content).")
     Path file;
+
+    @CommandLine.Option(names = {"--allow-unsafe", "--allow_unsafe"}, paramLabel = "FEATURE", split = ",",
+            description = "frp's unsafe features to allow: TokenSourceExec (auth.tokenSource.type = \"exec\" runs a command).")
+    List<String> allowUnsafe = new ArrayList<>();
+
+    @CommandLine.Option(names = {"--strict-config", "--strict_config"}, arity = "0..1", hidden = true,
+            description = "Accepted as frp has it: jfrp's checking is always strict.")
+    Boolean strictConfig;
+
+    /** The unsafe features allowed; an unknown name is refused, as frp refuses it. */
+    Set<String> unsafe(CommandLine.Model.CommandSpec spec) {
+        for (String f : allowUnsafe) {
+            if (!ConfigLoader.unsafeFeatures().contains(f)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--allow-unsafe: unknown feature \"" + f
+                        + "\" (known: " + String.join(", ", ConfigLoader.unsafeFeatures()) + ")");
+            }
+        }
+        return Set.copyOf(allowUnsafe);
+    }
 
     /** @return false (after saying so) when -c is missing; picocli cannot require it on a command with subcommands. */
     boolean present(CommandLine.Model.CommandSpec spec) {

@@ -38,7 +38,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("jfrpc doctor: " + config.file);
         ClientConfig c;
         try {
-            ConfigLoader.Loaded<ClientConfig> loaded = ConfigLoader.client(config.file);
+            ConfigLoader.Loaded<ClientConfig> loaded = ConfigLoader.client(config.file, config.unsafe(spec));
             c = loaded.config();
             line(out, new Diagnosis.Check("config", true, c.proxies().size() + " proxies; server "
                     + c.serverAddr() + ":" + c.serverPort(), ""));

@@ -31,7 +31,7 @@ final class ServerCommand implements Callable<Integer> {
         ConfigLoader.Loaded<ServerConfig> loaded;
         try {
             // As frp: a file when -c is given (its flags are then ignored), else the flags and defaults.
-            loaded = config.file != null ? ConfigLoader.server(config.file) : ConfigLoader.serverFromFlags(flags.settings());
+            loaded = config.file != null ? ConfigLoader.server(config.file, config.unsafe(spec)) : ConfigLoader.serverFromFlags(flags.settings());
         } catch (ConfigException e) {
             return ConfigOption.printProblems(spec, e);
         }
@@ -64,7 +64,7 @@ final class ServerCommand implements Callable<Integer> {
                 return 2;
             }
             try {
-                ConfigLoader.Loaded<ServerConfig> loaded = ConfigLoader.server(config.file);
+                ConfigLoader.Loaded<ServerConfig> loaded = ConfigLoader.server(config.file, config.unsafe(spec));
                 loaded.warnings().forEach(w -> spec.commandLine().getOut().println("warning: " + w));
                 // frp's words ("... syntax is ok"): scripts and frp's suite look for them.
                 spec.commandLine().getOut().println("jfrps: the configuration file " + config.file + " syntax is ok (bindPort "

@@ -45,7 +45,7 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ClientConfig c;
         try {
-            c = ConfigLoader.client(config.file).config();
+            c = ConfigLoader.client(config.file, config.unsafe(spec)).config();
         } catch (ConfigException e) {
             return ConfigOption.printProblems(spec, e);
         }

@@ -69,7 +69,7 @@ public record ClientConfig(
         int serverPort = s.port("serverPort", 7000, false);
         String user = s.string("user", "");
         s.oneOf("auth.method", "token", List.of("token"));
-        String token = s.string("auth.token", "");
+        String token = TokenSource.read(s);
         boolean loginFailExit = s.bool("loginFailExit", false);
         String protocol = s.string("transport.protocol", "tcp");
         if (!protocol.equals("tcp")) {
@@ -120,7 +120,6 @@ public record ClientConfig(
         s.noEffect("auth.additionalScopes", "jfrp authenticates the channel at login; heartbeats and streams "
                 + "travel inside it");
         s.unsupportedUnder("auth.oidc", "");
-        s.unsupportedUnder("auth.tokenSource", "");
         s.unsupported("transport.wireProtocol", "jfrp speaks its own protocol between jfrpc and jfrps");
         s.unsupportedUnder("store", "frp's store API is not in jfrp yet");
         AdminSettings admin = AdminSettings.read(s);

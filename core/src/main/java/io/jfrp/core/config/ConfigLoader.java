@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /** Reads, checks and binds config files: every problem at once, or an immutable config and its warnings. */
@@ -22,11 +23,25 @@ public final class ConfigLoader {
     }
 
     public static Loaded<ServerConfig> server(Path file) throws ConfigException {
-        return load(file, System.getenv(), LegacyIni.Side.SERVER, ServerConfig::read);
+        return server(file, Set.of());
     }
 
     public static Loaded<ClientConfig> client(Path file) throws ConfigException {
-        return load(file, System.getenv(), LegacyIni.Side.CLIENT, ClientConfig::read);
+        return client(file, Set.of());
+    }
+
+    /** @param allowUnsafe frp's unsafe features the operator allowed ({@code --allow-unsafe TokenSourceExec}) */
+    public static Loaded<ServerConfig> server(Path file, Set<String> allowUnsafe) throws ConfigException {
+        return load(file, System.getenv(), allowUnsafe, LegacyIni.Side.SERVER, ServerConfig::read);
+    }
+
+    public static Loaded<ClientConfig> client(Path file, Set<String> allowUnsafe) throws ConfigException {
+        return load(file, System.getenv(), allowUnsafe, LegacyIni.Side.CLIENT, ClientConfig::read);
+    }
+
+    /** frp's names of the features {@code --allow-unsafe} may allow. */
+    public static Set<String> unsafeFeatures() {
+        return TokenSource.KNOWN_UNSAFE;
     }
 
     /** The name problems of settings given as command-line flags carry in place of a file's. */
@@ -37,17 +52,22 @@ public final class ConfigLoader {
      * flags set (dotted, e.g. {@code "transport.tls.force"}), checked exactly as a file's would be.
      */
     public static Loaded<ServerConfig> serverFromFlags(Map<String, Object> settings) throws ConfigException {
-        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), new ArrayList<>(),
+        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), Set.of(), new ArrayList<>(),
                 new ArrayList<>(), ServerConfig::read);
     }
 
     /** frpc run from flags alone ({@code frpc tcp -s ADDR -l 22 -r 6000}); proxies as a list of maps. */
     public static Loaded<ClientConfig> clientFromFlags(Map<String, Object> settings) throws ConfigException {
-        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), new ArrayList<>(),
+        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), Set.of(), new ArrayList<>(),
                 new ArrayList<>(), ClientConfig::read);
     }
 
     static <T> Loaded<T> load(Path file, Map<String, String> env, LegacyIni.Side side,
+                              BiFunction<ConfigSection, Path, T> reader) throws ConfigException {
+        return load(file, env, Set.of(), side, reader);
+    }
+
+    static <T> Loaded<T> load(Path file, Map<String, String> env, Set<String> allowUnsafe, LegacyIni.Side side,
                               BiFunction<ConfigSection, Path, T> reader) throws ConfigException {
         List<ConfigProblem> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -55,12 +75,12 @@ public final class ConfigLoader {
         if (root == null) {
             throw new ConfigException(problems);
         }
-        return bind(file, root, env, problems, warnings, reader);
+        return bind(file, root, env, allowUnsafe, problems, warnings, reader);
     }
 
-    private static <T> Loaded<T> bind(Path file, ConfigNode root, Map<String, String> env, List<ConfigProblem> problems,
-                                      List<String> warnings, BiFunction<ConfigSection, Path, T> reader)
-            throws ConfigException {
+    private static <T> Loaded<T> bind(Path file, ConfigNode root, Map<String, String> env, Set<String> allowUnsafe,
+                                      List<ConfigProblem> problems, List<String> warnings,
+                                      BiFunction<ConfigSection, Path, T> reader) throws ConfigException {
         if (!root.isMap()) {
             problems.add(new ConfigProblem(file.toString(), root.line(), root.column(), null,
                     "the document is " + root.display() + " (expected: a table of settings)"));
@@ -68,6 +88,7 @@ public final class ConfigLoader {
         }
         ConfigSection section = new ConfigSection(file.toString(), "", root, problems, warnings);
         section.env(env);
+        section.allowUnsafe(allowUnsafe);
         T config = reader.apply(section, file);
         if (!problems.isEmpty()) {
             problems.sort(java.util.Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));

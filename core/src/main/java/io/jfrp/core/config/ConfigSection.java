@@ -23,6 +23,8 @@ final class ConfigSection {
     private final List<String> warnings;
     /** The environment templates are rendered from, for files this one includes. */
     private Map<String, String> env = Map.of();
+    /** frp's unsafe features the operator allowed on the command line ({@code --allow-unsafe}). */
+    private java.util.Set<String> allowUnsafe = java.util.Set.of();
 
     ConfigSection(String file, String prefix, ConfigNode table, List<ConfigProblem> problems, List<String> warnings) {
         this.file = file;
@@ -55,6 +57,35 @@ final class ConfigSection {
 
     Map<String, String> env() {
         return env;
+    }
+
+    java.util.Set<String> allowUnsafe() {
+        return allowUnsafe;
+    }
+
+    void allowUnsafe(java.util.Set<String> features) {
+        this.allowUnsafe = features;
+    }
+
+    /** A list of strings; empty when absent. */
+    List<String> strings(String key) {
+        List<String> out = new ArrayList<>();
+        if (!has(key)) {
+            return out;
+        }
+        ConfigNode n = flat.get(key);
+        if (!n.isList()) {
+            expected(key, n, "a list of strings");
+            return out;
+        }
+        for (ConfigNode item : n.asList()) {
+            if (item.value() instanceof String v) {
+                out.add(v);
+            } else {
+                expected(key, item, "a string");
+            }
+        }
+        return out;
     }
 
     void env(Map<String, String> env) {

@@ -68,7 +68,7 @@ public record ServerConfig(
         int bindPort = s.port("bindPort", 7000, false);
         String proxyBindAddr = s.string("proxyBindAddr", bindAddr);
         s.oneOf("auth.method", "token", List.of("token"));
-        String token = s.string("auth.token", "");
+        String token = TokenSource.read(s);
         PortRanges allow = PortRanges.read(s, "allowPorts");
         int maxPorts = (int) s.integer("maxPortsPerClient", 0, 0, 65535);
         ServerTls tls = new ServerTls(s.bool("transport.tls.force", false), s.existingFile("transport.tls.certFile"),
@@ -90,7 +90,6 @@ public record ServerConfig(
         s.noEffect("auth.additionalScopes", "jfrp authenticates the channel at login; heartbeats and streams "
                 + "travel inside it");
         s.unsupportedUnder("auth.oidc", "");
-        s.unsupportedUnder("auth.tokenSource", "");
         for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPPort", "vhostHTTPSPort", "vhostHTTPTimeout",
                 "subDomainHost", "tcpmuxHTTPConnectPort", "webServer.addr", "webServer.port", "webServer.user",
                 "webServer.password", "enablePrometheus", "udpPacketSize", "sshTunnelGateway.bindPort",

@@ -335,4 +335,28 @@ class ConfigLoaderTest {
                 .contains("\"main\" is already used by proxies[0] (frpc2.toml)"));
         assertThat(p).anySatisfy(x -> assertThat(x).startsWith(confd.resolve("c.toml") + ":4:").contains("localPot"));
     }
+
+    @Test
+    void aTokenComesFromAFileOrFromACommandTheOperatorAllowed() throws Exception {
+        Path tokenFile = write("token", "  file-token\n");
+        assertThat(client("frpc.toml", "auth.tokenSource.type = \"file\"\nauth.tokenSource.file.path = \""
+                + tokenFile + "\"\n").config().authToken()).isEqualTo("file-token");
+        assertThat(clientProblems("frpc.toml", "auth.tokenSource.type = \"file\"\nauth.tokenSource.file.path = \""
+                + dir.resolve("missing") + "\"\n")).singleElement().asString()
+                .contains("auth.tokenSource.file.path: cannot read the token from");
+        assertThat(clientProblems("frpc.toml", "auth.token = \"x\"\nauth.tokenSource.type = \"file\"\n"
+                + "auth.tokenSource.file.path = \"" + tokenFile + "\"\n"))
+                .anySatisfy(x -> assertThat(x).contains("set together with auth.token"));
+
+        String exec = "auth.tokenSource.type = \"exec\"\nauth.tokenSource.exec.command = \"printf\"\n"
+                + "auth.tokenSource.exec.args = [\"exec-token\"]\n";
+        assertThat(clientProblems("frpc.toml", exec)).singleElement().asString()
+                .contains("--allow-unsafe TokenSourceExec");
+        ClientConfig allowed = ConfigLoader.load(write("frpc-exec.toml", exec), Map.of(), java.util.Set.of("TokenSourceExec"),
+                LegacyIni.Side.CLIENT, ClientConfig::read).config();
+        assertThat(allowed.authToken()).isEqualTo("exec-token");
+        assertThatThrownBy(() -> ConfigLoader.load(write("frpc-fail.toml", exec.replace("printf", "false")), Map.of(),
+                java.util.Set.of("TokenSourceExec"), LegacyIni.Side.CLIENT, ClientConfig::read))
+                .hasMessageContaining("false exited with 1");
+    }
 }
