@@ -27,6 +27,8 @@ class FrpCommandLineTest {
         assertThat(c.allowPorts().allows(2500)).isTrue();
         assertThat(c.allowPorts().allows(3500)).isFalse();
         assertThat(c.tls().force()).isTrue();
+        assertThat(c.dataDir()).as("never the directory it was started in")
+                .isEqualTo(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "jfrps-data-7100"));
 
         ServerCommand b = new ServerCommand();
         new CommandLine(b).parseArgs("--bind-port", "7100", "--max_ports_per_client", "3");

@@ -52,8 +52,12 @@ public final class ConfigLoader {
      * flags set (dotted, e.g. {@code "transport.tls.force"}), checked exactly as a file's would be.
      */
     public static Loaded<ServerConfig> serverFromFlags(Map<String, Object> settings) throws ConfigException {
-        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), Set.of(), new ArrayList<>(),
-                new ArrayList<>(), ServerConfig::read);
+        Loaded<ServerConfig> l = bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), Set.of(),
+                new ArrayList<>(), new ArrayList<>(), ServerConfig::read);
+        // No file, so no directory of its own: the self-signed certificate goes to the temporary directory,
+        // one per port so its fingerprint survives a restart, never into whatever directory it was started in.
+        Path data = Path.of(System.getProperty("java.io.tmpdir"), "jfrps-data-" + l.config().bindPort());
+        return new Loaded<>(l.config().withDataDir(data), l.warnings());
     }
 
     /** frpc run from flags alone ({@code frpc tcp -s ADDR -l 22 -r 6000}); proxies as a list of maps. */

@@ -90,9 +90,13 @@ public record ServerConfig(
         s.noEffect("auth.additionalScopes", "jfrp authenticates the channel at login; heartbeats and streams "
                 + "travel inside it");
         s.unsupportedUnder("auth.oidc", "");
+        for (String table : List.of("sshTunnelGateway", "transport.quic", "webServer.tls")) {
+            s.unsupportedUnder(table, "");
+        }
         for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPPort", "vhostHTTPSPort", "vhostHTTPTimeout",
                 "subDomainHost", "tcpmuxHTTPConnectPort", "webServer.addr", "webServer.port", "webServer.user",
-                "webServer.password", "enablePrometheus", "udpPacketSize", "sshTunnelGateway.bindPort",
+                "webServer.password", "webServer.pprofEnable", "webServer.assetsDir", "enablePrometheus", "udpPacketSize",
+                "tcpmuxPassthrough", "allowedClientIPs",
                 "natholeAnalysisDataReserveHours", "custom404Page", "httpPlugins")) {
             s.unsupported(key, "");
         }
