@@ -55,7 +55,7 @@ public final class JfrpServer implements AutoCloseable {
             cert = config.dataDir().resolve(SelfSignedCertificate.CERT_FILE);
             key = config.dataDir().resolve(SelfSignedCertificate.KEY_FILE);
         }
-        SslContext ssl = TlsContexts.server(cert, key);
+        SslContext ssl = TlsContexts.server(cert, key, config.tls().trustedCaFile());
         String fingerprint = Fingerprints.sha256(cert);
         NettyTransport transport = NettyTransport.create("jfrps", 0);
         ServerRuntime rt = new ServerRuntime(config, transport, ssl, listener);

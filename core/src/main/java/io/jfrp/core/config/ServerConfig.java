@@ -72,9 +72,8 @@ public record ServerConfig(
         PortRanges allow = PortRanges.read(s, "allowPorts");
         int maxPorts = (int) s.integer("maxPortsPerClient", 0, 0, 65535);
         ServerTls tls = new ServerTls(s.bool("transport.tls.force", false), s.existingFile("transport.tls.certFile"),
-                s.existingFile("transport.tls.keyFile"), null);
+                s.existingFile("transport.tls.keyFile"), s.existingFile("transport.tls.trustedCaFile"));
         KeyPairCheck.check(s, tls.certFile(), tls.keyFile());
-        s.unsupported("transport.tls.trustedCaFile", "client certificates are not checked yet");
         Duration hbTimeout = s.duration("transport.heartbeatTimeout", Duration.ofSeconds(9), Duration.ofSeconds(1), true);
         Duration userConnTimeout = s.duration("userConnTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), false);
         Duration grace = s.duration("transport.sessionGracePeriod", Duration.ofSeconds(30), Duration.ZERO, false);

@@ -1,6 +1,7 @@
 package io.jfrp.core.tls;
 
 import io.jfrp.core.config.ClientTls;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -22,11 +23,23 @@ public final class TlsContexts {
     }
 
     public static SslContext server(Path certFile, Path keyFile) throws SSLException {
-        return SslContextBuilder.forServer(PemKeyPair.read(certFile, keyFile).keyManager().factory())
+        return server(certFile, keyFile, null);
+    }
+
+    /**
+     * @param trustedCaFile when set, every TLS client must present a certificate this CA signed (frp's
+     *                      {@code transport.tls.trustedCaFile} on frps); when null, none is asked for
+     */
+    public static SslContext server(Path certFile, Path keyFile, Path trustedCaFile) throws SSLException {
+        SslContextBuilder b = SslContextBuilder.forServer(PemKeyPair.read(certFile, keyFile).keyManager().factory())
                 .sslProvider(provider())
-                .protocols("TLSv1.3", "TLSv1.2")
-                .trustManager(NoClientCertificates.factory())
-                .build();
+                .protocols("TLSv1.3", "TLSv1.2");
+        if (trustedCaFile == null) {
+            b.trustManager(NoClientCertificates.factory());
+        } else {
+            b.trustManager(trustedCaFile.toFile()).clientAuth(ClientAuth.REQUIRE);
+        }
+        return b.build();
     }
 
     /**

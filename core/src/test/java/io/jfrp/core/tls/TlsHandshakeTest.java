@@ -118,6 +118,35 @@ class TlsHandshakeTest {
                 .hasStackTraceContaining("No name matching localhost");
     }
 
+    @ParameterizedTest
+    @CsvSource({"OPENSSL", "JDK"})
+    void aServerWithACaFileTakesOnlyClientsWithACertificateItSigned(SslProvider provider) throws Exception {
+        // rsa.crt is self-signed: trusted as a CA, it vouches for itself.
+        SslContext server = withProvider(provider, () -> TlsContexts.server(fixture("ec.crt"), fixture("ec-sec1.key"),
+                fixture("rsa.crt")));
+        String pin = Fingerprints.sha256(fixture("ec.crt"));
+        SslContext signed = withProvider(provider, () -> TlsContexts.client(
+                new ClientTls(true, fixture("rsa.crt"), fixture("rsa-pkcs1.key"), null, "", pin)));
+        SslContext another = withProvider(provider, () -> TlsContexts.client(
+                new ClientTls(true, fixture("ec.crt"), fixture("ec-sec1.key"), null, "", pin)));
+        SslContext none = withProvider(provider, () -> TlsContexts.client(new ClientTls(true, null, null, null, "", pin)));
+        CompletableFuture<SSLSession> atServer = new CompletableFuture<>();
+
+        handshake(server, signed, atServer);
+        X509Certificate seen = (X509Certificate) atServer.get(5, TimeUnit.SECONDS).getPeerCertificates()[0];
+        assertThat(Fingerprints.sha256(seen)).isEqualTo(Fingerprints.sha256(fixture("rsa.crt")));
+        CompletableFuture<SSLSession> refusedAnother = new CompletableFuture<>();
+        assertThatThrownBy(() -> {
+            handshake(server, another, refusedAnother);
+            refusedAnother.get(5, TimeUnit.SECONDS);
+        }).as("a certificate the CA did not sign").isNotNull();
+        CompletableFuture<SSLSession> refusedNone = new CompletableFuture<>();
+        assertThatThrownBy(() -> {
+            handshake(server, none, refusedNone);
+            refusedNone.get(5, TimeUnit.SECONDS);
+        }).as("no certificate").isNotNull();
+    }
+
     /** Connects {@code client} to a loopback server using {@code server}; returns the client's session. */
     private static SSLSession handshake(SslContext server, SslContext client, CompletableFuture<SSLSession> atServer)
             throws Exception {
