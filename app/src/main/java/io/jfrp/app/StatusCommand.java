@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 
 /** {@code jfrpc status -c FILE}: asks the running client's admin API and prints its state as a table. */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
-        description = "Show the running client's state and each proxy's, from its admin API (webServer.*).")
+        description = "Show the running client's state and each proxy's, from its admin API (webServer.*). Exit 0 when "
+                + "it is connected and every proxy runs, 3 when not, 1 when no client answers.")
 final class StatusCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -63,7 +64,21 @@ final class StatusCommand implements Callable<Integer> {
             return 1;
         }
         print(status, spec.commandLine().getOut());
-        return 0;
+        // For scripts and timers: 3 while the tunnel is not whole (not connected, or a proxy refused).
+        return whole(status) ? 0 : 3;
+    }
+
+    @SuppressWarnings("unchecked")
+    static boolean whole(Map<String, Object> s) {
+        if (!"CONNECTED".equals(String.valueOf(s.get("state")))) {
+            return false;
+        }
+        for (Object o : (List<Object>) s.getOrDefault("proxies", List.of())) {
+            if (!"running".equals(String.valueOf(((Map<String, Object>) o).get("state")))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** GET /api/status of a running client, parsed; the exception says what went wrong. */

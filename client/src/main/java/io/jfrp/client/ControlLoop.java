@@ -60,6 +60,7 @@ final class ControlLoop {
     /** Ports the server chose for remotePort = 0 proxies, asked for again after a reconnect. */
     private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
+    private final ProxyRetries retries = new ProxyRetries();
     private final String hostname = readHostName();
     /** Where this client reports its session, proxies and streams (the embedder's listener; logs are its own). */
     private final LifecycleListener events;
@@ -207,6 +208,7 @@ final class ControlLoop {
     boolean proxyResult(Message.NewProxyResult r) {
         ProxyConfig p = config.proxies().stream().filter(x -> x.name().equals(r.name())).findFirst().orElse(null);
         if (r.code() == ErrorCode.OK) {
+            retries.succeeded(r.name());
             proxies.running(r.name(), r.remotePort());
             if (p != null) {
                 events.on(new LifecycleEvent.ProxyOpened(runId, r.name(), p.type(), r.remotePort()));
@@ -226,11 +228,28 @@ final class ControlLoop {
                     r.name(), r.error());
             return true;
         }
-        proxies.refused(r.name(), r.error());
+        Channel on = channel;
+        ProxyRetries.Refusal refusal = retries.refused(r.name(), r.error(), loop, () -> askAgain(r.name(), on));
+        String next = " (asking again in " + refusal.next().toSeconds() + "s)";
+        proxies.refused(r.name(), r.error() + next);
         events.on(new LifecycleEvent.ProxyRefused(runId, r.name(), r.error()));
-        log.error("[{}] start error: refused by the server: {}", r.name(), r.error());
+        if (refusal.news()) {
+            log.error("[{}] start error: refused by the server: {}{}", r.name(), r.error(), next);
+        } else {
+            log.debug("[{}] refused again ({} tries): {}", r.name(), refusal.attempt(), r.error());
+        }
         publish();
         return false;
+    }
+
+    /** A refused proxy's next try, on the channel that refused it (a new channel asks for every proxy anyway). */
+    private void askAgain(String name, Channel on) {
+        ProxyConfig p = config.proxies().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+        if (p == null || on == null || on != channel || !on.isActive()) {
+            return;
+        }
+        int port = p.remotePort() != 0 ? p.remotePort() : chosenPorts.getOrDefault(name, 0);
+        on.writeAndFlush(new Message.NewProxy(p.name(), p.type().configName(), port), on.voidPromise());
     }
 
     void rtt(long nanos) {
@@ -242,6 +261,7 @@ final class ControlLoop {
     void channelClosed(Channel ch, boolean wasLoggedIn, boolean slow, String reason) {
         if (ch == channel) {
             channel = null;
+            retries.clear();
         }
         if (machine.state() == ClientState.STOPPED) {
             return;

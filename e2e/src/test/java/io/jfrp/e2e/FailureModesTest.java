@@ -81,8 +81,17 @@ class FailureModesTest {
                 Tunnels.tcp("fine", echo.port(), 0)));
         ClientStatus.Proxy taken = Tunnels.awaitSettled(client, "taken");
         assertThat(taken.state()).isEqualTo(ProxyState.REFUSED);
-        assertThat(taken.lastError()).contains("port " + squatter.getLocalPort() + " is already in use");
+        assertThat(taken.lastError()).contains("port " + squatter.getLocalPort() + " is already in use")
+                .contains("asking again in");
         assertThat(Tunnels.echoes(Tunnels.awaitRunning(client, "fine"))).isTrue();
+
+        // The port is freed: the client asks again on its own (1 s, then 2, 4...) and gets it, no reconnect.
+        int port = squatter.getLocalPort();
+        squatter.close();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.status().proxy("taken").state() == ProxyState.RUNNING);
+        assertThat(client.status().proxy("taken").remotePort()).isEqualTo(port);
+        assertThat(Tunnels.echoes(port)).isTrue();
+        assertThat(client.status().reconnects()).isZero();
     }
 
     @Test

@@ -46,8 +46,11 @@ final class SessionLog implements LifecycleListener {
             log.info("proxy {} of client {}: {} listening on {}:{}",
                     escape(e.proxy()), e.session(), e.type(), bindAddr, e.port());
         } else if (event instanceof LifecycleEvent.ProxyRefused e) {
-            log.warn("proxy {} of client {} refused: {}", escape(e.proxy()),
-                    e.session(), escape(e.reason()));
+            // Clients ask again for a refused proxy (up to every 30 s): the first refusal, then a summary.
+            String suffix = peerProblems.admit("proxy-refused " + e.session() + " " + e.proxy());
+            if (suffix != null) {
+                log.warn("proxy {} of client {} refused: {}{}", escape(e.proxy()), e.session(), escape(e.reason()), suffix);
+            }
         } else if (event instanceof LifecycleEvent.ProxyClosed e) {
             log.info("proxy {} of client {}: port {} closed ({})", escape(e.proxy()),
                     e.session(), e.port(), e.reason());
