@@ -2,6 +2,7 @@ package io.jfrp.server;
 
 import io.jfrp.core.config.ProxyType;
 import io.jfrp.core.lifecycle.LifecycleEvent;
+import io.jfrp.core.log.PeerText;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 
@@ -22,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ProxyPorts {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProxyPorts.class);
     private static final int RANDOM_PORT_TRIES = 32;
 
     private final ServerRuntime rt;
@@ -144,6 +146,11 @@ final class ProxyPorts {
             ProxyListener listener = ProxyListener.of(name, rt.config.proxyBindAddr(), f.channel());
             open.put(name, listener);
             rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), listener.port()));
+            if (requested != 0 && rt.ephemeral.contains(requested)) {
+                log.warn("proxy {} of client {}: port {} is in this host's range for outgoing connections ({}-{}); "
+                        + "one may take it while the client is away: choose a port outside it", PeerText.escape(name),
+                        session.runId, requested, rt.ephemeral.from(), rt.ephemeral.to());
+            }
             client.proxyOpened(req.name(), listener.port());
             return;
         }

@@ -23,6 +23,8 @@ final class ServerRuntime {
     final MemoryBudget memory = MemoryBudget.forThisJvm();
     /** Where sessions, proxies and streams report what happens to them: the log, then the embedder's listener. */
     final LifecycleListener events;
+    /** Ports this host gives outgoing connections: a fixed proxy port among them is warned about. */
+    final EphemeralPorts ephemeral = EphemeralPorts.ofThisHost();
     /** Set when the server shuts down: sessions then end at once instead of waiting for their clients. */
     volatile boolean stopping;
 
