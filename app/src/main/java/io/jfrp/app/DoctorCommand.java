@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jfrpc doctor -c FILE}: checks, in order, everything a tunnel of this config depends on. */
@@ -62,11 +63,9 @@ final class DoctorCommand implements Callable<Integer> {
             out.println("        (no webServer.port in the config: the running client's own view is not available)");
         } else {
             try {
-                var status = StatusCommand.fetch(c.admin(), t);
-                line(out, new Diagnosis.Check("running client", "CONNECTED".equals(status.get("state")),
-                        "state " + status.get("state") + (String.valueOf(status.getOrDefault("lastError", "")).isEmpty()
-                                ? "" : ", last error: " + status.get("lastError")),
-                        "see `jfrpc status -c " + config.file + "` and the client's log"));
+                List<Diagnosis.Check> running = runningChecks(StatusCommand.fetch(c.admin(), t), config.file.toString());
+                running.forEach(ch -> line(out, ch));
+                checks.addAll(running);
             } catch (Exception e) {
                 line(out, new Diagnosis.Check("running client", false, "its admin API does not answer: " + e.getMessage(),
                         "is jfrpc running with this config?"));
@@ -77,6 +76,25 @@ final class DoctorCommand implements Callable<Integer> {
         out.println(failed == 0 ? "all checks passed" : failed + " check(s) failed");
         out.flush();
         return failed == 0 ? 0 : 1;
+    }
+
+    /** What the running client's own status says: its connection, and each proxy its server refused. */
+    static List<Diagnosis.Check> runningChecks(Map<String, Object> status, String file) {
+        List<Diagnosis.Check> running = new ArrayList<>();
+        running.add(new Diagnosis.Check("running client", "CONNECTED".equals(status.get("state")),
+                "state " + status.get("state") + (String.valueOf(status.getOrDefault("lastError", "")).isEmpty()
+                        ? "" : ", last error: " + status.get("lastError")),
+                "see `jfrpc status -c " + file + "` and the client's log"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> proxies = (List<Map<String, Object>>) status.getOrDefault("proxies", List.of());
+        for (Map<String, Object> p : proxies) {
+            if ("refused".equals(p.get("state"))) {
+                running.add(new Diagnosis.Check("proxy " + p.get("name"), false,
+                        "refused by the server: " + p.get("lastError"),
+                        "free the port or the name on the server, or choose another remotePort"));
+            }
+        }
+        return running;
     }
 
     private static void line(PrintWriter out, Diagnosis.Check c) {
