@@ -89,8 +89,11 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    /** Not in this version yet: reload is its own issue. */
-    abstract static class NotYet implements Callable<Integer> {
+    /** {@code jfrpc reload -c FILE}, as frp's: asks the running client (its admin API) to apply the file's proxies. */
+    @Command(name = "reload", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+            description = "Apply the config file's proxies to the running client: added and changed ones open, removed "
+                    + "ones close, unchanged ones keep their connections. Needs webServer.port.")
+    static final class Reload implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOption config;
 
@@ -98,18 +101,30 @@ final class ClientCommand implements Callable<Integer> {
         CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             if (!config.present(spec)) {
                 return 2;
             }
-            spec.commandLine().getErr().println("jfrpc " + spec.name() + ": not available in jfrp " + VersionInfo.VERSION
-                    + " yet");
-            return 2;
+            ClientConfig c;
+            try {
+                c = ConfigLoader.client(config.file, config.unsafe(spec)).config();
+            } catch (ConfigException e) {
+                return ConfigOption.printProblems(spec, e); // nothing is sent to the running client
+            }
+            if (c.admin() == null) {
+                spec.commandLine().getErr().println("jfrpc reload: " + config.file + " sets no webServer.port, so the "
+                        + "running client has no admin API to ask");
+                return 2;
+            }
+            try {
+                String what = StatusCommand.get(c.admin(), "/api/reload", java.time.Duration.ofSeconds(10));
+                spec.commandLine().getOut().println("jfrpc reload: " + what.trim());
+                return 0;
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("jfrpc reload: " + e.getMessage());
+                return 1;
+            }
         }
-    }
-
-    @Command(name = "reload", description = "Apply a changed config without touching live connections (not available yet).")
-    static final class Reload extends NotYet {
     }
 
 }

@@ -83,8 +83,13 @@ final class StatusCommand implements Callable<Integer> {
 
     /** GET /api/status of a running client, parsed; the exception says what went wrong. */
     static Map<String, Object> fetch(AdminSettings a, Duration timeout) throws IOException, InterruptedException {
+        return parse(get(a, "/api/status", timeout));
+    }
+
+    /** GET {@code path} of a running client's admin API: the body of a 200, else an exception saying why. */
+    static String get(AdminSettings a, String path, Duration timeout) throws IOException, InterruptedException {
         String host = a.addr().equals("0.0.0.0") ? "127.0.0.1" : a.addr();
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + a.port() + "/api/status"))
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + a.port() + path))
                 .timeout(timeout);
         if (a.authRequired()) {
             req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
@@ -100,9 +105,10 @@ final class StatusCommand implements Callable<Integer> {
         }
         if (resp.statusCode() != 200) {
             throw new IOException("the admin API answered " + resp.statusCode()
-                    + (resp.statusCode() == 401 ? " (check webServer.user and webServer.password)" : ""));
+                    + (resp.statusCode() == 401 ? " (check webServer.user and webServer.password)" : "")
+                    + (resp.body().isBlank() ? "" : ": " + resp.body().trim()));
         }
-        return parse(resp.body());
+        return resp.body();
     }
 
     @SuppressWarnings("unchecked")

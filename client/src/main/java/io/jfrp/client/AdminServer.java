@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.jfrp.core.config.AdminSettings;
-import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,17 +14,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 /**
- * The client's admin API, as frp's: {@code GET /api/status} (JSON), {@code POST /api/stop}, and
- * {@code GET /healthz} (200 with an empty body, without auth, for load balancers and frp's scripts),
- * on webServer.addr:port, the rest behind basic auth when webServer.user/password are set. The JDK's
- * HTTP server is enough for a handful of requests a minute and adds no dependency.
+ * The client's admin API, as frp's: {@code GET /api/status} (JSON), {@code POST /api/stop},
+ * {@code GET/PUT /api/config} (the config file's text), {@code GET /api/reload} (apply the file's
+ * proxies), and {@code GET /healthz} (200 with an empty body, without auth, for load balancers and
+ * frp's scripts), on webServer.addr:port, the rest behind basic auth when webServer.user/password are
+ * set. The JDK's HTTP server is enough for a handful of requests a minute and adds no dependency.
  */
 final class AdminServer implements AutoCloseable {
 
@@ -40,9 +41,7 @@ final class AdminServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** @param stop stops the client; called on a thread of its own after the answer to /api/stop went out */
-    static AdminServer start(AdminSettings s, ClientConfig config, Supplier<ClientStatus> status, Runnable stop)
-            throws IOException {
+    static AdminServer start(AdminSettings s, AdminActions client) throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(s.addr(), s.port()), 16);
@@ -71,17 +70,34 @@ final class AdminServer implements AutoCloseable {
                 }
                 String route = method + " " + path;
                 switch (route) {
-                    case "GET /api/status" -> send(exchange, 200, "application/json", json(status.get(), config));
+                    case "GET /api/status" -> send(exchange, 200, "application/json", json(client.status(), client.proxies()));
                     case "POST /api/stop" -> {
                         log.info("stop asked through the admin API from {}", exchange.getRemoteAddress());
                         send(exchange, 200, "text/plain", "");
-                        Thread t = new Thread(stop, "jfrpc-stop");
+                        Thread t = new Thread(client::stop, "jfrpc-stop");
                         t.setDaemon(true);
                         t.start();
                     }
-                    default -> send(exchange, path.equals("/api/status") || path.equals("/api/stop") ? 405 : 404,
-                            "text/plain", path.equals("/api/stop") ? "only POST\n" : path.equals("/api/status")
-                                    ? "only GET\n" : "not found\n");
+                    case "GET /api/config" -> {
+                        Path file = client.configFile();
+                        if (file == null) {
+                            send(exchange, 404, "text/plain", "this client was not started from a config file\n");
+                        } else {
+                            send(exchange, 200, "text/plain", Files.readString(file, StandardCharsets.UTF_8));
+                        }
+                    }
+                    case "PUT /api/config" -> putConfig(exchange, client.configFile());
+                    case "GET /api/reload" -> {
+                        try {
+                            String what = client.reload();
+                            log.info("config reloaded through the admin API from {}: {}", exchange.getRemoteAddress(), what);
+                            send(exchange, 200, "text/plain", what + "\n");
+                        } catch (IllegalArgumentException e) {
+                            send(exchange, 400, "text/plain", e.getMessage() + "\n");
+                        }
+                    }
+                    default -> send(exchange, METHODS.containsKey(path) ? 405 : 404, "text/plain",
+                            METHODS.containsKey(path) ? "only " + METHODS.get(path) + "\n" : "not found\n");
                 }
             } catch (RuntimeException e) {
                 log.warn("admin API request failed", e);
@@ -91,6 +107,34 @@ final class AdminServer implements AutoCloseable {
         log.info("admin API on http://{}:{}/api/status{}", s.addr(), http.getAddress().getPort(),
                 s.authRequired() ? " (basic auth)" : "");
         return new AdminServer(http, executor);
+    }
+
+    /** Each route's method, to answer 405 rather than 404 to the wrong one. */
+    private static final java.util.Map<String, String> METHODS = java.util.Map.of("/api/status", "GET",
+            "/api/stop", "POST", "/api/config", "GET or PUT", "/api/reload", "GET");
+
+    /** Bounds what a PUT may make the client hold: more than any config file. */
+    private static final int MAX_CONFIG_BYTES = 1 << 20;
+
+    /** frp's PUT /api/config: the new text replaces the file (atomically); GET /api/reload applies it. */
+    private static void putConfig(HttpExchange ex, Path file) throws IOException {
+        if (file == null) {
+            send(ex, 404, "text/plain", "this client was not started from a config file\n");
+            return;
+        }
+        byte[] body;
+        try (java.io.InputStream in = ex.getRequestBody()) {
+            body = in.readNBytes(MAX_CONFIG_BYTES + 1);
+        }
+        if (body.length == 0 || body.length > MAX_CONFIG_BYTES) {
+            send(ex, 400, "text/plain", body.length == 0 ? "empty body\n" : "more than 1 MiB\n");
+            return;
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".put");
+        Files.write(tmp, body);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        log.info("config file {} replaced through the admin API from {}", file, ex.getRemoteAddress());
+        send(ex, 200, "text/plain", "");
     }
 
     int port() {
@@ -122,7 +166,7 @@ final class AdminServer implements AutoCloseable {
         }
     }
 
-    static String json(ClientStatus st, ClientConfig config) throws IOException {
+    static String json(ClientStatus st, java.util.Collection<ProxyConfig> configs) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.useDefaultPrettyPrinter();
@@ -141,7 +185,7 @@ final class AdminServer implements AutoCloseable {
             g.writeStringField("lastError", st.lastError());
             g.writeArrayFieldStart("proxies");
             for (ClientStatus.Proxy p : st.proxies()) {
-                ProxyConfig c = config.proxies().stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
+                ProxyConfig c = configs.stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
                 g.writeStartObject();
                 g.writeStringField("name", p.name());
                 g.writeStringField("type", c == null ? "tcp" : c.type().configName());

@@ -113,9 +113,9 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             closeReason = "the server refused the login: " + f.reason();
             ctx.close();
         } else if (msg instanceof Message.NewProxyResult r) {
-            if (loop.proxyResult(r)) {
-                config.proxies().stream().filter(p -> p.name().equals(r.name())).findFirst().ifPresent(p ->
-                        ctx.writeAndFlush(new Message.NewProxy(p.name(), p.type().configName(), 0), ctx.voidPromise()));
+            ProxyConfig p = loop.proxy(r.name());
+            if (loop.proxyResult(r) && p != null) {
+                ctx.writeAndFlush(new Message.NewProxy(p.name(), p.type().configName(), 0), ctx.voidPromise());
             }
         } else if (msg instanceof Message.Pong p) {
             loop.rtt(System.nanoTime() - p.sentNanos());

@@ -61,6 +61,8 @@ final class ControlLoop {
     private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
     private final ProxyRetries retries = new ProxyRetries();
+    /** The proxies of the config, replaced by a reload (the rest of the config is fixed for the loop's life). */
+    private final ProxySet proxySet;
     private final String hostname = readHostName();
     /** Where this client reports its session, proxies and streams (the embedder's listener; logs are its own). */
     private final LifecycleListener events;
@@ -75,6 +77,7 @@ final class ControlLoop {
     ControlLoop(ClientConfig config, NettyTransport transport, SslContext ssl, String runId, LifecycleListener events) {
         this.config = config;
         this.events = events;
+        this.proxySet = new ProxySet(config.proxies());
         this.transport = transport;
         this.ssl = ssl;
         this.runId = runId;
@@ -82,16 +85,23 @@ final class ControlLoop {
         this.machine = new ControlStateMachine(config.reconnect(), System::nanoTime, Math::random, new Slf4jLog(),
                 "Run `jfrpc doctor -c " + config.source() + "` for a diagnosis.");
         this.proxies = new ProxyTable(config.proxies());
-        Map<String, ProxyConfig> byName = new LinkedHashMap<>();
-        config.proxies().forEach(p -> byName.put(p.name(), p));
         // What the streams may hold for local services that do not take their bytes: see MemoryBudget.
         this.mux = new MuxSession(loop, false, MemoryBudget.forThisJvm(),
-                new LocalDialer(transport, byName, config.user(), proxies, runId, events));
+                new LocalDialer(transport, proxySet, config.user(), proxies, runId, events));
         publish();
     }
 
     String runId() {
         return runId;
+    }
+
+    /** The proxy of that name in the current config (a reload may have changed it), or null. */
+    ProxyConfig proxy(String name) {
+        return proxySet.get(name);
+    }
+
+    java.util.Collection<ProxyConfig> proxyConfigs() {
+        return proxySet.all();
     }
 
     /** This host's name, for the server's log: read once, not at every login on the event loop. */
@@ -121,7 +131,7 @@ final class ControlLoop {
 
     void start() {
         log.info("jfrpc {} (runId {}) connecting to {}:{} with {} {}", JfrpClient.VERSION, runId, config.serverAddr(),
-                config.serverPort(), config.proxies().size(), config.proxies().size() == 1 ? "proxy" : "proxies");
+                config.serverPort(), proxySet.size(), proxySet.size() == 1 ? "proxy" : "proxies");
         loop.execute(this::connect);
     }
 
@@ -181,9 +191,9 @@ final class ControlLoop {
         publish();
         String server = String.valueOf(ch.remoteAddress());
         events.on(resumed ? new LifecycleEvent.SessionResumed(runId, server, config.serverAddr(), null,
-                config.proxies().size(), 0) : new LifecycleEvent.SessionEstablished(runId, server, config.serverAddr(), config.user()));
+                proxySet.size(), 0) : new LifecycleEvent.SessionEstablished(runId, server, config.serverAddr(), config.user()));
         Map<ProxyConfig, Integer> ports = new LinkedHashMap<>();
-        for (ProxyConfig p : config.proxies()) {
+        for (ProxyConfig p : proxySet.all()) {
             ports.put(p, p.remotePort() != 0 ? p.remotePort() : chosenPorts.getOrDefault(p.name(), 0));
         }
         return ports;
@@ -206,7 +216,7 @@ final class ControlLoop {
      * @return true when a port the server chose earlier is gone and the proxy should ask for any port
      */
     boolean proxyResult(Message.NewProxyResult r) {
-        ProxyConfig p = config.proxies().stream().filter(x -> x.name().equals(r.name())).findFirst().orElse(null);
+        ProxyConfig p = proxySet.get(r.name());
         if (r.code() == ErrorCode.OK) {
             retries.succeeded(r.name());
             proxies.running(r.name(), r.remotePort());
@@ -244,12 +254,45 @@ final class ControlLoop {
 
     /** A refused proxy's next try, on the channel that refused it (a new channel asks for every proxy anyway). */
     private void askAgain(String name, Channel on) {
-        ProxyConfig p = config.proxies().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+        ProxyConfig p = proxySet.get(name);
         if (p == null || on == null || on != channel || !on.isActive()) {
             return;
         }
         int port = p.remotePort() != 0 ? p.remotePort() : chosenPorts.getOrDefault(name, 0);
         on.writeAndFlush(new Message.NewProxy(p.name(), p.type().configName(), port), on.voidPromise());
+    }
+
+    /**
+     * frp's reload: proxies removed or changed are closed on the server, added and changed ones asked
+     * for; unchanged ones, and their users' connections, are not touched.
+     */
+    CompletableFuture<ProxySet.Diff> reload(List<ProxyConfig> next) {
+        CompletableFuture<ProxySet.Diff> done = new CompletableFuture<>();
+        onLoop(() -> {
+            ProxySet.Diff d = proxySet.replace(next);
+            List<ProxyConfig> closing = new java.util.ArrayList<>(d.removed());
+            closing.addAll(d.changed());
+            for (ProxyConfig p : closing) {
+                chosenPorts.remove(p.name());
+                retries.succeeded(p.name());
+                if (channel != null) {
+                    channel.write(new Message.CloseProxy(p.name()), channel.voidPromise());
+                }
+            }
+            proxies.sync(proxySet.all(), d.changed());
+            List<ProxyConfig> asking = new java.util.ArrayList<>(d.added());
+            asking.addAll(d.changed());
+            if (channel != null) {
+                for (ProxyConfig p : asking) {
+                    channel.write(new Message.NewProxy(p.name(), p.type().configName(), p.remotePort()), channel.voidPromise());
+                }
+                channel.flush();
+            }
+            log.info("config reloaded: {}", d);
+            publish();
+            done.complete(d);
+        });
+        return done;
     }
 
     void rtt(long nanos) {
@@ -272,7 +315,7 @@ final class ControlLoop {
             scheduleRetry(delay);
             publish();
             events.on(new LifecycleEvent.SessionLost(runId, String.valueOf(ch.remoteAddress()), reason,
-                    config.proxies().size(), delay, false));
+                    proxySet.size(), delay, false));
         } else {
             attemptFailed(reason, slow);
         }
@@ -306,7 +349,7 @@ final class ControlLoop {
             if (retry != null) {
                 retry.cancel(false);
             }
-            events.on(new LifecycleEvent.SessionClosed(runId, "client stopping", config.proxies().size()));
+            events.on(new LifecycleEvent.SessionClosed(runId, "client stopping", proxySet.size()));
             if (channel != null) {
                 channel.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, "client stopping"))
                         .addListener(ChannelFutureListener.CLOSE)

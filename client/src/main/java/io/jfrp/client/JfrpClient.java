@@ -23,10 +23,82 @@ public final class JfrpClient implements AutoCloseable {
     private volatile AdminServer admin;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store) {
+    private final ClientConfig config;
+
+    private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store, ClientConfig config) {
         this.transport = transport;
         this.loop = loop;
         this.store = store;
+        this.config = config;
+    }
+
+    /**
+     * Applies the proxies of {@code next}, as frp's reload does: removed and changed proxies close, added
+     * and changed ones open, unchanged ones and their connections are not touched. Settings other than
+     * proxies take a restart, as in frp; a reload that changes them says so.
+     * @return what changed
+     */
+    public String reload(ClientConfig next) {
+        ProxySet.Diff d = loop.reload(next.proxies()).join();
+        List<String> fixed = fixedSettingsChanged(config, next);
+        return d + (fixed.isEmpty() ? "" : "; not applied until jfrpc restarts: " + String.join(", ", fixed));
+    }
+
+    private static List<String> fixedSettingsChanged(ClientConfig a, ClientConfig b) {
+        List<String> out = new java.util.ArrayList<>();
+        if (!a.serverAddr().equals(b.serverAddr()) || a.serverPort() != b.serverPort()) {
+            out.add("serverAddr/serverPort");
+        }
+        if (!a.user().equals(b.user()) || !a.authToken().equals(b.authToken())) {
+            out.add("user/auth");
+        }
+        if (!a.tls().equals(b.tls())) {
+            out.add("transport.tls");
+        }
+        if (!a.heartbeatInterval().equals(b.heartbeatInterval()) || !a.heartbeatTimeout().equals(b.heartbeatTimeout())) {
+            out.add("heartbeats");
+        }
+        if (!java.util.Objects.equals(a.admin(), b.admin())) {
+            out.add("webServer");
+        }
+        return out;
+    }
+
+    /** The admin API's view of this client. */
+    private final class Actions implements AdminActions {
+        @Override
+        public ClientStatus status() {
+            return loop.status();
+        }
+
+        @Override
+        public java.util.Collection<io.jfrp.core.config.ProxyConfig> proxies() {
+            return loop.proxyConfigs();
+        }
+
+        @Override
+        public java.nio.file.Path configFile() {
+            java.nio.file.Path p = java.nio.file.Path.of(config.source());
+            return java.nio.file.Files.isRegularFile(p) ? p : null;
+        }
+
+        @Override
+        public void stop() {
+            close();
+        }
+
+        @Override
+        public String reload() {
+            java.nio.file.Path file = configFile();
+            if (file == null) {
+                throw new IllegalArgumentException("this client was not started from a config file");
+            }
+            try {
+                return JfrpClient.this.reload(io.jfrp.core.config.ConfigLoader.client(file).config());
+            } catch (io.jfrp.core.config.ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -47,10 +119,10 @@ public final class JfrpClient implements AutoCloseable {
         String runId = store == null ? RunIdStore.newRunId() : store.runId();
         NettyTransport transport = NettyTransport.create("jfrpc", 0);
         ControlLoop loop = new ControlLoop(config, transport, ssl, runId, LifecycleListener.all(List.of(listener)));
-        JfrpClient client = new JfrpClient(transport, loop, store);
+        JfrpClient client = new JfrpClient(transport, loop, store, config);
         if (config.admin() != null) {
             try {
-                client.admin = AdminServer.start(config.admin(), config, loop::status, client::close);
+                client.admin = AdminServer.start(config.admin(), client.new Actions());
             } catch (IOException e) {
                 client.close();
                 throw e;

@@ -34,7 +34,7 @@ final class LocalDialer implements MuxSession.StreamListener {
     static final int LOCAL_CONNECT_TIMEOUT_MILLIS = 5000;
 
     private final NettyTransport transport;
-    private final Map<String, ProxyConfig> proxies;
+    private final ProxySet proxies;
     private final String userPrefix;
     private final ProxyTable table;
     private final String runId;
@@ -46,7 +46,7 @@ final class LocalDialer implements MuxSession.StreamListener {
     private Bootstrap bootstrap;
     private EventLoop bootstrapLoop;
 
-    LocalDialer(NettyTransport transport, Map<String, ProxyConfig> proxies, String user, ProxyTable table,
+    LocalDialer(NettyTransport transport, ProxySet proxies, String user, ProxyTable table,
                 String runId, LifecycleListener events) {
         this.transport = transport;
         this.proxies = proxies;

@@ -18,6 +18,18 @@ final class ProxyTable {
         }
     }
 
+    /** After a reload: the proxies of {@code now}, the kept ones as they were, the new ones pending. */
+    synchronized void sync(java.util.Collection<ProxyConfig> now, java.util.Collection<ProxyConfig> restarted) {
+        Map<String, ClientStatus.Proxy> next = new LinkedHashMap<>();
+        for (ProxyConfig p : now) {
+            ClientStatus.Proxy was = entries.get(p.name());
+            boolean fresh = was == null || restarted.stream().anyMatch(r -> r.name().equals(p.name()));
+            next.put(p.name(), fresh ? new ClientStatus.Proxy(p.name(), ProxyState.PENDING, 0, "") : was);
+        }
+        entries.clear();
+        entries.putAll(next);
+    }
+
     synchronized void pendingAll() {
         entries.replaceAll((k, v) -> new ClientStatus.Proxy(k, ProxyState.PENDING, 0, v.lastError()));
     }

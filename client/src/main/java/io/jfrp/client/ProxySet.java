@@ -1,0 +1,80 @@
+package io.jfrp.client;
+
+import io.jfrp.core.config.ProxyConfig;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The client's proxies by name, replaced as a whole when the config is reloaded: readers on any
+ * thread see the old set or the new one, never half of each.
+ */
+final class ProxySet {
+
+    private volatile Map<String, ProxyConfig> byName;
+
+    ProxySet(List<ProxyConfig> proxies) {
+        this.byName = index(proxies);
+    }
+
+    private static Map<String, ProxyConfig> index(List<ProxyConfig> proxies) {
+        Map<String, ProxyConfig> m = new LinkedHashMap<>();
+        proxies.forEach(p -> m.put(p.name(), p));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    ProxyConfig get(String name) {
+        return byName.get(name);
+    }
+
+    Collection<ProxyConfig> all() {
+        return byName.values();
+    }
+
+    int size() {
+        return byName.size();
+    }
+
+    /** What a reload changes, by name: {@code changed} holds the new versions. */
+    record Diff(List<ProxyConfig> removed, List<ProxyConfig> added, List<ProxyConfig> changed, int unchanged) {
+        boolean isEmpty() {
+            return removed.isEmpty() && added.isEmpty() && changed.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return added.size() + " added, " + changed.size() + " changed, " + removed.size() + " removed, "
+                    + unchanged + " unchanged";
+        }
+    }
+
+    /** Takes {@code next} as the set; @return what differs from the set it replaces */
+    Diff replace(List<ProxyConfig> next) {
+        Map<String, ProxyConfig> old = byName;
+        Map<String, ProxyConfig> now = index(next);
+        List<ProxyConfig> removed = new ArrayList<>();
+        List<ProxyConfig> added = new ArrayList<>();
+        List<ProxyConfig> changed = new ArrayList<>();
+        int unchanged = 0;
+        for (ProxyConfig p : old.values()) {
+            if (!now.containsKey(p.name())) {
+                removed.add(p);
+            }
+        }
+        for (ProxyConfig p : now.values()) {
+            ProxyConfig before = old.get(p.name());
+            if (before == null) {
+                added.add(p);
+            } else if (!before.equals(p)) {
+                changed.add(p);
+            } else {
+                unchanged++;
+            }
+        }
+        byName = now;
+        return new Diff(removed, added, changed, unchanged);
+    }
+}

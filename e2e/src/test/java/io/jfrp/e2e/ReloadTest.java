@@ -1,0 +1,120 @@
+package io.jfrp.e2e;
+
+import io.jfrp.client.JfrpClient;
+import io.jfrp.client.ProxyState;
+import io.jfrp.core.config.AdminSettings;
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ConfigLoader;
+import io.jfrp.server.JfrpServer;
+import io.jfrp.testing.EchoServer;
+import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.RandomBytes;
+import io.jfrp.testing.ThreadLeakCheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * frp's reload through the admin API: the config file is replaced (PUT /api/config) and applied
+ * (GET /api/reload). Removed and changed proxies close, added ones open, and an unchanged proxy keeps
+ * the user connections it carries. An invalid file changes nothing and says why.
+ */
+@ExtendWith({LeakCheck.class, ThreadLeakCheck.class})
+class ReloadTest {
+
+    @TempDir
+    Path dir;
+    @RegisterExtension
+    final Closer closer = new Closer();
+
+    private static String toml(JfrpServer server, int echo, int changedLocalPort, boolean withGone) {
+        return "serverAddr = \"127.0.0.1\"\nserverPort = " + server.port() + "\nauth.token = \"" + Tunnels.TOKEN + "\"\n"
+                + "[[proxies]]\nname = \"kept\"\nlocalPort = " + echo + "\n"
+                + "[[proxies]]\nname = \"moved\"\nlocalPort = " + changedLocalPort + "\n"
+                + (withGone ? "[[proxies]]\nname = \"gone\"\nlocalPort = " + echo + "\n" : "");
+    }
+
+    private static byte[] roundTrip(Socket s, byte[] data) throws Exception {
+        OutputStream out = s.getOutputStream();
+        out.write(data);
+        out.flush();
+        InputStream in = s.getInputStream();
+        return in.readNBytes(data.length);
+    }
+
+    @Test
+    void aReloadAppliesTheProxiesOfTheFileAndLeavesUnchangedOnesAlone() throws Exception {
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        EchoServer echo = closer.keep(new EchoServer());
+        EchoServer echo2 = closer.keep(new EchoServer());
+        Path file = dir.resolve("frpc.toml");
+        Files.writeString(file, toml(server, echo.port(), echo.port(), true));
+        ClientConfig cfg = ConfigLoader.client(file).config().withStateFile(null)
+                .withAdmin(new AdminSettings("127.0.0.1", 0, "admin", "pw"));
+        JfrpClient client = closer.keep(JfrpClient.start(cfg));
+        int kept = Tunnels.awaitRunning(client, "kept");
+        int moved = Tunnels.awaitRunning(client, "moved");
+        int gone = Tunnels.awaitRunning(client, "gone");
+
+        // A user of the unchanged proxy, connected across the reload.
+        Socket user = closer.keep(new Socket(InetAddress.getLoopbackAddress(), kept));
+        user.setSoTimeout(10_000);
+        byte[] before = RandomBytes.of(4096, 1);
+        assertThat(roundTrip(user, before)).isEqualTo(before);
+
+        HttpClient http = HttpClient.newHttpClient();
+        String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("admin:pw".getBytes());
+        URI config = URI.create("http://127.0.0.1:" + client.adminPort() + "/api/config");
+        URI reload = URI.create("http://127.0.0.1:" + client.adminPort() + "/api/reload");
+        HttpResponse<String> got = http.send(HttpRequest.newBuilder(config).header("Authorization", auth).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(got.body()).isEqualTo(Files.readString(file));
+
+        // An invalid file: nothing changes, and the answer names the problem.
+        put(http, config, auth, "serverPort = \"not a port\"\n");
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(reload).header("Authorization", auth).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("serverPort");
+        assertThat(client.status().proxy("gone").state()).isEqualTo(ProxyState.RUNNING);
+
+        put(http, config, auth, toml(server, echo.port(), echo2.port(), false));
+        HttpResponse<String> applied = http.send(HttpRequest.newBuilder(reload).header("Authorization", auth).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(applied.statusCode()).isEqualTo(200);
+        assertThat(applied.body()).contains("0 added, 1 changed, 1 removed, 1 unchanged");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status().proxy("moved") != null
+                && client.status().proxy("moved").state() == ProxyState.RUNNING);
+        assertThat(client.status().proxy("gone")).isNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !Tunnels.listening(gone));
+        int movedNow = client.status().proxy("moved").remotePort();
+        assertThat(Tunnels.echoes(movedNow)).isTrue();
+        assertThat(movedNow == moved || !Tunnels.listening(moved)).as("the changed proxy's old port is closed").isTrue();
+        byte[] after = RandomBytes.of(4096, 2);
+        assertThat(roundTrip(user, after)).as("the unchanged proxy's user is still connected").isEqualTo(after);
+        assertThat(client.status().reconnects()).isZero();
+    }
+
+    private static void put(HttpClient http, URI uri, String auth, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Authorization", auth)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+}
