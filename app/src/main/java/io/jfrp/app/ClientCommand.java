@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutionException;
 @Command(name = "jfrpc", aliases = "client", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "The jfrp client: exposes local services through a jfrps server.",
         subcommands = {ClientCommand.Verify.class, StatusCommand.class, ClientCommand.Reload.class,
-                DoctorCommand.class})
+                ClientCommand.Stop.class, DoctorCommand.class})
 final class ClientCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -85,6 +85,43 @@ final class ClientCommand implements Callable<Integer> {
                 return 0;
             } catch (ConfigException e) {
                 return ConfigOption.printProblems(spec, e);
+            }
+        }
+    }
+
+    /** {@code jfrpc stop -c FILE}, as frp's: asks the running client (its admin API) to stop, saying goodbye. */
+    @Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+            description = "Stop the running client of this config (through its admin API; needs webServer.port).")
+    static final class Stop implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (!config.present(spec)) {
+                return 2;
+            }
+            ClientConfig c;
+            try {
+                c = ConfigLoader.client(config.file, config.unsafe(spec)).config();
+            } catch (ConfigException e) {
+                return ConfigOption.printProblems(spec, e);
+            }
+            if (c.admin() == null) {
+                spec.commandLine().getErr().println("jfrpc stop: " + config.file + " sets no webServer.port, so the "
+                        + "running client has no admin API to ask");
+                return 2;
+            }
+            try {
+                StatusCommand.call(c.admin(), "POST", "/api/stop", java.time.Duration.ofSeconds(10));
+                spec.commandLine().getOut().println("jfrpc stop: the client is stopping");
+                return 0;
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("jfrpc stop: " + e.getMessage());
+                return 1;
             }
         }
     }

@@ -88,9 +88,15 @@ final class StatusCommand implements Callable<Integer> {
 
     /** GET {@code path} of a running client's admin API: the body of a 200, else an exception saying why. */
     static String get(AdminSettings a, String path, Duration timeout) throws IOException, InterruptedException {
+        return call(a, "GET", path, timeout);
+    }
+
+    /** {@code method path} on a running client's admin API: the body of a 200, else an exception saying why. */
+    static String call(AdminSettings a, String method, String path, Duration timeout)
+            throws IOException, InterruptedException {
         String host = a.addr().equals("0.0.0.0") ? "127.0.0.1" : a.addr();
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + a.port() + path))
-                .timeout(timeout);
+                .timeout(timeout).method(method, HttpRequest.BodyPublishers.noBody());
         if (a.authRequired()) {
             req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                     (a.user() + ":" + a.password()).getBytes(StandardCharsets.UTF_8)));

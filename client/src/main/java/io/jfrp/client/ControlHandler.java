@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ControlHandler extends ChannelInboundHandlerAdapter {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControlHandler.class);
+
     private final ControlLoop loop;
     private final ClientConfig config;
     private final String runId;
@@ -143,7 +145,11 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         loginDeadline.cancel(false);
         long interval = config.heartbeatInterval().toNanos();
         heartbeat = ctx.executor().scheduleAtFixedRate(
-                () -> ctx.writeAndFlush(new Message.Ping(System.nanoTime()), ctx.voidPromise()),
+                () -> {
+                    // frp's words, for scripts that read a debug log.
+                    log.debug("send heartbeat to server");
+                    ctx.writeAndFlush(new Message.Ping(System.nanoTime()), ctx.voidPromise());
+                },
                 interval, interval, TimeUnit.NANOSECONDS);
         loop.loggedIn(ctx.channel(), resumed).forEach((p, port) ->
                 ctx.write(new Message.NewProxy(p.name(), p.type().configName(), port), ctx.voidPromise()));

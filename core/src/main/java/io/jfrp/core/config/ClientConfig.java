@@ -65,6 +65,10 @@ public record ClientConfig(
     }
 
     static ClientConfig read(ConfigSection s, Path file) {
+        if (!s.sets("serverAddr") && !s.sets("serverPort") && !s.sets("proxies")
+                && (s.sets("bindPort") || s.sets("bindAddr") || s.sets("allowPorts"))) {
+            s.problem("", null, "this is a server's config (bindPort, bindAddr, allowPorts): give it to jfrps");
+        }
         String serverAddr = s.string("serverAddr", "0.0.0.0");
         int serverPort = s.port("serverPort", 7000, false);
         String user = s.string("user", "");

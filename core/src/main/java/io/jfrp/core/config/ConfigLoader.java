@@ -88,7 +88,7 @@ public final class ConfigLoader {
         if (!root.isMap()) {
             problems.add(new ConfigProblem(file.toString(), root.line(), root.column(), null,
                     "the document is " + root.display() + " (expected: a table of settings)"));
-            throw new ConfigException(problems);
+            throw new ConfigException(problems, warnings);
         }
         ConfigSection section = new ConfigSection(file.toString(), "", root, problems, warnings);
         section.env(env);
@@ -96,7 +96,7 @@ public final class ConfigLoader {
         T config = reader.apply(section, file);
         if (!problems.isEmpty()) {
             problems.sort(java.util.Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
-            throw new ConfigException(problems);
+            throw new ConfigException(problems, warnings);
         }
         return new Loaded<>(config, List.copyOf(warnings));
     }

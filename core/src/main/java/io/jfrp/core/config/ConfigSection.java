@@ -100,6 +100,16 @@ final class ConfigSection {
         return warnings;
     }
 
+    /** Whether the file sets {@code key} (or a table under it), without counting it as read. */
+    boolean sets(String key) {
+        for (String k : flat.keySet()) {
+            if (k.equals(key) || k.startsWith(key + ".") || k.startsWith(key + "[")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean has(String key) {
         known.add(key);
         return flat.containsKey(key) && flat.get(key).value() != null;

@@ -64,6 +64,9 @@ public record ServerConfig(
     }
 
     static ServerConfig read(ConfigSection s, Path file) {
+        if (!s.sets("bindPort") && (s.sets("serverAddr") || s.sets("serverPort") || s.sets("proxies"))) {
+            s.problem("", null, "this is a client's config (serverAddr, serverPort, [[proxies]]): give it to jfrpc");
+        }
         String bindAddr = s.string("bindAddr", "0.0.0.0");
         int bindPort = s.port("bindPort", 7000, false);
         String proxyBindAddr = s.string("proxyBindAddr", bindAddr);

@@ -359,4 +359,16 @@ class ConfigLoaderTest {
                 java.util.Set.of("TokenSourceExec"), LegacyIni.Side.CLIENT, ClientConfig::read))
                 .hasMessageContaining("false exited with 1");
     }
+
+    @Test
+    void aFileForTheOtherSideIsNamedAsSuchAndWarningsAreKeptBesideProblems() {
+        assertThatThrownBy(() -> server("frps.toml", "serverAddr = \"x\"\nserverPort = 7000\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("this is a client's config")
+                .hasMessageContaining("give it to jfrpc");
+        assertThat(clientProblems("frpc.toml", "bindPort = 7000\n"))
+                .anySatisfy(x -> assertThat(x).contains("this is a server's config").contains("give it to jfrps"));
+        assertThatThrownBy(() -> client("frpc.toml", "transport.poolCount = 5\nserverPort = \"x\"\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("serverPort")
+                .hasMessageContaining("1 warning").hasMessageContaining("transport.poolCount has no effect");
+    }
 }
