@@ -1,6 +1,7 @@
 package io.jfrp.app;
 
 import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.AdminSettings;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ConfigException;
 import io.jfrp.core.config.ConfigLoader;
@@ -8,6 +9,9 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
@@ -92,37 +96,12 @@ final class ClientCommand implements Callable<Integer> {
     /** {@code jfrpc stop -c FILE}, as frp's: asks the running client (its admin API) to stop, saying goodbye. */
     @Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
             description = "Stop the running client of this config (through its admin API; needs webServer.port).")
-    static final class Stop implements Callable<Integer> {
-        @CommandLine.Mixin
-        ConfigOption config;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Stop extends AdminApiCommand {
         @Override
-        public Integer call() throws InterruptedException {
-            if (!config.present(spec)) {
-                return 2;
-            }
-            ClientConfig c;
-            try {
-                c = ConfigLoader.client(config.file, config.unsafe(spec)).config();
-            } catch (ConfigException e) {
-                return ConfigOption.printProblems(spec, e);
-            }
-            if (c.admin() == null) {
-                spec.commandLine().getErr().println("jfrpc stop: " + config.file + " sets no webServer.port, so the "
-                        + "running client has no admin API to ask");
-                return 2;
-            }
-            try {
-                StatusCommand.call(c.admin(), "POST", "/api/stop", java.time.Duration.ofSeconds(10));
-                spec.commandLine().getOut().println("jfrpc stop: the client is stopping");
-                return 0;
-            } catch (java.io.IOException e) {
-                spec.commandLine().getErr().println("jfrpc stop: " + e.getMessage());
-                return 1;
-            }
+        int ask(AdminSettings admin, PrintWriter out) throws IOException, InterruptedException {
+            StatusCommand.call(admin, "POST", "/api/stop", Duration.ofSeconds(10));
+            out.println("jfrpc stop: the client is stopping");
+            return 0;
         }
     }
 
@@ -130,37 +109,11 @@ final class ClientCommand implements Callable<Integer> {
     @Command(name = "reload", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
             description = "Apply the config file's proxies to the running client: added and changed ones open, removed "
                     + "ones close, unchanged ones keep their connections. Needs webServer.port.")
-    static final class Reload implements Callable<Integer> {
-        @CommandLine.Mixin
-        ConfigOption config;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Reload extends AdminApiCommand {
         @Override
-        public Integer call() throws InterruptedException {
-            if (!config.present(spec)) {
-                return 2;
-            }
-            ClientConfig c;
-            try {
-                c = ConfigLoader.client(config.file, config.unsafe(spec)).config();
-            } catch (ConfigException e) {
-                return ConfigOption.printProblems(spec, e); // nothing is sent to the running client
-            }
-            if (c.admin() == null) {
-                spec.commandLine().getErr().println("jfrpc reload: " + config.file + " sets no webServer.port, so the "
-                        + "running client has no admin API to ask");
-                return 2;
-            }
-            try {
-                String what = StatusCommand.get(c.admin(), "/api/reload", java.time.Duration.ofSeconds(10));
-                spec.commandLine().getOut().println("jfrpc reload: " + what.trim());
-                return 0;
-            } catch (java.io.IOException e) {
-                spec.commandLine().getErr().println("jfrpc reload: " + e.getMessage());
-                return 1;
-            }
+        int ask(AdminSettings admin, PrintWriter out) throws IOException, InterruptedException {
+            out.println("jfrpc reload: " + StatusCommand.get(admin, "/api/reload", Duration.ofSeconds(10)).trim());
+            return 0;
         }
     }
 

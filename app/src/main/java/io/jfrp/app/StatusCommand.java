@@ -4,10 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.jfrp.core.config.AdminSettings;
-import io.jfrp.core.config.ClientConfig;
-import io.jfrp.core.config.ConfigException;
-import io.jfrp.core.config.ConfigLoader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
@@ -24,46 +20,17 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code jfrpc status -c FILE}: asks the running client's admin API and prints its state as a table. */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "Show the running client's state and each proxy's, from its admin API (webServer.*). Exit 0 when "
                 + "it is connected and every proxy runs, 3 when not, 1 when no client answers.")
-final class StatusCommand implements Callable<Integer> {
-
-    @CommandLine.Mixin
-    ConfigOption config;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+final class StatusCommand extends AdminApiCommand {
 
     @Override
-    public Integer call() throws InterruptedException {
-        if (!config.present(spec)) {
-            return 2;
-        }
-        PrintWriter err = spec.commandLine().getErr();
-        ClientConfig c;
-        try {
-            c = ConfigLoader.client(config.file, config.unsafe(spec)).config();
-        } catch (ConfigException e) {
-            return ConfigOption.printProblems(spec, e);
-        }
-        AdminSettings a = c.admin();
-        if (a == null) {
-            err.println("jfrpc status: " + config.file + " sets no webServer.port, so the client has no admin API to ask;"
-                    + " add webServer.port = 7400 (and webServer.user/password) and restart the client");
-            return 2;
-        }
-        Map<String, Object> status;
-        try {
-            status = fetch(a, Duration.ofSeconds(5));
-        } catch (IOException e) {
-            err.println("jfrpc status: " + e.getMessage() + "; is jfrpc running with " + config.file + "?");
-            return 1;
-        }
-        print(status, spec.commandLine().getOut());
+    int ask(AdminSettings admin, PrintWriter out) throws IOException, InterruptedException {
+        Map<String, Object> status = fetch(admin, Duration.ofSeconds(5));
+        print(status, out);
         // For scripts and timers: 3 while the tunnel is not whole (not connected, or a proxy refused).
         return whole(status) ? 0 : 3;
     }
