@@ -30,6 +30,8 @@ final class IncludedFiles {
             s.problem("includes", list, list.display() + " (expected: a list of file paths)");
             return out;
         }
+        // A legacy INI file includes INI files of proxy sections, which have no [common] to be known by.
+        boolean ini = isIni(Path.of(s.file()));
         for (ConfigNode item : list.asList()) {
             if (!(item.value() instanceof String pattern) || pattern.isEmpty()) {
                 s.problem("includes", item, item.display() + " (expected: a file path)");
@@ -40,7 +42,8 @@ final class IncludedFiles {
                 s.warnings().add(s.file() + ":" + item.line() + ": includes: no file matches " + pattern);
             }
             for (Path f : files) {
-                ConfigNode root = ConfigFiles.parse(f, env, s.problems(), s.warnings(), LegacyIni.Side.CLIENT);
+                ConfigNode root = ini ? iniProxies(f, env, s) : ConfigFiles.parse(f, env, s.problems(), s.warnings(),
+                        LegacyIni.Side.CLIENT);
                 if (root == null) {
                     continue;
                 }
@@ -53,6 +56,27 @@ final class IncludedFiles {
             }
         }
         return out;
+    }
+
+    private static boolean isIni(Path main) {
+        if (main.getFileName() != null && main.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".ini")) {
+            return true;
+        }
+        try {
+            return LegacyIni.looksLikeIni(Files.readString(main));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static ConfigNode iniProxies(Path f, Map<String, String> env, ConfigSection s) {
+        try {
+            String text = ConfigFiles.substituteEnv(Files.readString(f), env, f.toString(), s.warnings());
+            return LegacyIni.parse(text, f.toString(), LegacyIni.Side.CLIENT, s.problems());
+        } catch (IOException e) {
+            s.problems().add(new ConfigProblem(f.toString(), 0, 0, null, "cannot read the file: " + e));
+            return null;
+        }
     }
 
     private static List<Path> matching(String pattern) {

@@ -140,4 +140,13 @@ class LegacyIniTest {
         assertThatThrownBy(() -> client("no-ext-bad", "serverPort = = 1\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("TOML syntax error");
     }
+
+    @Test
+    void anIniFileIncludesIniFilesOfProxySections() throws Exception {
+        Path more = write("more.ini", "[web]\ntype = tcp\nlocal_port = 80\nremote_port = 8080\n");
+        ClientConfig c = client("frpc.ini", "[common]\nserver_port = 7000\nincludes = " + more + "\n"
+                + "[ssh]\nlocal_port = 22\n");
+        assertThat(c.proxies()).containsExactly(new TcpProxyConfig("ssh", "127.0.0.1", 22, 0),
+                new TcpProxyConfig("web", "127.0.0.1", 80, 8080));
+    }
 }
