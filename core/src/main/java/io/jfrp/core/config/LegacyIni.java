@@ -316,21 +316,10 @@ final class LegacyIni {
 
     private static List<Long> ports(Entry e, String file, List<ConfigProblem> problems) {
         List<Long> out = new ArrayList<>();
-        for (String part : e.value.split(",")) {
-            String p = part.trim();
-            try {
-                String[] ends = p.split("-", 2);
-                long a = Long.parseLong(ends[0].trim());
-                long b = ends.length == 2 ? Long.parseLong(ends[1].trim()) : a;
-                if (a < 1 || b > 65535 || a > b) {
-                    throw new NumberFormatException();
-                }
-                for (long port = a; port <= b; port++) {
-                    out.add(port);
-                }
-            } catch (NumberFormatException ex) {
-                problems.add(new ConfigProblem(file, e.line, e.column, e.key,
-                        "\"" + p + "\" (expected: a port or a range such as 6000-6006)"));
+        for (int[] r : PortRanges.parse(e.value, bad -> problems.add(new ConfigProblem(file, e.line, e.column, e.key,
+                "\"" + bad + "\" (expected: a port or a range such as 6000-6006)")))) {
+            for (long port = r[0]; port <= r[1]; port++) {
+                out.add(port);
             }
         }
         return out;

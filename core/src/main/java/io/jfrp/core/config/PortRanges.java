@@ -41,6 +41,29 @@ public record PortRanges(List<int[]> ranges) {
         return String.join(", ", parts);
     }
 
+    /**
+     * frp's text form, {@code "2000-3000,3001"}: the ranges, in order; each part that is not a port or
+     * a range of ports goes to {@code bad} and is left out.
+     */
+    static List<int[]> parse(String text, java.util.function.Consumer<String> bad) {
+        List<int[]> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            try {
+                String[] ends = p.split("-", 2);
+                int a = Integer.parseInt(ends[0].trim());
+                int b = ends.length == 2 ? Integer.parseInt(ends[1].trim()) : a;
+                if (a < 1 || b > 65535 || a > b) {
+                    throw new NumberFormatException();
+                }
+                out.add(new int[]{a, b});
+            } catch (NumberFormatException e) {
+                bad.accept(p);
+            }
+        }
+        return out;
+    }
+
     static PortRanges read(ConfigSection s, String key) {
         if (!s.has(key)) {
             return ALL;
@@ -49,21 +72,8 @@ public record PortRanges(List<int[]> ranges) {
         List<int[]> out = new ArrayList<>();
         if (n.value() instanceof String text) {
             // frp's INI form "2000-3000,3001" still turns up in converted configs; read it too.
-            for (String part : text.split(",")) {
-                String p = part.trim();
-                try {
-                    String[] ends = p.split("-", 2);
-                    int a = Integer.parseInt(ends[0].trim());
-                    int b = ends.length == 2 ? Integer.parseInt(ends[1].trim()) : a;
-                    if (a < 1 || b > 65535 || a > b) {
-                        throw new NumberFormatException();
-                    }
-                    out.add(new int[]{a, b});
-                } catch (NumberFormatException e) {
-                    s.problem(key, n, "\"" + p + "\" (expected: a port or a range such as 2000-3000)");
-                }
-            }
-            return new PortRanges(out);
+            return new PortRanges(parse(text, bad -> s.problem(key, n, "\"" + bad
+                    + "\" (expected: a port or a range such as 2000-3000)")));
         }
         for (ConfigSection r : s.tables(key)) {
             boolean single = r.has("single");
