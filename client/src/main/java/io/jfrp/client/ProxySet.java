@@ -40,10 +40,6 @@ final class ProxySet {
 
     /** What a reload changes, by name: {@code changed} holds the new versions. */
     record Diff(List<ProxyConfig> removed, List<ProxyConfig> added, List<ProxyConfig> changed, int unchanged) {
-        boolean isEmpty() {
-            return removed.isEmpty() && added.isEmpty() && changed.isEmpty();
-        }
-
         @Override
         public String toString() {
             return added.size() + " added, " + changed.size() + " changed, " + removed.size() + " removed, "
