@@ -5,6 +5,7 @@ import io.jfrp.core.config.ConfigException;
 import io.jfrp.core.config.ConfigLoader;
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.core.config.TcpProxyConfig;
+import io.jfrp.core.config.UdpProxyConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -57,12 +58,20 @@ class FrpCommandLineTest {
     }
 
     @Test
-    void frpcUdpIsRefusedWithTheWordsAFileGets() {
-        OneProxyCommand udp = new OneProxyCommand("udp");
+    void frpcHttpIsRefusedWithTheWordsAFileGets() {
+        OneProxyCommand http = new OneProxyCommand("http");
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(udp).setErr(new PrintWriter(err));
-        int code = cli.execute("-s", "127.0.0.1", "-l", "53", "-r", "5353", "-n", "dns");
+        CommandLine cli = new CommandLine(http).setErr(new PrintWriter(err));
+        int code = cli.execute("-s", "127.0.0.1", "-l", "80", "-n", "web");
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("proxies[0].type: \"udp\" is not supported by jfrp yet");
+        assertThat(err.toString()).contains("proxies[0].type: \"http\" is not supported by jfrp yet");
+    }
+
+    @Test
+    void frpcUdpMakesOneUdpProxy() throws Exception {
+        OneProxyCommand udp = new OneProxyCommand("udp");
+        new CommandLine(udp).parseArgs("-s", "127.0.0.1", "-l", "53", "-r", "5353", "-n", "dns");
+        ClientConfig c = ConfigLoader.clientFromFlags(udp.settings()).config();
+        assertThat(c.proxies()).containsExactly(new UdpProxyConfig("dns", "127.0.0.1", 53, 5353, 1500));
     }
 }

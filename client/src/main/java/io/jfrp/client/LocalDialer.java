@@ -1,6 +1,7 @@
 package io.jfrp.client;
 
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.config.UdpProxyConfig;
 import io.jfrp.core.lifecycle.LifecycleEvent;
 import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.log.LogLimiter;
@@ -25,13 +26,21 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Opens the local service's socket for each stream the server opens, on the session's event loop.
+ * Opens the local service's socket for each stream the server opens, on the session's event loop: a
+ * TCP connection, or for a UDP proxy a datagram socket connected to the service (one per user address).
  * A refused dial fails the stream at once, so the user's connection closes instead of hanging.
  */
 final class LocalDialer implements MuxSession.StreamListener {
 
     private static final Logger log = LoggerFactory.getLogger(LocalDialer.class);
     static final int LOCAL_CONNECT_TIMEOUT_MILLIS = 5000;
+    /** Every local socket gets its relay when it is born (ChannelInitializer is sharable). */
+    private static final ChannelInitializer<Channel> RELAY = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {
+            ch.pipeline().addLast("relay", new StreamRelay());
+        }
+    };
 
     private final NettyTransport transport;
     private final ProxySet proxies;
@@ -45,6 +54,9 @@ final class LocalDialer implements MuxSession.StreamListener {
     /** Reused for every dial on one loop: a busy proxy opens thousands of local sockets a second. */
     private Bootstrap bootstrap;
     private EventLoop bootstrapLoop;
+    private Bootstrap datagramBootstrap;
+    private EventLoop datagramBootstrapLoop;
+    private int datagramPacketSize;
 
     LocalDialer(NettyTransport transport, ProxySet proxies, String user, ProxyTable table,
                 String runId, LifecycleListener events) {
@@ -75,8 +87,9 @@ final class LocalDialer implements MuxSession.StreamListener {
             session.rejectStream(open.streamId(), "the client has no proxy named " + name);
             return;
         }
-        bootstrap(session.eventLoop())
-                .connect(target(name, p))
+        Bootstrap b = p instanceof UdpProxyConfig u ? datagramBootstrap(session.eventLoop(), u.packetSize())
+                : bootstrap(session.eventLoop());
+        b.connect(target(name, p))
                 .addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
                         session.acceptStream(open, f.channel());
@@ -98,15 +111,22 @@ final class LocalDialer implements MuxSession.StreamListener {
         if (bootstrap == null || bootstrapLoop != loop) {
             bootstrap = transport.bootstrap(loop, LOCAL_CONNECT_TIMEOUT_MILLIS)
                     .option(ChannelOption.AUTO_READ, false)
-                    .handler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast("relay", new StreamRelay());
-                        }
-                    });
+                    .handler(RELAY);
             bootstrapLoop = loop;
         }
         return bootstrap;
+    }
+
+    /** A connected UDP socket per user address, so the service's replies reach that user alone. */
+    private Bootstrap datagramBootstrap(EventLoop loop, int packetSize) {
+        if (datagramBootstrap == null || datagramBootstrapLoop != loop || datagramPacketSize != packetSize) {
+            datagramBootstrap = transport.datagramBootstrap(loop, packetSize)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .handler(RELAY);
+            datagramBootstrapLoop = loop;
+            datagramPacketSize = packetSize;
+        }
+        return datagramBootstrap;
     }
 
     private InetSocketAddress target(String name, ProxyConfig p) {

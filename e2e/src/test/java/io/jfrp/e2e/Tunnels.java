@@ -7,6 +7,7 @@ import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.config.TcpProxyConfig;
 import io.jfrp.core.config.ServerConfig;
+import io.jfrp.core.config.UdpProxyConfig;
 import io.jfrp.core.tls.SelfSignedCertificate;
 import io.jfrp.server.JfrpServer;
 
@@ -80,6 +81,10 @@ final class Tunnels {
 
     static ProxyConfig tcp(String name, int localPort, int remotePort) {
         return new TcpProxyConfig(name, "127.0.0.1", localPort, remotePort);
+    }
+
+    static ProxyConfig udp(String name, int localPort, int remotePort) {
+        return new UdpProxyConfig(name, "127.0.0.1", localPort, remotePort, UdpProxyConfig.DEFAULT_PACKET_SIZE);
     }
 
     /** Waits until the proxy runs and returns the port the server opened for it. */

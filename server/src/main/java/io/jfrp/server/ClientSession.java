@@ -2,6 +2,7 @@ package io.jfrp.server;
 
 import io.jfrp.core.lifecycle.LifecycleEvent;
 import io.jfrp.core.log.PeerText;
+import io.jfrp.core.mux.DatagramFlow;
 import io.jfrp.core.mux.LocalSockets;
 import io.jfrp.core.mux.MuxSession;
 import io.netty.channel.Channel;
@@ -188,6 +189,18 @@ final class ClientSession {
         if (suffix != null) {
             log.info("proxy {}: holding a user connection from {} until client {} returns (at most {} ms){}",
                     PeerText.escape(proxyName), userChannel.remoteAddress(), runId, wait, suffix);
+        }
+    }
+
+    /**
+     * A new user address sent a datagram to one of this session's UDP ports. Without its client there is
+     * nobody to hand it to: UDP's answer is to drop it (the address's next datagram tries again).
+     */
+    void userFlow(DatagramFlow flow, String proxyName) {
+        if (peer != null && mux.attached()) {
+            mux.openStream(flow, proxyName, rt.config.userConnTimeout().toMillis());
+        } else {
+            flow.close();
         }
     }
 

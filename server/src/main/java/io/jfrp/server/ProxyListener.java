@@ -1,5 +1,6 @@
 package io.jfrp.server;
 
+import io.jfrp.core.config.ProxyType;
 import io.jfrp.core.mux.StreamRelay;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -11,17 +12,20 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * A TCP proxy's public port. Each accepted user connection lands on the session's event loop with
- * auto-read off and is handed to the session, which opens a stream for it (or holds it while the
- * client is away); it is read only once the client has reached its local service.
+ * A proxy's public port. On a TCP port, each accepted user connection lands on the session's event loop
+ * with auto-read off and is handed to the session, which opens a stream for it (or holds it while the
+ * client is away); it is read only once the client has reached its local service. A UDP port is one
+ * socket on the session's loop whose user addresses are flows ({@link UdpFlows}).
  * <p>
- * A paused port refuses connections, as frp's port does when its client is gone, yet stays this
+ * A paused TCP port refuses connections, as frp's port does when its client is gone, yet stays this
  * session's: a bound socket that does not listen keeps it until the client returns and it listens
- * again, or the session ends.
+ * again, or the session ends. A UDP port has nothing to refuse with: it stays bound, and what arrives
+ * while its client is away is dropped.
  */
 final class ProxyListener {
 
     final String name;
+    final ProxyType type;
     private final String addr;
     private final int port;
     /** The listening channel; null while paused. */
@@ -30,14 +34,21 @@ final class ProxyListener {
     private Socket reservation;
     private boolean closed;
 
-    private ProxyListener(String name, String addr, Channel channel) {
+    private ProxyListener(String name, ProxyType type, String addr, Channel channel) {
         this.name = name;
+        this.type = type;
         this.addr = addr;
         this.channel = channel;
         this.port = ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    static ChannelFuture bind(ServerRuntime rt, ClientSession session, String proxyName, String addr, int port) {
+    static ChannelFuture bind(ServerRuntime rt, ClientSession session, String proxyName, ProxyType type, String addr,
+                              int port) {
+        if (type == ProxyType.UDP) {
+            return rt.transport.datagramBootstrap(session.loop, rt.config.udp().packetSize())
+                    .handler(new UdpFlows(session, proxyName, rt.config.udp().idleTimeout()))
+                    .bind(addr, port);
+        }
         return rt.transport.serverBootstrap(session.loop, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -49,8 +60,8 @@ final class ProxyListener {
                 .bind(addr, port);
     }
 
-    static ProxyListener of(String name, String addr, Channel bound) {
-        return new ProxyListener(name, addr, bound);
+    static ProxyListener of(String name, ProxyType type, String addr, Channel bound) {
+        return new ProxyListener(name, type, addr, bound);
     }
 
     int port() {
@@ -63,7 +74,7 @@ final class ProxyListener {
 
     /** Stops accepting; the port stays held when the system lets a non-listening socket have it. */
     void pause() {
-        if (channel == null) {
+        if (channel == null || type == ProxyType.UDP) {
             return;
         }
         // On the session's loop, where the listener lives: the socket is closed when close() returns.
@@ -75,7 +86,7 @@ final class ProxyListener {
     /** Listens again on the same port; the future fails when the port could not be had back. */
     ChannelFuture resume(ServerRuntime rt, ClientSession session) {
         releaseReservation();
-        return bind(rt, session, name, addr, port).addListener(f -> {
+        return bind(rt, session, name, type, addr, port).addListener(f -> {
             if (f.isSuccess()) {
                 Channel bound = ((ChannelFuture) f).channel();
                 session.onLoop(() -> {

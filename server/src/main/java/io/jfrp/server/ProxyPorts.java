@@ -89,18 +89,18 @@ final class ProxyPorts {
     void open(ClientPeer client, ProxyRequest req) {
         String name = qualified(req.name());
         unconfirmed.remove(name);
-        if (req.type() != ProxyType.TCP) {
+        if (req.type() != ProxyType.TCP && req.type() != ProxyType.UDP) {
             refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, "proxy type " + req.type() + " is not supported by this server");
             return;
         }
         ProxyListener existing = open.get(name);
         if (existing != null) {
-            if (req.remotePort() == 0 || req.remotePort() == existing.port()) {
+            if (existing.type == req.type() && (req.remotePort() == 0 || req.remotePort() == existing.port())) {
                 // The same client again, after a reconnect: its port was kept for it.
                 client.proxyOpened(req.name(), existing.port());
                 return;
             }
-            close(name, "the client asks for port " + req.remotePort() + " now");
+            close(name, "the client asks for " + req.type() + " port " + req.remotePort() + " now");
         }
         if (binding.contains(name)) {
             refuse(client, req, ProxyRefusal.NAME_IN_USE, "proxy name " + name + " is already being registered by this client");
@@ -131,7 +131,7 @@ final class ProxyPorts {
 
     private void bind(ClientPeer client, ProxyRequest req, String name, int requested, int attempt) {
         int port = requested == 0 && !rt.config.allowPorts().isAll() ? randomAllowedPort() : requested;
-        ProxyListener.bind(rt, session, name, rt.config.proxyBindAddr(), port).addListener((ChannelFutureListener) f ->
+        ProxyListener.bind(rt, session, name, req.type(), rt.config.proxyBindAddr(), port).addListener((ChannelFutureListener) f ->
                 session.onLoop(() -> bound(client, req, name, requested, port, attempt, f)));
     }
 
@@ -143,7 +143,7 @@ final class ProxyPorts {
         }
         if (f.isSuccess()) {
             binding.remove(name);
-            ProxyListener listener = ProxyListener.of(name, rt.config.proxyBindAddr(), f.channel());
+            ProxyListener listener = ProxyListener.of(name, req.type(), rt.config.proxyBindAddr(), f.channel());
             open.put(name, listener);
             rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), listener.port()));
             if (requested != 0 && rt.ephemeral.contains(requested)) {

@@ -148,9 +148,9 @@ class ProxyPortsTest {
         assertThat(a.ask("web", "tcp", 0).code()).isEqualTo(ErrorCode.OK);
         Message.NewProxyResult dup = b.ask("web", "tcp", 0);
         assertThat(dup.code()).isEqualTo(ErrorCode.NAME_IN_USE);
-        Message.NewProxyResult notYet = b.ask("dns", "udp", 0);
+        Message.NewProxyResult notYet = b.ask("site", "http", 0);
         assertThat(notYet.code()).isEqualTo(ErrorCode.UNSUPPORTED);
-        assertThat(notYet.error()).contains("proxy type udp is not supported by this server");
+        assertThat(notYet.error()).contains("proxy type http is not supported by this server");
         Message.NewProxyResult unknown = b.ask("odd", "sctp\n", 0);
         assertThat(unknown.code()).isEqualTo(ErrorCode.UNSUPPORTED);
         assertThat(unknown.error()).isEqualTo("proxy type \"sctp\\n\" is unknown to this server");

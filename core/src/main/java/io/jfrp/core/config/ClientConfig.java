@@ -128,12 +128,14 @@ public record ClientConfig(
         s.unsupportedUnder("store", "frp's store API is not in jfrp yet");
         AdminSettings admin = AdminSettings.read(s);
         for (String key : List.of("start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
-                "natHoleStunServer", "udpPacketSize", "metadatas", "transport.quic.keepalivePeriod")) {
+                "natHoleStunServer", "metadatas", "transport.quic.keepalivePeriod")) {
             s.unsupported(key, "");
         }
+        int udpPacketSize = (int) s.integer("udpPacketSize", UdpProxyConfig.DEFAULT_PACKET_SIZE, 1, 65507);
         List<ProxyConfig> proxies = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
-        Map<Integer, String> ports = new HashMap<>();
+        // A TCP and a UDP port of the same number are two ports.
+        Map<String, String> ports = new HashMap<>();
         List<ConfigSection> sections = new ArrayList<>(s.tables("proxies"));
         for (ConfigSection included : IncludedFiles.read(s, s.env())) {
             sections.addAll(included.tables("proxies"));
@@ -142,7 +144,7 @@ public record ClientConfig(
         }
         for (int i = 0; i < sections.size(); i++) {
             ConfigSection ps = sections.get(i);
-            ProxyConfig p = ProxyConfigReader.read(ps);
+            ProxyConfig p = ProxyConfigReader.read(ps, udpPacketSize);
             if (p == null || p.name().isEmpty()) {
                 continue;
             }
@@ -153,10 +155,10 @@ public record ClientConfig(
                 continue;
             }
             if (p.remotePort() != 0) {
-                String other = ports.putIfAbsent(p.remotePort(), p.name());
+                String other = ports.putIfAbsent(p.type() + "/" + p.remotePort(), p.name());
                 if (other != null) {
-                    ps.problem("remotePort", ps.node("remotePort"), p.remotePort() + " is already used by proxy "
-                            + other + " (expected: a port of its own)");
+                    ps.problem("remotePort", ps.node("remotePort"), p.remotePort() + " is already used by " + p.type()
+                            + " proxy " + other + " (expected: a port of its own)");
                     continue;
                 }
             }

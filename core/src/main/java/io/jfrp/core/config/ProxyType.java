@@ -5,7 +5,7 @@ import java.util.Optional;
 /** frp's proxy types, by the name a config file and the wire use; {@link #served} ones jfrp runs today. */
 public enum ProxyType {
     TCP("tcp", true),
-    UDP("udp", false),
+    UDP("udp", true),
     HTTP("http", false),
     HTTPS("https", false),
     TCPMUX("tcpmux", false),

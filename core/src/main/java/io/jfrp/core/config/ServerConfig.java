@@ -18,49 +18,56 @@ public record ServerConfig(
         Duration userConnTimeout,
         Duration sessionGracePeriod,
         LogSettings log,
-        Path dataDir) {
+        Path dataDir,
+        UdpSettings udp) {
 
     /** Defaults as documented in docs/configuration.md; bindPort 7000 on all addresses. */
     public static ServerConfig defaults() {
         return new ServerConfig("(defaults)", "0.0.0.0", 7000, "0.0.0.0", "", PortRanges.ALL, 0,
                 new ServerTls(false, null, null, null), Duration.ofSeconds(9), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), LogSettings.DEFAULT, Path.of("jfrps-data"));
+                Duration.ofSeconds(30), LogSettings.DEFAULT, Path.of("jfrps-data"),
+                UdpSettings.DEFAULT);
     }
 
     public ServerConfig withBind(String addr, int port) {
         return new ServerConfig(source, addr, port, addr, authToken, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
     }
 
     public ServerConfig withAuthToken(String token) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, token, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp);
     }
 
     public ServerConfig withPorts(PortRanges allow, int maxPerClient) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allow, maxPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
     }
 
     public ServerConfig withSessionGracePeriod(Duration grace) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir);
+                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp);
     }
 
     /** How long a silent client is waited for before its channel counts as lost. */
     public ServerConfig withHeartbeatTimeout(Duration timeout) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir);
+                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
     }
 
     public ServerConfig withTls(ServerTls t) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir);
+                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
+    }
+
+    public ServerConfig withUdp(UdpSettings u) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u);
     }
 
     static ServerConfig read(ConfigSection s, Path file) {
@@ -81,6 +88,7 @@ public record ServerConfig(
         Duration userConnTimeout = s.duration("userConnTimeout", Duration.ofSeconds(10), Duration.ofMillis(100), false);
         Duration grace = s.duration("transport.sessionGracePeriod", Duration.ofSeconds(30), Duration.ZERO, false);
         LogSettings log = LogSettings.read(s);
+        UdpSettings udp = UdpSettings.read(s);
         Path defaultData = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
                 .resolve("jfrps-data");
         String dataDir = s.string("dataDir", "");
@@ -97,13 +105,13 @@ public record ServerConfig(
         }
         for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPPort", "vhostHTTPSPort", "vhostHTTPTimeout",
                 "subDomainHost", "tcpmuxHTTPConnectPort", "webServer.addr", "webServer.port", "webServer.user",
-                "webServer.password", "webServer.pprofEnable", "webServer.assetsDir", "enablePrometheus", "udpPacketSize",
+                "webServer.password", "webServer.pprofEnable", "webServer.assetsDir", "enablePrometheus",
                 "tcpmuxPassthrough", "allowedClientIPs",
                 "natholeAnalysisDataReserveHours", "custom404Page", "httpPlugins")) {
             s.unsupported(key, "");
         }
         s.finish();
         return new ServerConfig(file.toString(), bindAddr, bindPort, proxyBindAddr, token, allow, maxPorts, tls,
-                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir));
+                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp);
     }
 }

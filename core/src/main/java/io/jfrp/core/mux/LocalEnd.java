@@ -7,7 +7,8 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * What a stream needs of its end on this side, whatever that end is: today a socket ({@link SocketEnd}:
- * the user's connection on the server, the local service's on the client); a datagram flow, a spliced
+ * the user's connection on the server, the local service's on the client, including a connected
+ * datagram socket) or a datagram flow that shares its proxy's socket ({@link DatagramFlow}); a spliced
  * stream or one HTTP exchange later. What the end receives reaches the stream through its relay (for a
  * socket, {@link StreamRelay}): data, the end of input, a failure, the close. Every method may be called
  * from the session's loop; an end on another loop hops where it must.
@@ -16,6 +17,15 @@ interface LocalEnd {
 
     /** Binds what the end receives to {@code stream}, replaying what arrived before. */
     void bind(MuxStream stream);
+
+    /**
+     * Whether each read is one datagram and each write must arrive as one: such a stream never splits or
+     * merges what it carries, and drops a datagram it cannot send at once rather than wait (UDP's own
+     * answer to a full path), so its end is never paused.
+     */
+    default boolean datagrams() {
+        return false;
+    }
 
     /** Start or stop taking data from the local side: the stream's back-pressure. */
     void reading(boolean on);

@@ -145,22 +145,30 @@ public final class MuxSession {
      * the peer confirms the stream; a refusal closes the connection and reaches {@code onRefused}.
      */
     public void openStream(Channel user, String proxyName, long openTimeoutMillis) {
+        open(new SocketEnd(user), proxyName, openTimeoutMillis);
+    }
+
+    /** Opens a stream for a UDP user address: its datagrams follow the open (as early data when the peer takes it). */
+    public void openStream(DatagramFlow flow, String proxyName, long openTimeoutMillis) {
+        open(flow, proxyName, openTimeoutMillis);
+    }
+
+    private void open(LocalEnd end, String proxyName, long openTimeoutMillis) {
         if (!executor().inEventLoop()) {
-            executor().execute(() -> openStream(user, proxyName, openTimeoutMillis));
+            executor().execute(() -> open(end, proxyName, openTimeoutMillis));
             return;
         }
         if (carrier == null) {
-            LocalSockets.abort(user);
+            end.abort();
             return;
         }
-        LocalEnd end = new SocketEnd(user);
         InetSocketAddress address = end.remoteAddress();
         int id = allocateStreamId();
         if (id == 0) {
             // Every id of this side is a live stream's: this connection waits for none of them to end.
             listener.onStreamRefused(proxyName, UserAddress.text(address), "no free stream id (" + streams.size()
                     + " streams open)");
-            LocalSockets.abort(user);
+            end.abort();
             return;
         }
         MuxStream stream = new MuxStream(this, id, end, proxyName, UserAddress.text(address), false);

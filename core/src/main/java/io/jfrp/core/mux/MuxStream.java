@@ -26,11 +26,15 @@ final class MuxStream {
     final LocalEnd local;
     final String proxyName;
     final String userAddress;
+    /** Each local read is one datagram and each write must be one: never split, merged, or waited for. */
+    private final boolean datagrams;
+    /** Datagrams dropped towards the peer: no credit, a full carrier, or too many before the stream opened. */
+    private long datagramsDropped;
 
     /** Read locally, waiting for credit: one read at most (an idle connection should cost little). */
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
     /** From the peer, waiting for the local end to take it. */
-    final PeerBytes toLocal = new PeerBytes();
+    final PeerBytes toLocal;
     /** The offset up to which the peer lets this side send (bytes from the stream's first); see {@link #bytesOut}. */
     private long sendLimit;
     /** Of what this side sent, what the peer says reached its local end (protocol 1.1): where a resume would start. */
@@ -68,6 +72,8 @@ final class MuxStream {
         this.proxyName = proxyName;
         this.userAddress = userAddress;
         this.established = established;
+        this.datagrams = local.datagrams();
+        this.toLocal = new PeerBytes(datagrams);
         this.sendLimit = session.window();
         this.receiveWindow = new ReceiveWindow(session);
     }
@@ -96,8 +102,21 @@ final class MuxStream {
             buf.release();
             return;
         }
+        if (datagrams && !maySend() && pending.size() >= DatagramFlow.MAX_EARLY) {
+            dropDatagram(buf);
+            return;
+        }
         pending.add(buf);
         drain();
+    }
+
+    private void dropDatagram(ByteBuf d) {
+        d.release();
+        datagramsDropped++;
+    }
+
+    long datagramsDropped() {
+        return datagramsDropped;
     }
 
     void onLocalInputShutdown() {
@@ -159,15 +178,26 @@ final class MuxStream {
         // Only while the channel takes more: a stream never queues more than one chunk past the high-water mark.
         while (!pending.isEmpty() && sendLimit > bytesOut && session.writable()) {
             ByteBuf b = pending.peek();
-            int n = (int) Math.min(Math.min(b.readableBytes(), sendLimit - bytesOut), Wire.MAX_DATA_CHUNK);
+            int room = (int) Math.min(sendLimit - bytesOut, Wire.MAX_DATA_CHUNK);
             ByteBuf chunk;
-            if (n == b.readableBytes()) {
+            if (b.readableBytes() <= room) {
                 chunk = pending.poll();
+            } else if (datagrams) {
+                // One DATA frame is one datagram: what does not fit whole is lost, as on a full UDP path.
+                dropDatagram(pending.poll());
+                continue;
             } else {
-                chunk = b.readRetainedSlice(n);
+                chunk = b.readRetainedSlice(room);
             }
-            bytesOut += n;
+            bytesOut += chunk.readableBytes();
             session.write(new Message.Data(id, chunk));
+        }
+        if (datagrams) {
+            // Datagrams do not wait for credit or a writable carrier: late, they are worth less than lost.
+            ByteBuf late;
+            while ((late = pending.poll()) != null) {
+                dropDatagram(late);
+            }
         }
         session.requestFlush();
         if (pending.isEmpty() && localInputDone && !finSent) {

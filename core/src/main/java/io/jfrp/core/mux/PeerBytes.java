@@ -8,8 +8,8 @@ import java.util.ArrayDeque;
 /**
  * What the peer sent one stream that its local end has not taken yet, and what that costs: bytes plus
  * {@link #WRITE_OVERHEAD} per queued write, from arrival until the write completes, so a flood of tiny
- * frames costs what it really costs. Small payloads are merged into one buffer, so a reader that stalls
- * holds its bytes and few objects. The stream charges the session's memory with what this reports.
+ * frames costs what it really costs. Small payloads are merged into one buffer (but datagrams), so a
+ * reader that stalls holds its bytes and few objects. The stream charges the session's memory with what this reports.
  */
 final class PeerBytes {
 
@@ -34,6 +34,12 @@ final class PeerBytes {
     private long held;
     /** Everything was released at once (the stream was aborted): writes that complete later release nothing. */
     private boolean dropped;
+    /** Each payload is one datagram: copied when it pins too much, never merged with another. */
+    private final boolean keepBoundaries;
+
+    PeerBytes(boolean keepBoundaries) {
+        this.keepBoundaries = keepBoundaries;
+    }
 
     long held() {
         return held;
@@ -50,6 +56,11 @@ final class PeerBytes {
         if (!pinsTooMuch(payload)) {
             queue.add(payload);
             merging = null;
+        } else if (keepBoundaries) {
+            ByteBuf copy = alloc.directBuffer(n, n);
+            copy.writeBytes(payload);
+            payload.release();
+            queue.add(copy);
         } else if (merging != null && merging.maxWritableBytes() >= n) {
             // A slice of the read buffer would keep all of it alive (a flood of 1-byte frames pins a read
             // buffer per byte); copy it, into the buffer its small neighbours already went to when it fits.

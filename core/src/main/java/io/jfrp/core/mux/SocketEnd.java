@@ -5,18 +5,29 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 
 import java.net.InetSocketAddress;
 
-/** A TCP socket as a stream's {@link LocalEnd}, with its {@link StreamRelay}. */
+/**
+ * A socket as a stream's {@link LocalEnd}, with its {@link StreamRelay}: a TCP connection, or a connected
+ * datagram socket (the client's to a UDP service: one per user address).
+ */
 final class SocketEnd implements LocalEnd {
 
     private final Channel ch;
+    private final boolean datagrams;
 
     SocketEnd(Channel ch) {
         this.ch = ch;
+        this.datagrams = ch instanceof DatagramChannel;
+    }
+
+    @Override
+    public boolean datagrams() {
+        return datagrams;
     }
 
     /**
@@ -45,6 +56,9 @@ final class SocketEnd implements LocalEnd {
 
     @Override
     public void reading(boolean on) {
+        if (datagrams && !on) {
+            return; // datagrams that cannot be sent are dropped; pausing would only let the kernel drop them later
+        }
         if (ch.config().isAutoRead() != on) {
             ch.config().setAutoRead(on);
         }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
@@ -70,6 +71,9 @@ public final class StreamRelay extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf) {
             event(buf);
+        } else if (msg instanceof DatagramPacket p) {
+            // A connected datagram socket: only its peer's datagrams arrive, so the sender says nothing new.
+            event(p.content());
         } else {
             ReferenceCountUtil.release(msg);
         }

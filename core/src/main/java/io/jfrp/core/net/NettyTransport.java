@@ -10,16 +10,21 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -181,6 +186,30 @@ public final class NettyTransport implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .resolver(resolver);
+    }
+
+    /**
+     * A UDP socket on {@code loop}: a proxy's public port (bound) or the client's socket to a UDP service
+     * (connected). Each read takes one datagram of at most {@code packetSize} bytes (a longer one is cut,
+     * as frp cuts it).
+     */
+    public Bootstrap datagramBootstrap(EventLoopGroup loop, int packetSize) {
+        return new Bootstrap()
+                .group(loop)
+                .channelFactory(datagramChannelFactory())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(packetSize))
+                .option(ChannelOption.SO_RCVBUF, 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 1024 * 1024)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .resolver(resolver);
+    }
+
+    private ChannelFactory<DatagramChannel> datagramChannelFactory() {
+        return switch (kind) {
+            case IO_URING -> IoUringDatagramChannel::new;
+            case EPOLL -> EpollDatagramChannel::new;
+            case NIO -> NioDatagramChannel::new;
+        };
     }
 
     public Future<?> shutdown() {

@@ -69,6 +69,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aUdpProxyMayShareItsPortNumberWithATcpOneAndTakesTheClientsPacketSize() throws Exception {
+        ClientConfig c = client("frpc.toml", """
+                udpPacketSize = 9000
+                [[proxies]]
+                name = "dns-tcp"
+                localPort = 53
+                remotePort = 5353
+                [[proxies]]
+                name = "dns"
+                type = "udp"
+                localPort = 53
+                remotePort = 5353
+                """).config();
+        assertThat(c.proxies()).containsExactly(new TcpProxyConfig("dns-tcp", "127.0.0.1", 53, 5353),
+                new UdpProxyConfig("dns", "127.0.0.1", 53, 5353, 9000));
+    }
+
+    @Test
     void tableFormAndDottedFormAreTheSame() throws Exception {
         ClientConfig c = client("frpc.toml", """
                 serverPort = 7001
@@ -177,7 +195,7 @@ class ConfigLoaderTest {
         assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[2].type: \"http\" is not supported by jfrp yet"));
         assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[3].name: missing"));
         assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[3].localPort: missing"));
-        assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[4].remotePort: 6000 is already used by proxy a"));
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[4].remotePort: 6000 is already used by tcp proxy a"));
     }
 
     @Test

@@ -1,0 +1,18 @@
+package io.jfrp.core.config;
+
+/**
+ * {@code type = "udp"}: a public UDP port on the server; each user address is a flow of datagrams to the
+ * local service. {@code packetSize} is the client's {@code udpPacketSize}: the largest datagram read
+ * from the local service (a longer one is cut, as by frp).
+ */
+public record UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize)
+        implements ProxyConfig {
+
+    /** frp's default {@code udpPacketSize}, on both sides. */
+    public static final int DEFAULT_PACKET_SIZE = 1500;
+
+    @Override
+    public ProxyType type() {
+        return ProxyType.UDP;
+    }
+}
