@@ -48,9 +48,9 @@ final class StatusCommand extends AdminApiCommand {
         return true;
     }
 
-    /** GET /api/status of a running client, parsed; the exception says what went wrong. */
+    /** GET /api/jfrp/status of a running client, parsed; the exception says what went wrong. */
     static Map<String, Object> fetch(AdminSettings a, Duration timeout) throws IOException, InterruptedException {
-        return parse(get(a, "/api/status", timeout));
+        return parse(get(a, "/api/jfrp/status", timeout));
     }
 
     /** GET {@code path} of a running client's admin API: the body of a 200, else an exception saying why. */

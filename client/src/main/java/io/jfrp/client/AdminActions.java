@@ -13,6 +13,9 @@ interface AdminActions {
     /** The proxies of the config in force, for their types and local addresses in the status. */
     Collection<ProxyConfig> proxies();
 
+    /** The server's host as configured (serverAddr): frp's status shows each proxy's address on it. */
+    String serverHost();
+
     /** The config file the client was started from; null when it was not started from a file. */
     Path configFile();
 

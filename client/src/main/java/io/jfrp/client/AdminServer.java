@@ -1,15 +1,11 @@
 package io.jfrp.client;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.jfrp.core.config.AdminSettings;
-import io.jfrp.core.config.ProxyConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -22,7 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The client's admin API, as frp's: {@code GET /api/status} (JSON), {@code POST /api/stop},
+ * The client's admin API, as frp's: {@code GET /api/status} (frp's JSON; jfrp's, with the connection's
+ * state, at {@code GET /api/jfrp/status}: {@link StatusJson}), {@code POST /api/stop},
  * {@code GET/PUT /api/config} (the config file's text), {@code GET /api/reload} (apply the file's
  * proxies), and {@code GET /healthz} (200 with an empty body, without auth, for load balancers and
  * frp's scripts), on webServer.addr:port, the rest behind basic auth when webServer.user/password are
@@ -31,7 +28,6 @@ import java.util.concurrent.Executors;
 final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -70,7 +66,10 @@ final class AdminServer implements AutoCloseable {
                 }
                 String route = method + " " + path;
                 switch (route) {
-                    case "GET /api/status" -> send(exchange, 200, "application/json", json(client.status(), client.proxies()));
+                    case "GET /api/status" -> send(exchange, 200, "application/json",
+                            StatusJson.frp(client.status(), client.proxies(), client.serverHost()));
+                    case "GET /api/jfrp/status" -> send(exchange, 200, "application/json",
+                            StatusJson.jfrp(client.status(), client.proxies()));
                     case "POST /api/stop" -> {
                         log.info("stop asked through the admin API from {}", exchange.getRemoteAddress());
                         send(exchange, 200, "text/plain", "");
@@ -110,7 +109,7 @@ final class AdminServer implements AutoCloseable {
     }
 
     /** Each route's method, to answer 405 rather than 404 to the wrong one. */
-    private static final java.util.Map<String, String> METHODS = java.util.Map.of("/api/status", "GET",
+    private static final java.util.Map<String, String> METHODS = java.util.Map.of("/api/status", "GET", "/api/jfrp/status", "GET",
             "/api/stop", "POST", "/api/config", "GET or PUT", "/api/reload", "GET");
 
     /** Bounds what a PUT may make the client hold: more than any config file. */
@@ -164,41 +163,6 @@ final class AdminServer implements AutoCloseable {
         try (OutputStream os = ex.getResponseBody()) {
             os.write(b);
         }
-    }
-
-    static String json(ClientStatus st, java.util.Collection<ProxyConfig> configs) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeStringField("state", st.state().name());
-            g.writeStringField("since", st.since().toString());
-            g.writeStringField("server", st.server());
-            g.writeStringField("runId", st.runId());
-            if (st.rttMicros() >= 0) {
-                g.writeNumberField("rttMillis", st.rttMicros() / 1000.0);
-            } else {
-                g.writeNullField("rttMillis");
-            }
-            g.writeNumberField("reconnects", st.reconnects());
-            g.writeNumberField("consecutiveFailures", st.consecutiveFailures());
-            g.writeStringField("lastError", st.lastError());
-            g.writeArrayFieldStart("proxies");
-            for (ClientStatus.Proxy p : st.proxies()) {
-                ProxyConfig c = configs.stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
-                g.writeStartObject();
-                g.writeStringField("name", p.name());
-                g.writeStringField("type", c == null ? "tcp" : c.type().configName());
-                g.writeStringField("state", p.state().statusName());
-                g.writeNumberField("remotePort", p.remotePort());
-                g.writeStringField("local", c == null ? "" : c.localIP() + ":" + c.localPort());
-                g.writeStringField("lastError", p.lastError());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        return out.toString(StandardCharsets.UTF_8) + "\n";
     }
 
     @Override

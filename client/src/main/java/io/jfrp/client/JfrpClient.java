@@ -77,6 +77,11 @@ public final class JfrpClient implements AutoCloseable {
         }
 
         @Override
+        public String serverHost() {
+            return config.serverAddr();
+        }
+
+        @Override
         public java.nio.file.Path configFile() {
             java.nio.file.Path p = java.nio.file.Path.of(config.source());
             return java.nio.file.Files.isRegularFile(p) ? p : null;

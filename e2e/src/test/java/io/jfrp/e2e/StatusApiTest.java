@@ -44,7 +44,7 @@ class StatusApiTest {
                     assertThat(Loopback.readToEnd(s)).isEqualTo(Loopback.End.RESET);
                 }
                 HttpClient http = HttpClient.newHttpClient();
-                URI uri = URI.create("http://127.0.0.1:" + admin + "/api/status");
+                URI uri = URI.create("http://127.0.0.1:" + admin + "/api/jfrp/status");
                 HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -62,6 +62,15 @@ class StatusApiTest {
                         .contains("\"name\" : \"web\"").contains("\"remotePort\" : " + port)
                         .contains("\"state\" : \"running\"")
                         .contains("unreachable");
+                // frp's shape where frp's tools read it: proxies by type, frp's words, the server's host and the port.
+                HttpResponse<String> frp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin
+                        + "/api/status")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(frp.statusCode()).isEqualTo(200);
+                assertThat(frp.body()).startsWith("{\n  \"tcp\" : [").doesNotContain("\"udp\"");
+                String web = java.util.Arrays.stream(frp.body().split("}")).filter(o -> o.contains("\"name\" : \"web\""))
+                        .findFirst().orElseThrow();
+                assertThat(web).contains("\"type\" : \"tcp\"", "\"status\" : \"running\"", "\"err\" : \"\"",
+                        "\"local_addr\" : \"127.0.0.1:" + echo.port() + "\"", "\"remote_addr\" : \"127.0.0.1:" + port + "\"");
                 // As frp's: a health check needs no password and gets an empty 200.
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + admin + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
