@@ -32,17 +32,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Turns a config file into a {@link ConfigNode} tree: frp's {@code {{ .Envs.NAME }}} templates first,
+ * Turns a config file into a {@link ConfigNode} tree: frp's templates first ({@link ConfigTemplate}),
  * then TOML, YAML, JSON or legacy INI by the file's extension, or, as frp does for a file without one,
  * by its content. Syntax errors become problems with positions.
  */
 final class ConfigFiles {
-
-    private static final Pattern ENV = Pattern.compile("\\{\\{\\s*\\.Envs\\.([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
 
     private ConfigFiles() {
     }
@@ -57,7 +53,7 @@ final class ConfigFiles {
             problems.add(new ConfigProblem(name, 0, 0, null, "cannot read the file: " + e));
             return null;
         }
-        text = substituteEnv(text, env, name, warnings);
+        text = ConfigTemplate.render(text, env, name, warnings, problems);
         String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
             return yaml(text, name, problems);
@@ -98,21 +94,6 @@ final class ConfigFiles {
         }
         problems.addAll(asToml);
         return null;
-    }
-
-    static String substituteEnv(String text, Map<String, String> env, String file, List<String> warnings) {
-        Matcher m = ENV.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = env.get(m.group(1));
-            if (value == null) {
-                warnings.add(file + ": environment variable " + m.group(1) + " is not set; using an empty string");
-                value = "";
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     // ---- TOML

@@ -71,7 +71,7 @@ final class IncludedFiles {
 
     private static ConfigNode iniProxies(Path f, Map<String, String> env, ConfigSection s) {
         try {
-            String text = ConfigFiles.substituteEnv(Files.readString(f), env, f.toString(), s.warnings());
+            String text = ConfigTemplate.render(Files.readString(f), env, f.toString(), s.warnings(), s.problems());
             return LegacyIni.parse(text, f.toString(), LegacyIni.Side.CLIENT, s.problems());
         } catch (IOException e) {
             s.problems().add(new ConfigProblem(f.toString(), 0, 0, null, "cannot read the file: " + e));
