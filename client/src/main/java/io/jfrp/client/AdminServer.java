@@ -1,21 +1,15 @@
 package io.jfrp.client;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.jfrp.core.admin.AdminHttp;
 import io.jfrp.core.config.AdminSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The client's admin API, as frp's: {@code GET /api/status} (frp's JSON; jfrp's, with the connection's
@@ -29,83 +23,60 @@ final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
-    private final HttpServer http;
-    private final ExecutorService executor;
+    private final AdminHttp http;
 
-    private AdminServer(HttpServer http, ExecutorService executor) {
+    private AdminServer(AdminHttp http) {
         this.http = http;
-        this.executor = executor;
     }
 
     static AdminServer start(AdminSettings s, AdminActions client) throws IOException {
-        HttpServer http;
-        try {
-            http = HttpServer.create(new InetSocketAddress(s.addr(), s.port()), 16);
-        } catch (IOException e) {
-            throw new IOException("cannot start the admin API on " + s.addr() + ":" + s.port() + " (webServer.*): "
-                    + e.getMessage(), e);
-        }
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "jfrpc-admin");
-            t.setDaemon(true);
-            return t;
-        });
-        http.setExecutor(executor);
-        http.createContext("/", exchange -> {
-            try (exchange) {
-                String path = exchange.getRequestURI().getPath();
-                String method = exchange.getRequestMethod();
-                if (path.equals("/healthz") && method.equals("GET")) {
-                    send(exchange, 200, "text/plain", "");
-                    return;
-                }
-                if (s.authRequired() && !authorized(exchange, s)) {
-                    exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jfrpc\"");
-                    send(exchange, 401, "text/plain", "unauthorized\n");
-                    return;
-                }
-                String route = method + " " + path;
-                switch (route) {
-                    case "GET /api/status" -> send(exchange, 200, "application/json",
-                            StatusJson.frp(client.status(), client.proxies(), client.serverHost()));
-                    case "GET /api/jfrp/status" -> send(exchange, 200, "application/json",
-                            StatusJson.jfrp(client.status(), client.proxies()));
-                    case "POST /api/stop" -> {
-                        log.info("stop asked through the admin API from {}", exchange.getRemoteAddress());
-                        send(exchange, 200, "text/plain", "");
-                        Thread t = new Thread(client::stop, "jfrpc-stop");
-                        t.setDaemon(true);
-                        t.start();
-                    }
-                    case "GET /api/config" -> {
-                        Path file = client.configFile();
-                        if (file == null) {
-                            send(exchange, 404, "text/plain", "this client was not started from a config file\n");
-                        } else {
-                            send(exchange, 200, "text/plain", Files.readString(file, StandardCharsets.UTF_8));
-                        }
-                    }
-                    case "PUT /api/config" -> putConfig(exchange, client.configFile());
-                    case "GET /api/reload" -> {
-                        try {
-                            String what = client.reload();
-                            log.info("config reloaded through the admin API from {}: {}", exchange.getRemoteAddress(), what);
-                            send(exchange, 200, "text/plain", what + "\n");
-                        } catch (IllegalArgumentException e) {
-                            send(exchange, 400, "text/plain", e.getMessage() + "\n");
-                        }
-                    }
-                    default -> send(exchange, METHODS.containsKey(path) ? 405 : 404, "text/plain",
-                            METHODS.containsKey(path) ? "only " + METHODS.get(path) + "\n" : "not found\n");
-                }
+        AdminHttp http = AdminHttp.start(s, "admin API", "jfrpc-admin", exchange -> {
+            try {
+                route(exchange, client);
             } catch (RuntimeException e) {
                 log.warn("admin API request failed", e);
             }
         });
-        http.start();
-        log.info("admin API on http://{}:{}/api/status{}", s.addr(), http.getAddress().getPort(),
-                s.authRequired() ? " (basic auth)" : "");
-        return new AdminServer(http, executor);
+        log.info("admin API on http://{}:{}/api/status{}", s.addr(), http.port(), s.authRequired() ? " (basic auth)" : "");
+        return new AdminServer(http);
+    }
+
+    private static void route(HttpExchange exchange, AdminActions client) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String route = exchange.getRequestMethod() + " " + path;
+        switch (route) {
+            case "GET /api/status" -> send(exchange, 200, "application/json",
+                    StatusJson.frp(client.status(), client.proxies(), client.serverHost()));
+            case "GET /api/jfrp/status" -> send(exchange, 200, "application/json",
+                    StatusJson.jfrp(client.status(), client.proxies()));
+            case "POST /api/stop" -> {
+                log.info("stop asked through the admin API from {}", exchange.getRemoteAddress());
+                send(exchange, 200, "text/plain", "");
+                Thread t = new Thread(client::stop, "jfrpc-stop");
+                t.setDaemon(true);
+                t.start();
+            }
+            case "GET /api/config" -> {
+                Path file = client.configFile();
+                if (file == null) {
+                    send(exchange, 404, "text/plain", "this client was not started from a config file\n");
+                } else {
+                    send(exchange, 200, "text/plain", Files.readString(file, StandardCharsets.UTF_8));
+                }
+            }
+            case "PUT /api/config" -> putConfig(exchange, client.configFile());
+            case "GET /api/reload" -> {
+                try {
+                    String what = client.reload();
+                    log.info("config reloaded through the admin API from {}: {}", exchange.getRemoteAddress(), what);
+                    send(exchange, 200, "text/plain", what + "\n");
+                } catch (IllegalArgumentException e) {
+                    send(exchange, 400, "text/plain", e.getMessage() + "\n");
+                }
+            }
+            default -> send(exchange, METHODS.containsKey(path) ? 405 : 404, "text/plain",
+                    METHODS.containsKey(path) ? "only " + METHODS.get(path) + "\n" : "not found\n");
+        }
     }
 
     /** Each route's method, to answer 405 rather than 404 to the wrong one. */
@@ -137,38 +108,15 @@ final class AdminServer implements AutoCloseable {
     }
 
     int port() {
-        return http.getAddress().getPort();
-    }
-
-    private static boolean authorized(HttpExchange ex, AdminSettings s) {
-        String header = ex.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.startsWith("Basic ")) {
-            return false;
-        }
-        byte[] given;
-        try {
-            given = Base64.getDecoder().decode(header.substring(6).trim());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        byte[] expected = (s.user() + ":" + s.password()).getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, expected);
+        return http.port();
     }
 
     private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        // -1: no body at all (0 would mean a chunked one to the JDK's server).
-        ex.sendResponseHeaders(code, b.length == 0 ? -1 : b.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(b);
-        }
+        AdminHttp.send(ex, code, type, body);
     }
 
     @Override
     public void close() {
-        http.stop(0);
-        // The HTTP server does not own the executor it was given: its thread stayed after every stop.
-        executor.shutdownNow();
+        http.close();
     }
 }

@@ -31,11 +31,14 @@ public final class JfrpServer implements AutoCloseable {
     private final ServerRuntime rt;
     private final Channel listener;
     private final String fingerprint;
+    /** frp's webServer (healthz, serverinfo, proxies); null when webServer.port is not set. */
+    private final ServerWeb web;
 
-    private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint) {
+    private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint, ServerWeb web) {
         this.rt = rt;
         this.listener = listener;
         this.fingerprint = fingerprint;
+        this.web = web;
     }
 
     public static JfrpServer start(ServerConfig config) throws IOException {
@@ -58,7 +61,8 @@ public final class JfrpServer implements AutoCloseable {
         SslContext ssl = TlsContexts.server(cert, key, config.tls().trustedCaFile());
         String fingerprint = Fingerprints.sha256(cert);
         NettyTransport transport = NettyTransport.create("jfrps", 0);
-        ServerRuntime rt = new ServerRuntime(config, transport, ssl, listener);
+        ServerStats stats = new ServerStats();
+        ServerRuntime rt = new ServerRuntime(config, transport, ssl, LifecycleListener.all(List.of(stats, listener)));
         // Control channels close on the peer's FIN; only stream sockets keep half-closed directions open.
         ChannelFuture bind = transport.serverBootstrap(true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false)
@@ -70,7 +74,17 @@ public final class JfrpServer implements AutoCloseable {
             throw new IOException("cannot listen on " + config.bindAddr() + ":" + config.bindPort() + ": "
                     + bind.cause().getMessage(), bind.cause());
         }
-        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint);
+        ServerWeb web = null;
+        if (config.webServer() != null) {
+            try {
+                web = ServerWeb.start(config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats);
+            } catch (IOException e) {
+                bind.channel().close().awaitUninterruptibly();
+                transport.close();
+                throw e;
+            }
+        }
+        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web);
         log.info("jfrps {} listening on {} ({}, TLS {}{})", VERSION, server.address(), transport.name(),
                 config.tls().force() ? "required" : "optional", ", " + TlsContexts.provider());
         log.info("TLS certificate {} ({}), SHA-256 fingerprint {}; clients may pin it with transport.tls.serverFingerprint",
@@ -101,9 +115,17 @@ public final class JfrpServer implements AutoCloseable {
         return (int) rt.registry.sessions().stream().filter(ClientSession::isAttached).count();
     }
 
+    /** The port of the web server (webServer.port; 0 there picks one); -1 without one. */
+    public int webServerPort() {
+        return web == null ? -1 : web.port();
+    }
+
     @Override
     public void close() {
         rt.stopping = true;
+        if (web != null) {
+            web.close();
+        }
         listener.close().awaitUninterruptibly();
         List<CompletableFuture<Void>> ended = new ArrayList<>();
         for (ClientSession s : rt.registry.sessions()) {

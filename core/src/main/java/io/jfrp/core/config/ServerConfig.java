@@ -19,55 +19,62 @@ public record ServerConfig(
         Duration sessionGracePeriod,
         LogSettings log,
         Path dataDir,
-        UdpSettings udp) {
+        UdpSettings udp,
+        AdminSettings webServer) {
 
     /** Defaults as documented in docs/configuration.md; bindPort 7000 on all addresses. */
     public static ServerConfig defaults() {
         return new ServerConfig("(defaults)", "0.0.0.0", 7000, "0.0.0.0", "", PortRanges.ALL, 0,
                 new ServerTls(false, null, null, null), Duration.ofSeconds(9), Duration.ofSeconds(10),
                 Duration.ofSeconds(30), LogSettings.DEFAULT, Path.of("jfrps-data"),
-                UdpSettings.DEFAULT);
+                UdpSettings.DEFAULT, null);
     }
 
     public ServerConfig withBind(String addr, int port) {
         return new ServerConfig(source, addr, port, addr, authToken, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
     }
 
     public ServerConfig withAuthToken(String token) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, token, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp, webServer);
     }
 
     public ServerConfig withPorts(PortRanges allow, int maxPerClient) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allow, maxPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
     }
 
     public ServerConfig withSessionGracePeriod(Duration grace) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp);
+                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp, webServer);
     }
 
     /** How long a silent client is waited for before its channel counts as lost. */
     public ServerConfig withHeartbeatTimeout(Duration timeout) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
+                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
     }
 
     public ServerConfig withTls(ServerTls t) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp);
+                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
     }
 
     public ServerConfig withUdp(UdpSettings u) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u, webServer);
+    }
+
+    /** The server's web server (frp's webServer.*: /healthz, /api/serverinfo, /api/proxy/TYPE); null: none. */
+    public ServerConfig withWebServer(AdminSettings w) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, w);
     }
 
     static ServerConfig read(ConfigSection s, Path file) {
@@ -89,6 +96,7 @@ public record ServerConfig(
         Duration grace = s.duration("transport.sessionGracePeriod", Duration.ofSeconds(30), Duration.ZERO, false);
         LogSettings log = LogSettings.read(s);
         UdpSettings udp = UdpSettings.read(s);
+        AdminSettings webServer = AdminSettings.read(s);
         Path defaultData = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
                 .resolve("jfrps-data");
         String dataDir = s.string("dataDir", "");
@@ -100,18 +108,17 @@ public record ServerConfig(
         s.noEffect("auth.additionalScopes", "jfrp authenticates the channel at login; heartbeats and streams "
                 + "travel inside it");
         s.unsupportedUnder("auth.oidc", "");
-        for (String table : List.of("sshTunnelGateway", "transport.quic", "webServer.tls")) {
+        for (String table : List.of("sshTunnelGateway", "transport.quic")) {
             s.unsupportedUnder(table, "");
         }
         for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPPort", "vhostHTTPSPort", "vhostHTTPTimeout",
-                "subDomainHost", "tcpmuxHTTPConnectPort", "webServer.addr", "webServer.port", "webServer.user",
-                "webServer.password", "webServer.pprofEnable", "webServer.assetsDir", "enablePrometheus",
+                "subDomainHost", "tcpmuxHTTPConnectPort", "enablePrometheus",
                 "tcpmuxPassthrough", "allowedClientIPs",
                 "natholeAnalysisDataReserveHours", "custom404Page", "httpPlugins")) {
             s.unsupported(key, "");
         }
         s.finish();
         return new ServerConfig(file.toString(), bindAddr, bindPort, proxyBindAddr, token, allow, maxPorts, tls,
-                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp);
+                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp, webServer);
     }
 }

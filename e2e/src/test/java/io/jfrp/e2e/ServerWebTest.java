@@ -1,0 +1,87 @@
+package io.jfrp.e2e;
+
+import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.AdminSettings;
+import io.jfrp.server.JfrpServer;
+import io.jfrp.testing.EchoServer;
+import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.Loopback;
+import io.jfrp.testing.RandomBytes;
+import io.jfrp.testing.ThreadLeakCheck;
+import io.jfrp.testing.UdpEchoServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** jfrps's web server as frp's: /healthz for anyone, serverinfo and proxies behind basic auth, in frp's shapes. */
+@ExtendWith({LeakCheck.class, ThreadLeakCheck.class})
+class ServerWebTest {
+
+    @TempDir
+    Path dir;
+    @RegisterExtension
+    final Closer closer = new Closer();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private int web;
+
+    private HttpResponse<String> get(String path, boolean auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web + path));
+        if (auth) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void serverInfoAndProxiesShowClientsPortsAndTraffic() throws Exception {
+        JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir)
+                .withWebServer(new AdminSettings("127.0.0.1", 0, "admin", "pw"))));
+        web = server.webServerPort();
+        EchoServer echo = closer.keep(new EchoServer());
+        UdpEchoServer udpEcho = closer.keep(new UdpEchoServer());
+        JfrpClient client = closer.keep(Tunnels.client(server, Tunnels.tcp("web", echo.port(), 0),
+                Tunnels.udp("dns", udpEcho.port(), 0)));
+        int port = Tunnels.awaitRunning(client, "web");
+        Tunnels.awaitRunning(client, "dns");
+        byte[] data = RandomBytes.of(100_000, 7);
+        assertThat(RandomBytes.sha256(Loopback.echo(port, data, 10))).isEqualTo(RandomBytes.sha256(data));
+
+        HttpResponse<String> health = get("/healthz", false);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEmpty();
+        assertThat(get("/", false).statusCode()).isEqualTo(401);
+        assertThat(get("/api/serverinfo", false).statusCode()).isEqualTo(401);
+
+        // The echo's stream reports its bytes when it closes: users sent 100,000 and received as many.
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/serverinfo", true).body()
+                .contains("\"totalTrafficIn\" : 100000"));
+        String info = get("/api/serverinfo", true).body();
+        assertThat(info).contains("\"bindPort\" : " + server.port(), "\"totalTrafficOut\" : 100000",
+                "\"curConns\" : 0", "\"clientCounts\" : 1", "\"tcp\" : 1", "\"udp\" : 1");
+
+        String tcp = get("/api/proxy/tcp", true).body();
+        assertThat(tcp).contains("\"name\" : \"web\"", "\"remotePort\" : " + port, "\"todayTrafficIn\" : 100000",
+                "\"status\" : \"online\"").doesNotContain("\"dns\"");
+        assertThat(get("/api/proxy/udp/dns", true).body()).contains("\"type\" : \"udp\"");
+        assertThat(get("/api/proxy/tcp/nope", true).statusCode()).isEqualTo(404);
+        assertThat(get("/api/nothing", true).statusCode()).isEqualTo(404);
+
+        client.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/serverinfo", true).body()
+                .contains("\"clientCounts\" : 0"));
+        assertThat(get("/api/proxy/tcp", true).body()).doesNotContain("\"web\"");
+    }
+}

@@ -1,0 +1,170 @@
+package io.jfrp.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.sun.net.httpserver.HttpExchange;
+import io.jfrp.core.admin.AdminHttp;
+import io.jfrp.core.config.AdminSettings;
+import io.jfrp.core.config.ProxyType;
+import io.jfrp.core.config.ServerConfig;
+import io.jfrp.protocol.Wire;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The server's web server, as frp's dashboard API where frp's tools read it: {@code GET /healthz} (no
+ * auth), {@code GET /api/serverinfo}, {@code GET /api/proxy/TYPE} and {@code GET /api/proxy/TYPE/NAME},
+ * in frp's JSON shapes, from {@link ServerStats}.
+ */
+final class ServerWeb implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerWeb.class);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final AdminHttp http;
+
+    private ServerWeb(AdminHttp http) {
+        this.http = http;
+    }
+
+    /** @param bindPort the port clients log in on, as bound (the config may say 0) */
+    static ServerWeb start(ServerConfig config, int bindPort, ServerStats stats) throws IOException {
+        AdminSettings s = config.webServer();
+        AdminHttp http = AdminHttp.start(s, "web server", "jfrps-web", exchange -> {
+            try {
+                route(exchange, config, bindPort, stats);
+            } catch (RuntimeException e) {
+                log.warn("web server request failed", e);
+            }
+        });
+        log.info("web server on http://{}:{}/api/serverinfo{}", s.addr(), http.port(), s.authRequired() ? " (basic auth)" : "");
+        return new ServerWeb(http);
+    }
+
+    int port() {
+        return http.port();
+    }
+
+    private static void route(HttpExchange ex, ServerConfig config, int bindPort, ServerStats stats) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        if (!ex.getRequestMethod().equals("GET")) {
+            AdminHttp.send(ex, 405, "text/plain", "only GET\n");
+            return;
+        }
+        if (path.equals("/api/serverinfo")) {
+            AdminHttp.send(ex, 200, "application/json", serverInfo(config, bindPort, stats));
+            return;
+        }
+        String[] parts = path.split("/");
+        // "", "api", "proxy", TYPE [, NAME]
+        Optional<ProxyType> type = parts.length >= 4 && parts[1].equals("api") && parts[2].equals("proxy")
+                ? ProxyType.of(parts[3]) : Optional.empty();
+        if (type.isPresent() && parts.length == 4) {
+            AdminHttp.send(ex, 200, "application/json", proxies(stats, type.get()));
+            return;
+        }
+        if (type.isPresent() && parts.length == 5) {
+            Optional<ServerStats.Proxy> p = stats.proxies().stream()
+                    .filter(x -> x.type == type.get() && x.name.equals(parts[4])).findFirst();
+            if (p.isPresent()) {
+                AdminHttp.send(ex, 200, "application/json", json(g -> proxy(g, p.get())));
+            } else {
+                AdminHttp.send(ex, 404, "text/plain", "no such proxy\n");
+            }
+            return;
+        }
+        AdminHttp.send(ex, 404, "text/plain", "not found\n");
+    }
+
+    private interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static String json(Writer w) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            w.write(g);
+        }
+        return out.toString(StandardCharsets.UTF_8) + "\n";
+    }
+
+    /** frp's /api/serverinfo; the ports of features jfrp does not have are 0, as frp shows them unset. */
+    static String serverInfo(ServerConfig c, int bindPort, ServerStats stats) throws IOException {
+        return json(g -> {
+            g.writeStartObject();
+            g.writeStringField("version", Wire.SOFTWARE_VERSION);
+            g.writeNumberField("bindPort", bindPort);
+            g.writeNumberField("vhostHTTPPort", 0);
+            g.writeNumberField("vhostHTTPSPort", 0);
+            g.writeNumberField("tcpmuxHTTPConnectPort", 0);
+            g.writeNumberField("kcpBindPort", 0);
+            g.writeNumberField("quicBindPort", 0);
+            g.writeStringField("subdomainHost", "");
+            g.writeNumberField("maxPoolCount", 0);
+            g.writeNumberField("maxPortsPerClient", c.maxPortsPerClient());
+            g.writeNumberField("heartbeatTimeout", c.heartbeatTimeout().toSeconds());
+            g.writeStringField("allowPortsStr", c.allowPorts().isAll() ? "" : c.allowPorts().toString());
+            g.writeBooleanField("tlsForce", c.tls().force());
+            g.writeNumberField("totalTrafficIn", stats.trafficIn());
+            g.writeNumberField("totalTrafficOut", stats.trafficOut());
+            g.writeNumberField("curConns", stats.connections());
+            g.writeNumberField("clientCounts", stats.clientsOnline());
+            g.writeObjectFieldStart("proxyTypeCount");
+            for (ProxyType t : ProxyType.values()) {
+                long n = stats.proxies().stream().filter(p -> p.type == t).count();
+                if (n > 0) {
+                    g.writeNumberField(t.configName(), n);
+                }
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    private static String proxies(ServerStats stats, ProxyType type) throws IOException {
+        List<ServerStats.Proxy> list = stats.proxies().stream().filter(p -> p.type == type)
+                .sorted(Comparator.comparing(p -> p.name)).toList();
+        return json(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("proxies");
+            for (ServerStats.Proxy p : list) {
+                proxy(g, p);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** One proxy in frp's shape: its name, its conf (type and port), traffic, connections and status. */
+    private static void proxy(JsonGenerator g, ServerStats.Proxy p) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", p.name);
+        g.writeObjectFieldStart("conf");
+        g.writeStringField("name", p.name);
+        g.writeStringField("type", p.type.configName());
+        g.writeNumberField("remotePort", p.port);
+        g.writeEndObject();
+        g.writeStringField("clientVersion", "");
+        g.writeStringField("runId", p.session);
+        g.writeNumberField("todayTrafficIn", p.trafficIn.get());
+        g.writeNumberField("todayTrafficOut", p.trafficOut.get());
+        g.writeNumberField("curConns", p.connections.get());
+        g.writeStringField("lastStartTime", p.since.toString());
+        g.writeStringField("lastCloseTime", "");
+        g.writeStringField("status", "online");
+        g.writeEndObject();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}
