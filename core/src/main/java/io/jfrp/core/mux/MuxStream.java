@@ -1,13 +1,11 @@
 package io.jfrp.core.mux;
 
 import io.jfrp.protocol.Message;
-import io.jfrp.protocol.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,19 +24,11 @@ final class MuxStream {
     final LocalEnd local;
     final String proxyName;
     final String userAddress;
-    /** Each local read is one datagram and each write must be one: never split, merged, or waited for. */
-    private final boolean datagrams;
-    /** Datagrams dropped towards the peer: no credit, a full carrier, or too many before the stream opened. */
-    private long datagramsDropped;
 
-    /** Read locally, waiting for credit: one read at most (an idle connection should cost little). */
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
+    /** Read locally and waiting for credit, the credit, and what was sent. */
+    private final SendQueue out;
     /** From the peer, waiting for the local end to take it. */
     final PeerBytes toLocal;
-    /** The offset up to which the peer lets this side send (bytes from the stream's first); see {@link #bytesOut}. */
-    private long sendLimit;
-    /** Of what this side sent, what the peer says reached its local end (protocol 1.1): where a resume would start. */
-    private long peerConsumed;
     /** What this side's local end took of what the peer sent (or was dropped for it): told with each credit. */
     private long consumed;
     private final ReceiveWindow receiveWindow;
@@ -57,9 +47,8 @@ final class MuxStream {
     /** The local socket has closed; with {@link #ended}, the session forgets the stream. */
     boolean localClosed;
     private ScheduledFuture<?> openTimeout;
-    /** Bytes that arrived from the peer and that left for it, for the stream's closing event. */
+    /** Bytes that arrived from the peer, for the stream's closing event (what left is {@link SendQueue#sent}). */
     private long bytesIn;
-    private long bytesOut;
     /** The stream ended by a reset, an abort or a local socket that vanished: not by a FIN each way. */
     private boolean broken;
     boolean blocked;
@@ -72,9 +61,9 @@ final class MuxStream {
         this.proxyName = proxyName;
         this.userAddress = userAddress;
         this.established = established;
-        this.datagrams = local.datagrams();
-        this.toLocal = new PeerBytes(datagrams);
-        this.sendLimit = session.window();
+        // A datagram end's reads and writes are one datagram each: never split, merged, or waited for.
+        this.toLocal = new PeerBytes(local.datagrams());
+        this.out = new SendQueue(session.window(), local.datagrams());
         this.receiveWindow = new ReceiveWindow(session);
     }
 
@@ -102,21 +91,12 @@ final class MuxStream {
             buf.release();
             return;
         }
-        if (datagrams && !maySend() && pending.size() >= DatagramFlow.MAX_EARLY) {
-            dropDatagram(buf);
-            return;
-        }
-        pending.add(buf);
+        out.add(buf);
         drain();
     }
 
-    private void dropDatagram(ByteBuf d) {
-        d.release();
-        datagramsDropped++;
-    }
-
     long datagramsDropped() {
-        return datagramsDropped;
+        return out.datagramsDropped();
     }
 
     void onLocalInputShutdown() {
@@ -175,32 +155,9 @@ final class MuxStream {
             // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the stream.
             return;
         }
-        // Only while the channel takes more: a stream never queues more than one chunk past the high-water mark.
-        while (!pending.isEmpty() && sendLimit > bytesOut && session.writable()) {
-            ByteBuf b = pending.peek();
-            int room = (int) Math.min(sendLimit - bytesOut, Wire.MAX_DATA_CHUNK);
-            ByteBuf chunk;
-            if (b.readableBytes() <= room) {
-                chunk = pending.poll();
-            } else if (datagrams) {
-                // One DATA frame is one datagram: what does not fit whole is lost, as on a full UDP path.
-                dropDatagram(pending.poll());
-                continue;
-            } else {
-                chunk = b.readRetainedSlice(room);
-            }
-            bytesOut += chunk.readableBytes();
-            session.write(new Message.Data(id, chunk));
-        }
-        if (datagrams) {
-            // Datagrams do not wait for credit or a writable carrier: late, they are worth less than lost.
-            ByteBuf late;
-            while ((late = pending.poll()) != null) {
-                dropDatagram(late);
-            }
-        }
+        out.send(session, id);
         session.requestFlush();
-        if (pending.isEmpty() && localInputDone && !finSent) {
+        if (out.isEmpty() && localInputDone && !finSent) {
             finSent = true;
             if (localGone) {
                 // The local socket failed or vanished: the peer must abort its end, not see a clean end.
@@ -229,7 +186,7 @@ final class MuxStream {
             return;
         }
         boolean channelWritable = session.writable();
-        boolean want = maySend() && !localInputDone && pending.isEmpty() && sendLimit > bytesOut && channelWritable;
+        boolean want = maySend() && !localInputDone && out.isEmpty() && out.hasCredit() && channelWritable;
         if (!channelWritable && !blocked) {
             blocked = true;
             session.blockOnChannel(this);
@@ -245,34 +202,26 @@ final class MuxStream {
     }
 
     void onWindowUpdate(int increment) {
-        if (increment <= 0 || sendLimit - bytesOut + increment > Integer.MAX_VALUE) {
-            protocolReset("invalid window update of " + increment);
-            return;
+        String lie = out.onWindowUpdate(increment);
+        if (lie != null) {
+            protocolReset(lie);
+        } else {
+            drain();
         }
-        sendLimit += increment;
-        drain();
     }
 
-    /**
-     * Protocol 1.1 credit: the peer allows bytes up to {@code maxOffset} and has consumed {@code consumed}.
-     * An offset below one already granted changes nothing; a consumed offset beyond what was sent, or a
-     * window beyond 2 GiB, is a lie that resets the stream.
-     */
+    /** Protocol 1.1 credit; a lie resets the stream (see {@link SendQueue#onWindowOffset}). */
     void onWindowOffset(long maxOffset, long consumed) {
-        if (consumed > bytesOut || maxOffset - bytesOut > Integer.MAX_VALUE) {
-            protocolReset("invalid window offset " + maxOffset + " (consumed " + consumed + ") after " + bytesOut
-                    + " bytes sent");
-            return;
-        }
-        peerConsumed = Math.max(peerConsumed, consumed);
-        if (maxOffset > sendLimit) {
-            sendLimit = maxOffset;
+        String lie = out.onWindowOffset(maxOffset, consumed);
+        if (lie != null) {
+            protocolReset(lie);
+        } else {
             drain();
         }
     }
 
     long peerConsumed() {
-        return peerConsumed;
+        return out.peerConsumed();
     }
 
     // ---- peer -> local socket
@@ -473,7 +422,7 @@ final class MuxStream {
             }
             releasePending();
             if (established) {
-                session.closed(this, bytesIn, bytesOut, broken);
+                session.closed(this, bytesIn, out.sent(), broken);
             }
             session.removeIfDone(this);
         }
@@ -484,9 +433,6 @@ final class MuxStream {
     }
 
     private void releasePending() {
-        ByteBuf b;
-        while ((b = pending.poll()) != null) {
-            b.release();
-        }
+        out.release();
     }
 }
