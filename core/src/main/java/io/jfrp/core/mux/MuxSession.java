@@ -57,9 +57,7 @@ public final class MuxSession {
     private final EventLoop loop;
     /** Where frames go; null while the session has no channel (then no stream exists). */
     private Carrier carrier;
-    private int nextStreamId;
-    /** The highest stream id; the whole positive range but in tests of what happens when ids run out. */
-    private int maxStreamId = Integer.MAX_VALUE;
+    private final StreamIds ids;
     private boolean flushScheduled;
 
     /**
@@ -71,7 +69,7 @@ public final class MuxSession {
     public MuxSession(EventLoop loop, boolean opensStreams, int window, int maxWindow, MemoryBudget budget,
                       StreamListener listener) {
         this.loop = loop;
-        this.nextStreamId = opensStreams ? 1 : 2;
+        this.ids = new StreamIds(opensStreams);
         this.window = window;
         this.maxWindow = maxWindow;
         this.memory = new SessionMemory(budget, streams);
@@ -163,7 +161,7 @@ public final class MuxSession {
             return;
         }
         InetSocketAddress address = end.remoteAddress();
-        int id = allocateStreamId();
+        int id = ids.allocate(streams.size(), streams::containsKey);
         if (id == 0) {
             // Every id of this side is a live stream's: this connection waits for none of them to end.
             listener.onStreamRefused(proxyName, UserAddress.text(address), "no free stream id (" + streams.size()
@@ -181,26 +179,9 @@ public final class MuxSession {
         stream.armOpenTimeout(openTimeoutMillis);
     }
 
-    /**
-     * The next free id of this side's parity. Ids belong to the session, not to a channel: they go on
-     * across carriers. They run through the positive numbers and start again at the bottom (a busy
-     * tunnel opens 2^30 streams in two days at 6,000 a second), skipping any still in use: a live
-     * stream's id is never given to another. @return 0 when every id is a live stream's
-     */
-    private int allocateStreamId() {
-        for (int tries = 0; tries <= streams.size(); tries++) {
-            int id = nextStreamId;
-            nextStreamId = id > maxStreamId - 2 ? (id & 1) == 1 ? 1 : 2 : id + 2;
-            if (!streams.containsKey(id)) {
-                return id;
-            }
-        }
-        return 0;
-    }
-
     /** Where the next stream id search starts: tests of what happens when ids run out. */
     void nextStreamIdForTest(int id) {
-        nextStreamId = id;
+        ids.startAt(id);
     }
 
     /** The live stream {@code id}, or null. */
@@ -210,7 +191,7 @@ public final class MuxSession {
 
     /** A small id space, so a test can use it all up. */
     void maxStreamIdForTest(int max) {
-        maxStreamId = max;
+        ids.limit(max);
     }
 
     /**
