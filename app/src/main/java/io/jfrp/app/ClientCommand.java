@@ -71,6 +71,10 @@ final class ClientCommand implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOption config;
 
+        @CommandLine.Option(names = "--convert", description = "For a legacy INI file: also print it as frp's v1 TOML "
+                + "(the same settings; templates kept as written), to move to TOML when you choose.")
+        boolean convert;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -86,7 +90,7 @@ final class ClientCommand implements Callable<Integer> {
                 // frp's words ("... syntax is ok"): scripts and frp's suite look for them.
                 spec.commandLine().getOut().println("jfrpc: the configuration file " + config.file + " syntax is ok ("
                         + n + (n == 1 ? " proxy)" : " proxies)"));
-                return 0;
+                return convert ? ConfigOption.printAsToml(spec, config.file, false) : 0;
             } catch (ConfigException e) {
                 return ConfigOption.printProblems(spec, e);
             }

@@ -53,6 +53,15 @@ final class ConfigOption {
         return 1;
     }
 
+    /** {@code verify --convert}: the INI file as v1 TOML on standard output, after a comment line. */
+    static int printAsToml(CommandLine.Model.CommandSpec spec, java.nio.file.Path file, boolean server) throws ConfigException {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("# " + file + " as frp's v1 TOML (the same settings):");
+        out.print(ConfigLoader.iniAsToml(file, server));
+        out.flush();
+        return 0;
+    }
+
     static void printWarnings(ConfigLoader.Loaded<?> loaded) {
         for (String w : loaded.warnings()) {
             org.slf4j.LoggerFactory.getLogger("config").warn(w);

@@ -55,6 +55,10 @@ final class ServerCommand implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigOption config;
 
+        @CommandLine.Option(names = "--convert", description = "For a legacy INI file: also print it as frp's v1 TOML "
+                + "(the same settings; templates kept as written), to move to TOML when you choose.")
+        boolean convert;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -69,7 +73,7 @@ final class ServerCommand implements Callable<Integer> {
                 // frp's words ("... syntax is ok"): scripts and frp's suite look for them.
                 spec.commandLine().getOut().println("jfrps: the configuration file " + config.file + " syntax is ok (bindPort "
                         + loaded.config().bindPort() + ")");
-                return 0;
+                return convert ? ConfigOption.printAsToml(spec, config.file, true) : 0;
             } catch (ConfigException e) {
                 return ConfigOption.printProblems(spec, e);
             }

@@ -39,6 +39,31 @@ public final class ConfigLoader {
         return load(file, System.getenv(), allowUnsafe, LegacyIni.Side.CLIENT, ClientConfig::read);
     }
 
+    /**
+     * A legacy INI file as frp's v1 TOML (what {@code verify --convert} prints), templates kept as written.
+     * @param server whether the file is a server's ([common] read as frps's)
+     * @throws ConfigException when the file cannot be read or is not INI
+     */
+    public static String iniAsToml(Path file, boolean server) throws ConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, null, "cannot read the file: " + e)));
+        }
+        if (!file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".ini") && !LegacyIni.looksLikeIni(text)) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, null,
+                    "not a legacy INI file (no [common] section): nothing to convert")));
+        }
+        ConfigNode root = LegacyIni.parse(text, file.toString(), server ? LegacyIni.Side.SERVER : LegacyIni.Side.CLIENT,
+                problems);
+        if (!problems.isEmpty() || root == null) {
+            throw new ConfigException(problems);
+        }
+        return TomlText.write(root);
+    }
+
     /** frp's names of the features {@code --allow-unsafe} may allow. */
     public static Set<String> unsafeFeatures() {
         return TokenSource.KNOWN_UNSAFE;

@@ -46,6 +46,45 @@ class LegacyIniTest {
     }
 
     @Test
+    void convertedToTomlAnIniFileLoadsAsTheSameConfig() throws Exception {
+        String ini = """
+                [common]
+                server_addr = 10.0.0.1
+                server_port = 7001
+                token = {{ .Envs.PORT }}
+                heartbeat_interval = 5
+                heartbeat_timeout = 20
+                admin_addr = 127.0.0.1
+                admin_port = 7400
+                admin_user = "a \\ \"b\""
+
+                [ssh]
+                type = tcp
+                local_ip = 127.0.0.1
+                local_port = 22
+                remote_port = 6000
+
+                [range:web]
+                local_port = 8080-8081
+                remote_port = 18080-18081
+
+                [dns]
+                type = udp
+                local_port = 53
+                remote_port = 5353
+                """;
+        ClientConfig fromIni = client("frpc.ini", ini);
+        String toml = ConfigLoader.iniAsToml(dir.resolve("frpc.ini"), false);
+        assertThat(toml).contains("auth.token = \"{{ .Envs.PORT }}\"", "[[proxies]]\nname = \"web_1\"");
+        ClientConfig fromToml = client("frpc.toml", toml);
+        assertThat(fromToml.proxies()).isEqualTo(fromIni.proxies());
+        assertThat(fromToml.authToken()).isEqualTo(fromIni.authToken()).isEqualTo("6000");
+        assertThat(fromToml.admin()).isEqualTo(fromIni.admin());
+        assertThat(fromToml.heartbeatTimeout()).isEqualTo(fromIni.heartbeatTimeout());
+        assertThat(fromToml.serverAddr()).isEqualTo("10.0.0.1");
+    }
+
+    @Test
     void aClientIniBecomesTheSameConfigAsItsToml() throws Exception {
         ClientConfig c = client("frpc.ini", """
                 # an OpenWrt router's frpc.ini
