@@ -3,7 +3,8 @@
 
 Sections: tcp (iperf3), http (wrk, 1 KiB from nginx), connrate (wrk, Connection: close), memory (RSS idle
 and with 1,000 / 10,000 idle tunnelled connections), recovery (server restart, silent link, client
-restart), wan (one stream over an emulated 20 and 50 ms link against plain TCP and frp: bench/wan.py). Each figure is the median of several runs. Only 127.0.0.1; every loop is bounded.
+restart), wan (one stream over an emulated 20 and 50 ms link against plain TCP and frp: bench/wan.py), udp
+(1,200-byte datagrams through a udp proxy against direct and frp: bench/udp.py). Each figure is the median of several runs. Only 127.0.0.1; every loop is bounded.
 """
 import json
 import os
@@ -20,6 +21,7 @@ import tempfile
 import threading
 import time
 
+import udp
 import wan
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -597,8 +599,13 @@ def section_wan(results):
     wan.section(results, Proc=Proc, tmp=TMP, runs=RUNS, seconds=SECONDS, log=log, wait_until=wait_until)
 
 
+def section_udp(results):
+    udp.section(results, Proc=Proc, tmp=TMP, runs=RUNS, seconds=SECONDS, log=log, wait_until=wait_until,
+                free_port=free_port, port_open=port_open)
+
+
 SECTIONS = {"tcp": section_tcp, "http": section_http, "connrate": section_connrate, "memory": section_memory,
-            "recovery": section_recovery, "wan": section_wan}
+            "recovery": section_recovery, "wan": section_wan, "udp": section_udp}
 
 
 def table(r):
@@ -649,6 +656,8 @@ def table(r):
         lines.append("")
     if "wan" in r:
         lines.extend(wan.table(r))
+    if "udp" in r:
+        lines.extend(udp.table(r))
     if "recovery" in r:
         v = r["recovery"]
         lines.append("| recovery | p50 s | max s | runs |")
