@@ -57,7 +57,7 @@ def run(port, rate, seconds):
             time.sleep(0.5)
             continue
         if "error" in data:
-            raise RuntimeError("iperf3: " + data["error"])
+            raise RuntimeError("iperf3 -u to port %d: %s" % (port, data["error"]))
         end = data["end"]
         s = end.get("sum_received") or end["sum"]
         sent = end.get("sum_sent", end["sum"]).get("packets") or end["sum"]["packets"]
@@ -67,14 +67,23 @@ def run(port, rate, seconds):
     raise RuntimeError("iperf3 server stayed busy")
 
 
+def iperf_server(Proc, name, free_port, port_open, wait_until):
+    port = free_port()
+    Proc(["iperf3", "-s", "-B", "127.0.0.1", "-p", str(port)], "udp-iperf3-" + name)
+    assert wait_until(lambda: port_open(port), 10), "iperf3 did not start"
+    return port
+
+
 def section(results, Proc, tmp, runs, seconds, log, wait_until, free_port, port_open):
-    service = free_port()
-    Proc(["iperf3", "-s", "-B", "127.0.0.1", "-p", str(service)], "udp-iperf3")
-    assert wait_until(lambda: port_open(service), 10), "iperf3 did not start"
-    paths = {"direct": service, "jfrp": start_pair(Proc, tmp, "jfrp", service, free_port, port_open, wait_until)}
-    if os.path.exists(os.path.join(FRP, "frps")):
-        paths["frp"] = start_pair(Proc, tmp, "frp", service, free_port, port_open, wait_until)
-    for port in paths.values():
+    # An iperf3 server per path: a datagram of one path's test that arrives late (after the test ended
+    # on the TCP control connection) would be taken for the start of the next test by a shared one.
+    paths = {"direct": iperf_server(Proc, "direct", free_port, port_open, wait_until)}
+    kinds = ["jfrp"] + (["frp"] if os.path.exists(os.path.join(FRP, "frps")) else [])
+    for kind in kinds:
+        service = iperf_server(Proc, kind, free_port, port_open, wait_until)
+        paths[kind] = start_pair(Proc, tmp, kind, service, free_port, port_open, wait_until)
+    for name, port in paths.items():
+        log("udp %s on port %d" % (name, port))
         run(port, "100M", 1)  # warm-up: JIT, flows, buffers
     out = {}
     for label, rate in RATES:
