@@ -121,7 +121,9 @@ public final class JfrpClient implements AutoCloseable {
     public static JfrpClient start(ClientConfig config, LifecycleListener listener) throws IOException {
         SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls()) : null;
         RunIdStore store = config.stateFile() == null ? null : RunIdStore.open(config.stateFile());
-        String runId = store == null ? RunIdStore.newRunId() : store.runId();
+        // frp's clientID names the client to the server for good: it is the runId, kept or not.
+        String runId = !config.clientId().isEmpty() ? config.clientId()
+                : store == null ? RunIdStore.newRunId() : store.runId();
         NettyTransport transport = NettyTransport.create("jfrpc", 0);
         ControlLoop loop = new ControlLoop(config, transport, ssl, runId, LifecycleListener.all(List.of(listener)));
         JfrpClient client = new JfrpClient(transport, loop, store, config);

@@ -48,7 +48,7 @@ class ServerWebTest {
     @Test
     void serverInfoAndProxiesShowClientsPortsAndTraffic() throws Exception {
         JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir)
-                .withWebServer(new AdminSettings("127.0.0.1", 0, "admin", "pw"))));
+                .withWebServer(new AdminSettings("127.0.0.1", 0, "admin", "pw", true, true))));
         web = server.webServerPort();
         EchoServer echo = closer.keep(new EchoServer());
         UdpEchoServer udpEcho = closer.keep(new UdpEchoServer());
@@ -77,11 +77,23 @@ class ServerWebTest {
                 "\"status\" : \"online\"").doesNotContain("\"dns\"");
         assertThat(get("/api/proxy/udp/dns", true).body()).contains("\"type\" : \"udp\"");
         assertThat(get("/api/proxy/tcp/nope", true).statusCode()).isEqualTo(404);
+        String clients = get("/api/clients?status=online", true).body();
+        assertThat(clients).contains("\"clientID\" : \"" + client.runId() + "\"", "\"online\" : true");
+
+        // frp's metric names, so dashboards written for frp keep working; a gauge per served type.
+        HttpResponse<String> metrics = get("/metrics", true);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("frp_server_client_counts 1.0", "frp_server_proxy_counts{type=\"tcp\"} 1.0",
+                "frp_server_proxy_counts{type=\"udp\"} 1.0", "frp_server_traffic_in_total{name=\"web\",type=\"tcp\"} 100000.0",
+                "frp_server_connection_counts{name=\"web\",type=\"tcp\"} 0.0");
+        assertThat(get("/debug/pprof/goroutine?debug=2", true).body()).contains("\"jfrps-web\"", "ThreadDump.of");
         assertThat(get("/api/nothing", true).statusCode()).isEqualTo(404);
 
         client.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/serverinfo", true).body()
                 .contains("\"clientCounts\" : 0"));
         assertThat(get("/api/proxy/tcp", true).body()).doesNotContain("\"web\"");
+        assertThat(get("/metrics", true).body()).contains("frp_server_client_counts 0.0",
+                "frp_server_proxy_counts{type=\"tcp\"} 0.0");
     }
 }

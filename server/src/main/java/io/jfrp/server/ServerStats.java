@@ -39,7 +39,11 @@ final class ServerStats implements LifecycleListener {
         }
     }
 
-    private final Map<String, Boolean> online = new ConcurrentHashMap<>();
+    /** One session: a client logged in now, or away within its grace period. */
+    record Client(String runId, String user, String host, String peer, boolean online) {
+    }
+
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Map<String, Proxy> proxies = new ConcurrentHashMap<>();
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong trafficIn = new AtomicLong();
@@ -47,12 +51,14 @@ final class ServerStats implements LifecycleListener {
 
     @Override
     public void on(LifecycleEvent event) {
-        if (event instanceof LifecycleEvent.SessionEstablished || event instanceof LifecycleEvent.SessionResumed) {
-            online.put(event.session(), true);
-        } else if (event instanceof LifecycleEvent.SessionLost) {
-            online.put(event.session(), false);
+        if (event instanceof LifecycleEvent.SessionEstablished e) {
+            clients.put(e.session(), new Client(e.session(), e.user(), e.host(), e.peer(), true));
+        } else if (event instanceof LifecycleEvent.SessionResumed e) {
+            clients.compute(e.session(), (k, c) -> new Client(k, c == null ? "" : c.user(), e.host(), e.peer(), true));
+        } else if (event instanceof LifecycleEvent.SessionLost e) {
+            clients.computeIfPresent(e.session(), (k, c) -> new Client(k, c.user(), c.host(), c.peer(), false));
         } else if (event instanceof LifecycleEvent.SessionClosed) {
-            online.remove(event.session());
+            clients.remove(event.session());
         } else if (event instanceof LifecycleEvent.ProxyOpened e) {
             proxies.put(e.proxy(), new Proxy(e.proxy(), e.type(), e.port(), e.session()));
         } else if (event instanceof LifecycleEvent.ProxyClosed e) {
@@ -77,7 +83,20 @@ final class ServerStats implements LifecycleListener {
     }
 
     long clientsOnline() {
-        return online.values().stream().filter(b -> b).count();
+        return clients.values().stream().filter(Client::online).count();
+    }
+
+    /**
+     * Whether the proxy's client is logged in now. A session waiting for its client keeps its ports, but
+     * to frp's tools (and by frp's own rule) a proxy whose client is gone is not running.
+     */
+    boolean online(Proxy p) {
+        Client c = clients.get(p.session);
+        return c != null && c.online();
+    }
+
+    List<Client> clients() {
+        return List.copyOf(clients.values());
     }
 
     long connections() {

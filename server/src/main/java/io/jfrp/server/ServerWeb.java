@@ -20,8 +20,10 @@ import java.util.Optional;
 
 /**
  * The server's web server, as frp's dashboard API where frp's tools read it: {@code GET /healthz} (no
- * auth), {@code GET /api/serverinfo}, {@code GET /api/proxy/TYPE} and {@code GET /api/proxy/TYPE/NAME},
- * in frp's JSON shapes, from {@link ServerStats}.
+ * auth), {@code GET /api/serverinfo}, {@code /api/clients}, {@code GET /api/proxy/TYPE} and
+ * {@code GET /api/proxy/TYPE/NAME}, in frp's JSON shapes, from {@link ServerStats}; {@code /metrics} with
+ * {@code enablePrometheus} ({@link ServerMetrics}) and a thread dump at {@code /debug/pprof/} with
+ * {@code webServer.pprofEnable} (frp's goroutine profile, for a JVM).
  */
 final class ServerWeb implements AutoCloseable {
 
@@ -37,9 +39,10 @@ final class ServerWeb implements AutoCloseable {
     /** @param bindPort the port clients log in on, as bound (the config may say 0) */
     static ServerWeb start(ServerConfig config, int bindPort, ServerStats stats) throws IOException {
         AdminSettings s = config.webServer();
+        ServerMetrics metrics = s.prometheus() ? new ServerMetrics(stats) : null;
         AdminHttp http = AdminHttp.start(s, "web server", "jfrps-web", exchange -> {
             try {
-                route(exchange, config, bindPort, stats);
+                route(exchange, config, bindPort, stats, metrics);
             } catch (RuntimeException e) {
                 log.warn("web server request failed", e);
             }
@@ -52,7 +55,8 @@ final class ServerWeb implements AutoCloseable {
         return http.port();
     }
 
-    private static void route(HttpExchange ex, ServerConfig config, int bindPort, ServerStats stats) throws IOException {
+    private static void route(HttpExchange ex, ServerConfig config, int bindPort, ServerStats stats,
+                              ServerMetrics metrics) throws IOException {
         String path = ex.getRequestURI().getPath();
         if (!ex.getRequestMethod().equals("GET")) {
             AdminHttp.send(ex, 405, "text/plain", "only GET\n");
@@ -60,6 +64,23 @@ final class ServerWeb implements AutoCloseable {
         }
         if (path.equals("/api/serverinfo")) {
             AdminHttp.send(ex, 200, "application/json", serverInfo(config, bindPort, stats));
+            return;
+        }
+        if (path.equals("/api/clients")) {
+            String query = ex.getRequestURI().getQuery();
+            AdminHttp.send(ex, 200, "application/json", clients(stats, query != null && query.contains("status=online")));
+            return;
+        }
+        if (path.equals("/metrics") && metrics != null) {
+            // The exposition's content type already names its charset and version.
+            byte[] b = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", metrics.contentType());
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            return;
+        }
+        if (path.startsWith("/debug/pprof/") && config.webServer().pprof()) {
+            AdminHttp.send(ex, 200, "text/plain", ThreadDump.of());
             return;
         }
         String[] parts = path.split("/");
@@ -74,7 +95,7 @@ final class ServerWeb implements AutoCloseable {
             Optional<ServerStats.Proxy> p = stats.proxies().stream()
                     .filter(x -> x.type == type.get() && x.name.equals(parts[4])).findFirst();
             if (p.isPresent()) {
-                AdminHttp.send(ex, 200, "application/json", json(g -> proxy(g, p.get())));
+                AdminHttp.send(ex, 200, "application/json", json(g -> proxy(g, p.get(), stats.online(p.get()))));
             } else {
                 AdminHttp.send(ex, 404, "text/plain", "no such proxy\n");
             }
@@ -119,13 +140,36 @@ final class ServerWeb implements AutoCloseable {
             g.writeNumberField("clientCounts", stats.clientsOnline());
             g.writeObjectFieldStart("proxyTypeCount");
             for (ProxyType t : ProxyType.values()) {
-                long n = stats.proxies().stream().filter(p -> p.type == t).count();
+                long n = stats.proxies().stream().filter(p -> p.type == t && stats.online(p)).count();
                 if (n > 0) {
                     g.writeNumberField(t.configName(), n);
                 }
             }
             g.writeEndObject();
             g.writeEndObject();
+        });
+    }
+
+    /** frp's /api/clients: each client (here each session) with its ids and whether it is online. */
+    private static String clients(ServerStats stats, boolean onlineOnly) throws IOException {
+        return json(g -> {
+            g.writeStartArray();
+            for (ServerStats.Client c : stats.clients()) {
+                if (onlineOnly && !c.online()) {
+                    continue;
+                }
+                g.writeStartObject();
+                g.writeStringField("key", c.runId());
+                g.writeStringField("user", c.user());
+                // jfrp's client identity is its runId: frp's clientID when the client sets one.
+                g.writeStringField("clientID", c.runId());
+                g.writeStringField("runID", c.runId());
+                g.writeStringField("hostname", c.host());
+                g.writeStringField("clientIP", c.peer());
+                g.writeBooleanField("online", c.online());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         });
     }
 
@@ -136,7 +180,7 @@ final class ServerWeb implements AutoCloseable {
             g.writeStartObject();
             g.writeArrayFieldStart("proxies");
             for (ServerStats.Proxy p : list) {
-                proxy(g, p);
+                proxy(g, p, stats.online(p));
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -144,7 +188,7 @@ final class ServerWeb implements AutoCloseable {
     }
 
     /** One proxy in frp's shape: its name, its conf (type and port), traffic, connections and status. */
-    private static void proxy(JsonGenerator g, ServerStats.Proxy p) throws IOException {
+    private static void proxy(JsonGenerator g, ServerStats.Proxy p, boolean online) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", p.name);
         g.writeObjectFieldStart("conf");
@@ -159,7 +203,7 @@ final class ServerWeb implements AutoCloseable {
         g.writeNumberField("curConns", p.connections.get());
         g.writeStringField("lastStartTime", p.since.toString());
         g.writeStringField("lastCloseTime", "");
-        g.writeStringField("status", "online");
+        g.writeStringField("status", online ? "online" : "offline");
         g.writeEndObject();
     }
 

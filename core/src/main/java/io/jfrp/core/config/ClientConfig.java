@@ -25,7 +25,8 @@ public record ClientConfig(
         LogSettings log,
         Path stateFile,
         AdminSettings admin,
-        List<ProxyConfig> proxies) {
+        List<ProxyConfig> proxies,
+        String clientId) {
 
     public ClientConfig {
         proxies = List.copyOf(proxies);
@@ -35,33 +36,33 @@ public record ClientConfig(
     public static ClientConfig defaults(String addr, int port, String token, List<ProxyConfig> proxies) {
         return new ClientConfig("(defaults)", addr, port, "", token, false,
                 new ClientTls(true, null, null, null, "", ""), Duration.ofSeconds(3), Duration.ofSeconds(9),
-                Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, null, proxies);
+                Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, null, proxies, "");
     }
 
     public ClientConfig withTls(ClientTls t) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, t, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
     }
 
     /** The file that keeps this client's runId across restarts; null for a new runId per start. */
     public ClientConfig withStateFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies, clientId);
     }
 
     public ClientConfig withAdmin(AdminSettings a) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies, clientId);
     }
 
     public ClientConfig withHeartbeat(Duration interval, Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, interval,
-                timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies);
+                timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
     }
 
     public ClientConfig withLoginFailExit(boolean exit) {
         return new ClientConfig(source, serverAddr, serverPort, user, authToken, exit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
     }
 
     static ClientConfig read(ConfigSection s, Path file) {
@@ -72,6 +73,10 @@ public record ClientConfig(
         String serverAddr = s.string("serverAddr", "0.0.0.0");
         int serverPort = s.port("serverPort", 7000, false);
         String user = s.string("user", "");
+        String clientId = s.string("clientID", "");
+        if (!clientId.isEmpty() && !clientId.matches("[A-Za-z0-9._-]{1,64}")) {
+            s.problem("clientID", s.node("clientID"), "\"" + clientId + "\" (expected: 1-64 of A-Z a-z 0-9 . _ -)");
+        }
         s.oneOf("auth.method", "token", List.of("token"));
         String token = TokenSource.read(s);
         boolean loginFailExit = s.bool("loginFailExit", false);
@@ -124,7 +129,7 @@ public record ClientConfig(
         s.noEffect("auth.additionalScopes", "jfrp authenticates the channel at login; heartbeats and streams "
                 + "travel inside it");
         s.unsupportedUnder("auth.oidc", "");
-        s.unsupported("transport.wireProtocol", "jfrp speaks its own protocol between jfrpc and jfrps");
+        s.noEffect("transport.wireProtocol", "jfrp speaks its own protocol between jfrpc and jfrps");
         s.unsupportedUnder("store", "frp's store API is not in jfrp yet");
         AdminSettings admin = AdminSettings.read(s);
         for (String key : List.of("start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
@@ -167,6 +172,6 @@ public record ClientConfig(
         s.unsupported("visitors", "");
         s.finish();
         return new ClientConfig(file.toString(), serverAddr, serverPort, user, token, loginFailExit, tls, interval,
-                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold), log, stateFile, admin, proxies);
+                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold), log, stateFile, admin, proxies, clientId);
     }
 }

@@ -96,7 +96,7 @@ public record ServerConfig(
         Duration grace = s.duration("transport.sessionGracePeriod", Duration.ofSeconds(30), Duration.ZERO, false);
         LogSettings log = LogSettings.read(s);
         UdpSettings udp = UdpSettings.read(s);
-        AdminSettings webServer = AdminSettings.read(s);
+        AdminSettings webServer = AdminSettings.read(s, true);
         Path defaultData = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
                 .resolve("jfrps-data");
         String dataDir = s.string("dataDir", "");
@@ -112,7 +112,7 @@ public record ServerConfig(
             s.unsupportedUnder(table, "");
         }
         for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPPort", "vhostHTTPSPort", "vhostHTTPTimeout",
-                "subDomainHost", "tcpmuxHTTPConnectPort", "enablePrometheus",
+                "subDomainHost", "tcpmuxHTTPConnectPort",
                 "tcpmuxPassthrough", "allowedClientIPs",
                 "natholeAnalysisDataReserveHours", "custom404Page", "httpPlugins")) {
             s.unsupported(key, "");
