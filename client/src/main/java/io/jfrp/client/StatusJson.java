@@ -53,12 +53,27 @@ final class StatusJson {
                 g.writeNumberField("remotePort", p.remotePort());
                 g.writeStringField("local", c == null ? "" : c.localIP() + ":" + c.localPort());
                 g.writeStringField("lastError", p.lastError());
+                if (c != null) {
+                    labels(g, "annotations", c.labels().annotations());
+                    labels(g, "metadatas", c.labels().metadatas());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
         }
         return out.toString(StandardCharsets.UTF_8) + "\n";
+    }
+
+    private static void labels(JsonGenerator g, String field, Map<String, String> labels) throws IOException {
+        if (labels.isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart(field);
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(labels).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
     }
 
     /**

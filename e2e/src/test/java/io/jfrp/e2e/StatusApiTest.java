@@ -33,7 +33,8 @@ class StatusApiTest {
         try (EchoServer echo = new EchoServer(); JfrpServer server = Tunnels.server(dir);
              java.net.Socket reserved = Loopback.reservedPort()) {
             int dead = reserved.getLocalPort();
-            try (JfrpClient client = JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("web", echo.port(), 0),
+            try (JfrpClient client = JfrpClient.start(Tunnels.clientConfig(server, new io.jfrp.core.config.TcpProxyConfig("web", "127.0.0.1",
+                    echo.port(), 0, new io.jfrp.core.config.ProxyLabels(java.util.Map.of("team", "ops"), java.util.Map.of())),
                     Tunnels.tcp("dead", dead, 0)).withAdmin(new AdminSettings("127.0.0.1", 0, "admin", "s3cret")))) {
                 int admin = client.adminPort();
                 int port = Tunnels.awaitRunning(client, "web");
@@ -61,6 +62,7 @@ class StatusApiTest {
                         .contains("\"rttMillis\" : ")
                         .contains("\"name\" : \"web\"").contains("\"remotePort\" : " + port)
                         .contains("\"state\" : \"running\"")
+                        .contains("\"annotations\" : {\n      \"team\" : \"ops\"\n    }")
                         .contains("unreachable");
                 // frp's shape where frp's tools read it: proxies by type, frp's words, the server's host and the port.
                 HttpResponse<String> frp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin

@@ -132,8 +132,9 @@ public record ClientConfig(
         s.noEffect("transport.wireProtocol", "jfrp speaks its own protocol between jfrpc and jfrps");
         s.unsupportedUnder("store", "frp's store API is not in jfrp yet");
         AdminSettings admin = AdminSettings.read(s);
+        s.noEffectUnder("metadatas", "frp hands a client's metadatas to server plugins, which jfrp does not have yet");
         for (String key : List.of("start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
-                "natHoleStunServer", "metadatas", "transport.quic.keepalivePeriod")) {
+                "natHoleStunServer", "transport.quic.keepalivePeriod")) {
             s.unsupported(key, "");
         }
         int udpPacketSize = (int) s.integer("udpPacketSize", UdpProxyConfig.DEFAULT_PACKET_SIZE, 1, 65507);

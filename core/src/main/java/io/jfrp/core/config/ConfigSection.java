@@ -300,6 +300,37 @@ final class ConfigSection {
         }
     }
 
+    /**
+     * The string values of a table of free-form keys ({@code annotations}, {@code metadatas}), by key; a
+     * value of another type is a problem. A key may hold dots of its own ({@code "frp.io/owner"}).
+     */
+    Map<String, String> stringsUnder(String table) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : new java.util.ArrayList<>(flat.keySet())) {
+            if (key.startsWith(table + ".")) {
+                ConfigNode n = node(key);
+                if (n.value() instanceof String v) {
+                    out.put(key.substring(table.length() + 1), v);
+                } else if (n.value() != null) {
+                    expected(key, n, "a string");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A table whose keys have no effect in jfrp by design: accepted, with one warning that says so. */
+    void noEffectUnder(String table, String why) {
+        for (String key : new java.util.ArrayList<>(flat.keySet())) {
+            if (key.equals(table) || key.startsWith(table + ".")) {
+                ConfigNode n = node(key);
+                warnings.add(file + ":" + n.line() + ": " + prefix + table + " has no effect in jfrp: " + why);
+                flat.keySet().stream().filter(k -> k.startsWith(table + ".")).toList().forEach(this::node);
+                return;
+            }
+        }
+    }
+
     /** A key that has no effect in jfrp by design: accepted, with a warning that says so. */
     void noEffect(String key, String why) {
         if (has(key)) {

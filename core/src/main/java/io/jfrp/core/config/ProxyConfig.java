@@ -17,4 +17,7 @@ public sealed interface ProxyConfig permits TcpProxyConfig, UdpProxyConfig {
 
     /** The public port asked of the server; 0 lets the server choose (and types without a port of their own). */
     int remotePort();
+
+    /** frp's annotations and metadatas: kept and shown, acted on by nothing. */
+    ProxyLabels labels();
 }

@@ -1,6 +1,7 @@
 package io.jfrp.core.config;
 
 import java.util.List;
+import java.util.Map;
 
 /** Reads one [[proxies]] table into the {@link ProxyConfig} of its type, with every problem named. */
 final class ProxyConfigReader {
@@ -12,10 +13,11 @@ final class ProxyConfigReader {
             .filter(ProxyType::served).map(ProxyType::configName).toList());
 
     private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode", "transport.proxyProtocolVersion",
-            "loadBalancer.group", "loadBalancer.groupKey", "healthCheck.type", "healthCheck.path",
-            "healthCheck.intervalSeconds", "healthCheck.timeoutSeconds", "healthCheck.maxFailed", "plugin.type",
             "customDomains", "subdomain", "locations", "httpUser", "httpPassword", "hostHeaderRewrite",
             "secretKey", "allowUsers", "routeByHTTPUser", "multiplexer");
+    /** frp's per-proxy tables jfrp does not act on yet: each key under them is named as such. */
+    private static final List<String> PER_PROXY_TABLES_LATER = List.of("loadBalancer", "healthCheck", "plugin",
+            "requestHeaders", "responseHeaders", "natTraversal");
 
     /** @return the proxy, or null when it is disabled ({@code enabled = false}); problems are recorded on {@code s} */
     static ProxyConfig read(ConfigSection s, int udpPacketSize) {
@@ -34,15 +36,19 @@ final class ProxyConfigReader {
         for (String key : PER_PROXY_LATER) {
             s.unsupported(key, "");
         }
+        for (String table : PER_PROXY_TABLES_LATER) {
+            s.unsupportedUnder(table, "");
+        }
+        Map<String, String> annotations = s.stringsUnder("annotations");
+        Map<String, String> metadatas = s.stringsUnder("metadatas");
         s.noEffect("transport.useEncryption", "the whole tunnel is encrypted by TLS already");
         s.noEffect("transport.useCompression", "jfrp does not compress; TLS carries the bytes as they are");
-        s.noEffect("metadatas", "metadata is not used by jfrp");
-        s.noEffect("annotations", "annotations are not used by jfrp");
         s.finish();
         if (!enabled) {
             return null;
         }
-        return type == ProxyType.UDP ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize)
-                : new TcpProxyConfig(name, localIP, localPort, remotePort);
+        ProxyLabels labels = new ProxyLabels(annotations, metadatas);
+        return type == ProxyType.UDP ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels)
+                : new TcpProxyConfig(name, localIP, localPort, remotePort, labels);
     }
 }

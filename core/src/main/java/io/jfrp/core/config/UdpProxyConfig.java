@@ -5,8 +5,12 @@ package io.jfrp.core.config;
  * local service. {@code packetSize} is the client's {@code udpPacketSize}: the largest datagram read
  * from the local service (a longer one is cut, as by frp).
  */
-public record UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize)
-        implements ProxyConfig {
+public record UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize,
+                             ProxyLabels labels) implements ProxyConfig {
+
+    public UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize) {
+        this(name, localIP, localPort, remotePort, packetSize, ProxyLabels.NONE);
+    }
 
     /** frp's default {@code udpPacketSize}, on both sides. */
     public static final int DEFAULT_PACKET_SIZE = 1500;

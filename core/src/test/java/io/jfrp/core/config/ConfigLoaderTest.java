@@ -87,6 +87,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void frpsTablesJfrpDoesNotRunYetAreNamedAndLabelsAreKept() throws Exception {
+        ClientConfig c = client("frpc.toml", """
+                metadatas.var1 = "a"
+                [[proxies]]
+                name = "ssh"
+                localPort = 22
+                [proxies.annotations]
+                "frp.e2e.test/foo" = "value1"
+                team = "ops"
+                [proxies.metadatas]
+                var2 = "b"
+                """).config();
+        assertThat(c.proxies().get(0).labels().annotations()).containsOnly(
+                Map.entry("frp.e2e.test/foo", "value1"), Map.entry("team", "ops"));
+        assertThat(c.proxies().get(0).labels().metadatas()).containsOnly(Map.entry("var2", "b"));
+        List<String> p = clientProblems("frpc.toml", """
+                [[proxies]]
+                name = "web"
+                localPort = 80
+                requestHeaders.set.x-from-where = "frp"
+                responseHeaders.set.foo = "bar"
+                healthCheck.httpHeaders = [{ name = "x", value = "y" }]
+                plugin.unixPath = "/var/run/docker.sock"
+                natTraversal.disableAssistedAddrs = true
+                """);
+        assertThat(p).hasSize(5).allSatisfy(s -> assertThat(s).contains("not supported by jfrp yet"));
+    }
+
+    @Test
     void tableFormAndDottedFormAreTheSame() throws Exception {
         ClientConfig c = client("frpc.toml", """
                 serverPort = 7001
