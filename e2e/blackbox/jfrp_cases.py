@@ -4,10 +4,11 @@ talking to the product only through bin/ and sockets."""
 import os
 import re
 import socket
+import subprocess
 import threading
 import time
 
-from harness import (EchoServer, FaultRelay, Tunnel, Workdir, check, echo_roundtrip, free_port, port_open,
+from harness import (ROOT, EchoServer, FaultRelay, Tunnel, Workdir, check, echo_roundtrip, free_port, port_open,
                      random_bytes, run_cli, tcp_proxy, tunnel_works, wait_until)
 
 CASES = {}
@@ -187,6 +188,22 @@ def verify_reads_yaml_and_json():
     rc, out = run_cli(["bin/jfrpc", "verify", "-c", j])
     check(rc == 0, "valid json refused: %s" % out)
     return "yaml problem located, json accepted"
+
+
+@case
+def launcher_through_a_symlink_with_an_empty_environment():
+    # frp's suite starts binaries with no PATH, HOME or JAVA_HOME; users link frpc to bin/jfrpc.
+    wd = Workdir("symlink")
+    links = os.path.join(wd.path, "links", "deeper")
+    os.makedirs(links)
+    link = os.path.join(links, "frpc")
+    os.symlink(os.path.join(ROOT, "bin", "jfrpc"), link)
+    cfg = wd.write("frpc.toml", 'serverPort = 7000\n[[proxies]]\nname = "a"\nlocalPort = 80\n')
+    r = subprocess.run([link, "verify", "-c", cfg], cwd="/", env={}, capture_output=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    out = r.stdout.decode("utf-8", "replace") + r.stderr.decode("utf-8", "replace")
+    check(r.returncode == 0 and "syntax is ok" in out, "verify through a symlink, from /, without an environment: %s" % out)
+    return "a symlinked frpc verifies from / with an empty environment"
 
 
 def _via_relay(name, heartbeat=True):
