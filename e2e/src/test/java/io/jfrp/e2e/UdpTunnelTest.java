@@ -1,10 +1,12 @@
 package io.jfrp.e2e;
 
 import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.UdpSettings;
 import io.jfrp.core.lifecycle.LifecycleEvent;
 import io.jfrp.server.JfrpServer;
 import io.jfrp.testing.EchoServer;
+import io.jfrp.testing.FaultRelay;
 import io.jfrp.testing.LeakCheck;
 import io.jfrp.testing.RandomBytes;
 import io.jfrp.testing.ThreadLeakCheck;
@@ -173,6 +175,39 @@ class UdpTunnelTest {
             assertThat(roundTrip(user, port, "over udp")).isEqualTo("over udp");
         }
         assertThat(Tunnels.echoes(port)).isTrue();
+    }
+
+    @Test
+    void aUserAddressIsAnsweredAgainOnTheSamePortAfterTheClientsConnectionIsLostAndBack() throws Exception {
+        JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir)));
+        UdpEchoServer echo = closer.keep(new UdpEchoServer());
+        FaultRelay relay = closer.keep(new FaultRelay(server.port()));
+        JfrpClient client = closer.keep(JfrpClient.start(ClientConfig.defaults("127.0.0.1", relay.port(), Tunnels.TOKEN,
+                        List.of(Tunnels.udp("voip", echo.port(), 0)))
+                .withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(3))
+                .withStateFile(dir.resolve("frpc.toml.state"))));
+        int port = Tunnels.awaitRunning(client, "voip");
+        try (DatagramSocket user = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            user.setSoTimeout(300);
+            assertThat(roundTrip(user, port, "before")).isEqualTo("before");
+
+            relay.mode(FaultRelay.Mode.REFUSE);
+            relay.resetAll();
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.connectedCount() == 0);
+            relay.mode(FaultRelay.Mode.PASS);
+            // Datagrams sent while the client is away are lost, as UDP loses them; once it is back the
+            // same user, on the same port, is answered by a new flow.
+            int[] tries = {0};
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                String text = "after-" + tries[0]++;
+                try {
+                    return roundTrip(user, port, text).equals(text);
+                } catch (java.net.SocketTimeoutException e) {
+                    return false;
+                }
+            });
+            assertThat(client.status().proxy("voip").remotePort()).isEqualTo(port);
+        }
     }
 
     private List<LifecycleEvent.StreamClosed> closedStreams() {
