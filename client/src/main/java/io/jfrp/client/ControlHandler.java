@@ -117,7 +117,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Message.NewProxyResult r) {
             ProxyConfig p = loop.proxy(r.name());
             if (loop.proxyResult(r) && p != null) {
-                ctx.writeAndFlush(new Message.NewProxy(p.name(), p.type().configName(), 0), ctx.voidPromise());
+                ctx.writeAndFlush(ProxySet.request(p, 0), ctx.voidPromise());
             }
         } else if (msg instanceof Message.Pong p) {
             loop.rtt(System.nanoTime() - p.sentNanos());
@@ -152,7 +152,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
                 },
                 interval, interval, TimeUnit.NANOSECONDS);
         loop.loggedIn(ctx.channel(), resumed).forEach((p, port) ->
-                ctx.write(new Message.NewProxy(p.name(), p.type().configName(), port), ctx.voidPromise()));
+                ctx.write(ProxySet.request(p, port), ctx.voidPromise()));
         ctx.flush();
     }
 

@@ -259,7 +259,7 @@ final class ControlLoop {
             return;
         }
         int port = p.remotePort() != 0 ? p.remotePort() : chosenPorts.getOrDefault(name, 0);
-        on.writeAndFlush(new Message.NewProxy(p.name(), p.type().configName(), port), on.voidPromise());
+        on.writeAndFlush(ProxySet.request(p, port), on.voidPromise());
     }
 
     /**
@@ -284,7 +284,7 @@ final class ControlLoop {
             asking.addAll(d.changed());
             if (channel != null) {
                 for (ProxyConfig p : asking) {
-                    channel.write(new Message.NewProxy(p.name(), p.type().configName(), p.remotePort()), channel.voidPromise());
+                    channel.write(ProxySet.request(p, p.remotePort()), channel.voidPromise());
                 }
                 channel.flush();
             }

@@ -1,6 +1,7 @@
 package io.jfrp.client;
 
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.protocol.Message;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,5 +73,10 @@ final class ProxySet {
         }
         byName = now;
         return new Diff(removed, added, changed, unchanged);
+    }
+
+    /** NEW_PROXY for {@code p} asking for {@code port}, with its annotations (frp's: shown by the server's API). */
+    static Message.NewProxy request(ProxyConfig p, int port) {
+        return new Message.NewProxy(p.name(), p.type().configName(), port, p.labels().annotations());
     }
 }

@@ -52,7 +52,9 @@ class ServerWebTest {
         web = server.webServerPort();
         EchoServer echo = closer.keep(new EchoServer());
         UdpEchoServer udpEcho = closer.keep(new UdpEchoServer());
-        JfrpClient client = closer.keep(Tunnels.client(server, Tunnels.tcp("web", echo.port(), 0),
+        JfrpClient client = closer.keep(Tunnels.client(server, new io.jfrp.core.config.TcpProxyConfig("web", "127.0.0.1",
+                        echo.port(), 0, new io.jfrp.core.config.ProxyLabels(java.util.Map.of("frp.e2e.test/foo", "value1"),
+                        java.util.Map.of())),
                 Tunnels.udp("dns", udpEcho.port(), 0)));
         int port = Tunnels.awaitRunning(client, "web");
         Tunnels.awaitRunning(client, "dns");
@@ -76,6 +78,8 @@ class ServerWebTest {
         assertThat(tcp).contains("\"name\" : \"web\"", "\"remotePort\" : " + port, "\"todayTrafficIn\" : 100000",
                 "\"status\" : \"online\"").doesNotContain("\"dns\"");
         assertThat(get("/api/proxy/udp/dns", true).body()).contains("\"type\" : \"udp\"");
+        // frp's annotations travel with the proxy and show in its conf, as frp's API has them.
+        assertThat(get("/api/proxy/tcp/web", true).body()).contains("\"annotations\" : {\n      \"frp.e2e.test/foo\" : \"value1\"");
         assertThat(get("/api/proxy/tcp/nope", true).statusCode()).isEqualTo(404);
         String clients = get("/api/clients?status=online", true).body();
         assertThat(clients).contains("\"clientID\" : \"" + client.runId() + "\"", "\"online\" : true");

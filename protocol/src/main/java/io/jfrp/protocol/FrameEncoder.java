@@ -72,6 +72,13 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             str(out, n.name());
             str(out, n.proxyType());
             out.writeShort(n.remotePort());
+            if (!n.annotations().isEmpty()) {
+                out.writeShort(n.annotations().size());
+                for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(n.annotations()).entrySet()) {
+                    str(out, e.getKey());
+                    str(out, e.getValue());
+                }
+            }
         } else if (m instanceof Message.NewProxyResult r) {
             str(out, r.name());
             out.writeShort(r.remotePort());

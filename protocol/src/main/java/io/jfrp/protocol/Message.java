@@ -50,8 +50,20 @@ public sealed interface Message {
         public MessageType type() { return MessageType.LOGIN_FAIL; }
     }
 
-    /** Client asks the server to open a proxy; remotePort 0 lets the server pick. */
-    record NewProxy(String name, String proxyType, int remotePort) implements Message {
+    /**
+     * Client asks the server to open a proxy; remotePort 0 lets the server pick. {@code annotations}
+     * (frp's, for the server's API) travel as an optional trailing table (docs/protocol.md).
+     */
+    record NewProxy(String name, String proxyType, int remotePort, java.util.Map<String, String> annotations)
+            implements Message {
+        public NewProxy {
+            annotations = java.util.Map.copyOf(annotations);
+        }
+
+        public NewProxy(String name, String proxyType, int remotePort) {
+            this(name, proxyType, remotePort, java.util.Map.of());
+        }
+
         public MessageType type() { return MessageType.NEW_PROXY; }
     }
 

@@ -145,7 +145,8 @@ final class ProxyPorts {
             binding.remove(name);
             ProxyListener listener = ProxyListener.of(name, req.type(), rt.config.proxyBindAddr(), f.channel());
             open.put(name, listener);
-            rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), listener.port()));
+            rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), listener.port(),
+                    req.annotations()));
             if (requested != 0 && rt.ephemeral.contains(requested)) {
                 log.warn("proxy {} of client {}: port {} is in this host's range for outgoing connections ({}-{}); "
                         + "one may take it while the client is away: choose a port outside it", PeerText.escape(name),

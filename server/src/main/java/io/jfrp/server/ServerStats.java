@@ -26,12 +26,14 @@ final class ServerStats implements LifecycleListener {
         final ProxyType type;
         final int port;
         final String session;
+        final Map<String, String> annotations;
         final Instant since = Instant.now();
         final AtomicLong connections = new AtomicLong();
         final AtomicLong trafficIn = new AtomicLong();
         final AtomicLong trafficOut = new AtomicLong();
 
-        Proxy(String name, ProxyType type, int port, String session) {
+        Proxy(String name, ProxyType type, int port, String session, Map<String, String> annotations) {
+            this.annotations = annotations;
             this.name = name;
             this.type = type;
             this.port = port;
@@ -60,7 +62,7 @@ final class ServerStats implements LifecycleListener {
         } else if (event instanceof LifecycleEvent.SessionClosed) {
             clients.remove(event.session());
         } else if (event instanceof LifecycleEvent.ProxyOpened e) {
-            proxies.put(e.proxy(), new Proxy(e.proxy(), e.type(), e.port(), e.session()));
+            proxies.put(e.proxy(), new Proxy(e.proxy(), e.type(), e.port(), e.session(), e.annotations()));
         } else if (event instanceof LifecycleEvent.ProxyClosed e) {
             proxies.remove(e.proxy());
         } else if (event instanceof LifecycleEvent.StreamOpened e) {

@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -195,6 +197,13 @@ final class ServerWeb implements AutoCloseable {
         g.writeStringField("name", p.name);
         g.writeStringField("type", p.type.configName());
         g.writeNumberField("remotePort", p.port);
+        if (!p.annotations.isEmpty()) {
+            g.writeObjectFieldStart("annotations");
+            for (Map.Entry<String, String> e : new TreeMap<>(p.annotations).entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+        }
         g.writeEndObject();
         g.writeStringField("clientVersion", "");
         g.writeStringField("runId", p.session);

@@ -47,7 +47,7 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
                         + "\" is unknown to this server");
                 return;
             }
-            ProxyRequest req = new ProxyRequest(np.name(), type, np.remotePort());
+            ProxyRequest req = new ProxyRequest(np.name(), type, np.remotePort(), np.annotations());
             session.onLoop(() -> session.openProxy(peer, req));
         } else if (msg instanceof Message.CloseProxy cp) {
             session.onLoop(() -> session.closeProxy(peer, cp.name()));

@@ -38,7 +38,16 @@ public sealed interface LifecycleEvent {
     record SessionClosed(String session, String reason, int proxiesClosed) implements LifecycleEvent {
     }
 
-    record ProxyOpened(String session, String proxy, ProxyType type, int port) implements LifecycleEvent {
+    /** {@code annotations}: frp's, as the client sent them (on the server; empty on the client's side). */
+    record ProxyOpened(String session, String proxy, ProxyType type, int port, java.util.Map<String, String> annotations)
+            implements LifecycleEvent {
+        public ProxyOpened {
+            annotations = java.util.Map.copyOf(annotations);
+        }
+
+        public ProxyOpened(String session, String proxy, ProxyType type, int port) {
+            this(session, proxy, type, port, java.util.Map.of());
+        }
     }
 
     record ProxyRefused(String session, String proxy, String reason) implements LifecycleEvent {
