@@ -10,6 +10,7 @@ import io.jfrp.core.mux.StreamRelay;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.protocol.Message;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
@@ -92,6 +93,9 @@ final class LocalDialer implements MuxSession.StreamListener {
         b.connect(target(name, p))
                 .addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
+                        if (!p.proxyProtocol().isEmpty()) {
+                            sendProxyHeader(f.channel(), p, open);
+                        }
                         session.acceptStream(open, f.channel());
                         return;
                     }
@@ -115,6 +119,21 @@ final class LocalDialer implements MuxSession.StreamListener {
             bootstrapLoop = loop;
         }
         return bootstrap;
+    }
+
+    /**
+     * The PROXY protocol header with the user's address: on a TCP socket written now, ahead of anything
+     * the stream sends (on the same loop, so in order); on a UDP socket, in front of every datagram.
+     */
+    private void sendProxyHeader(Channel local, ProxyConfig p, Message.StreamOpen open) {
+        boolean udp = p instanceof UdpProxyConfig;
+        ClientStatus.Proxy st = table.snapshot().stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
+        ByteBuf header = ProxyProtocolHeader.encode(p.proxyProtocol(), udp, open.user(), st == null ? 0 : st.remotePort());
+        if (udp) {
+            local.pipeline().addFirst("proxy-protocol", new ProxyProtocolHeader.DatagramPrefix(header));
+        } else {
+            local.writeAndFlush(header, local.voidPromise());
+        }
     }
 
     /** A connected UDP socket per user address, so the service's replies reach that user alone. */

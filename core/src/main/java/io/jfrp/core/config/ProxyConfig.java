@@ -20,4 +20,10 @@ public sealed interface ProxyConfig permits TcpProxyConfig, UdpProxyConfig {
 
     /** frp's annotations and metadatas: kept and shown, acted on by nothing. */
     ProxyLabels labels();
+
+    /**
+     * frp's {@code transport.proxyProtocolVersion}: "" (none), "v1" or "v2". The local service then gets a
+     * PROXY protocol header with the user's real address before the first byte (each datagram for UDP).
+     */
+    String proxyProtocol();
 }

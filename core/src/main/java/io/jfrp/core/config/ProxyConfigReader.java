@@ -12,7 +12,7 @@ final class ProxyConfigReader {
     private static final String SERVED = String.join(", ", java.util.Arrays.stream(ProxyType.values())
             .filter(ProxyType::served).map(ProxyType::configName).toList());
 
-    private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode", "transport.proxyProtocolVersion",
+    private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode",
             "customDomains", "subdomain", "locations", "httpUser", "httpPassword", "hostHeaderRewrite",
             "secretKey", "allowUsers", "routeByHTTPUser", "multiplexer");
     /** frp's per-proxy tables jfrp does not act on yet: each key under them is named as such. */
@@ -40,6 +40,11 @@ final class ProxyConfigReader {
             s.unsupportedUnder(table, "");
         }
         Map<String, String> annotations = s.stringsUnder("annotations");
+        String proxyProtocol = s.string("transport.proxyProtocolVersion", "");
+        if (!proxyProtocol.isEmpty() && !(proxyProtocol.equals("v1") && type != ProxyType.UDP) && !proxyProtocol.equals("v2")) {
+            s.problem("transport.proxyProtocolVersion", s.node("transport.proxyProtocolVersion"), "\"" + proxyProtocol
+                    + "\" (expected: " + (type == ProxyType.UDP ? "v2: PROXY protocol v1 has no UDP form" : "v1 or v2") + ")");
+        }
         Map<String, String> metadatas = s.stringsUnder("metadatas");
         s.noEffect("transport.useEncryption", "the whole tunnel is encrypted by TLS already");
         s.noEffect("transport.useCompression", "jfrp does not compress; TLS carries the bytes as they are");
@@ -48,7 +53,8 @@ final class ProxyConfigReader {
             return null;
         }
         ProxyLabels labels = new ProxyLabels(annotations, metadatas);
-        return type == ProxyType.UDP ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels)
-                : new TcpProxyConfig(name, localIP, localPort, remotePort, labels);
+        return type == ProxyType.UDP
+                ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels, proxyProtocol)
+                : new TcpProxyConfig(name, localIP, localPort, remotePort, labels, proxyProtocol);
     }
 }

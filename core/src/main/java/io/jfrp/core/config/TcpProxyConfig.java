@@ -1,8 +1,15 @@
 package io.jfrp.core.config;
 
-/** {@code type = "tcp"}: a public TCP port on the server, each connection a stream to the local service. */
-public record TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels)
-        implements ProxyConfig {
+/**
+ * {@code type = "tcp"}: a public TCP port on the server, each connection a stream to the local service.
+ * {@code proxyProtocol}: "" or frp's {@code transport.proxyProtocolVersion} ("v1", "v2").
+ */
+public record TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels,
+                             String proxyProtocol) implements ProxyConfig {
+
+    public TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels) {
+        this(name, localIP, localPort, remotePort, labels, "");
+    }
 
     public TcpProxyConfig(String name, String localIP, int localPort, int remotePort) {
         this(name, localIP, localPort, remotePort, ProxyLabels.NONE);

@@ -3,13 +3,14 @@ package io.jfrp.core.config;
 /**
  * {@code type = "udp"}: a public UDP port on the server; each user address is a flow of datagrams to the
  * local service. {@code packetSize} is the client's {@code udpPacketSize}: the largest datagram read
- * from the local service (a longer one is cut, as by frp).
+ * from the local service (a longer one is cut, as by frp). {@code proxyProtocol}: "" or "v2", whose header
+ * then leads every datagram to the service.
  */
 public record UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize,
-                             ProxyLabels labels) implements ProxyConfig {
+                             ProxyLabels labels, String proxyProtocol) implements ProxyConfig {
 
     public UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize) {
-        this(name, localIP, localPort, remotePort, packetSize, ProxyLabels.NONE);
+        this(name, localIP, localPort, remotePort, packetSize, ProxyLabels.NONE, "");
     }
 
     /** frp's default {@code udpPacketSize}, on both sides. */
