@@ -32,11 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,10 +55,8 @@ final class ControlLoop {
     private final ProxyTable proxies;
     /** The client's streams, for as long as it runs; each control channel carries them while it lasts. */
     private final MuxSession mux;
-    /** Ports the server chose for remotePort = 0 proxies, asked for again after a reconnect. */
-    private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
-    private final ProxyRetries retries = new ProxyRetries();
+    private final ProxyRegistration registration;
     /** The proxies of the config, replaced by a reload (the rest of the config is fixed for the loop's life). */
     private final ProxySet proxySet;
     private final String hostname = readHostName();
@@ -85,6 +81,7 @@ final class ControlLoop {
         this.machine = new ControlStateMachine(config.reconnect(), System::nanoTime, Math::random, new Slf4jLog(),
                 "Run `jfrpc doctor -c " + config.source() + "` for a diagnosis.");
         this.proxies = new ProxyTable(config.proxies());
+        this.registration = new ProxyRegistration(runId, proxySet, proxies, events, loop, () -> channel);
         // What the streams may hold for local services that do not take their bytes: see MemoryBudget.
         this.mux = new MuxSession(loop, false, MemoryBudget.forThisJvm(),
                 new LocalDialer(transport, proxySet, config.user(), proxies, runId, events));
@@ -192,11 +189,7 @@ final class ControlLoop {
         String server = String.valueOf(ch.remoteAddress());
         events.on(resumed ? new LifecycleEvent.SessionResumed(runId, server, config.serverAddr(), null,
                 proxySet.size(), 0) : new LifecycleEvent.SessionEstablished(runId, server, config.serverAddr(), config.user()));
-        Map<ProxyConfig, Integer> ports = new LinkedHashMap<>();
-        for (ProxyConfig p : proxySet.all()) {
-            ports.put(p, p.remotePort() != 0 ? p.remotePort() : chosenPorts.getOrDefault(p.name(), 0));
-        }
-        return ports;
+        return registration.portsToAsk();
     }
 
     void serverCertificateSeen(String fingerprint) {
@@ -216,79 +209,16 @@ final class ControlLoop {
      * @return true when a port the server chose earlier is gone and the proxy should ask for any port
      */
     boolean proxyResult(Message.NewProxyResult r) {
-        ProxyConfig p = proxySet.get(r.name());
-        if (r.code() == ErrorCode.OK) {
-            retries.succeeded(r.name());
-            proxies.running(r.name(), r.remotePort());
-            if (p != null) {
-                events.on(new LifecycleEvent.ProxyOpened(runId, r.name(), p.type(), r.remotePort()));
-            }
-            if (p != null && p.remotePort() == 0) {
-                chosenPorts.put(r.name(), r.remotePort());
-            }
-            // frp's phrase, "[NAME] start proxy success": scripts and frp's suite wait for it.
-            log.info("[{}] start proxy success: server port {} -> {}:{}{}", r.name(), r.remotePort(),
-                    p == null ? "?" : p.localIP(), p == null ? 0 : p.localPort(),
-                    p != null && p.remotePort() == 0 ? " (port chosen by the server)" : "");
-            publish();
-            return false;
-        }
-        if (p != null && p.remotePort() == 0 && chosenPorts.remove(r.name()) != null) {
-            log.info("proxy {}: the port the server chose before is not available ({}); asking for another",
-                    r.name(), r.error());
-            return true;
-        }
-        Channel on = channel;
-        ProxyRetries.Refusal refusal = retries.refused(r.name(), r.error(), loop, () -> askAgain(r.name(), on));
-        String next = " (asking again in " + refusal.next().toSeconds() + "s)";
-        proxies.refused(r.name(), r.error() + next);
-        events.on(new LifecycleEvent.ProxyRefused(runId, r.name(), r.error()));
-        if (refusal.news()) {
-            log.error("[{}] start error: refused by the server: {}{}", r.name(), r.error(), next);
-        } else {
-            log.debug("[{}] refused again ({} tries): {}", r.name(), refusal.attempt(), r.error());
-        }
+        boolean askAny = registration.onResult(r);
         publish();
-        return false;
+        return askAny;
     }
 
-    /** A refused proxy's next try, on the channel that refused it (a new channel asks for every proxy anyway). */
-    private void askAgain(String name, Channel on) {
-        ProxyConfig p = proxySet.get(name);
-        if (p == null || on == null || on != channel || !on.isActive()) {
-            return;
-        }
-        int port = p.remotePort() != 0 ? p.remotePort() : chosenPorts.getOrDefault(name, 0);
-        on.writeAndFlush(ProxySet.request(p, port), on.voidPromise());
-    }
-
-    /**
-     * frp's reload: proxies removed or changed are closed on the server, added and changed ones asked
-     * for; unchanged ones, and their users' connections, are not touched.
-     */
+    /** frp's reload of the proxies (see {@link ProxyRegistration#reload}). */
     CompletableFuture<ProxySet.Diff> reload(List<ProxyConfig> next) {
         CompletableFuture<ProxySet.Diff> done = new CompletableFuture<>();
         onLoop(() -> {
-            ProxySet.Diff d = proxySet.replace(next);
-            List<ProxyConfig> closing = new java.util.ArrayList<>(d.removed());
-            closing.addAll(d.changed());
-            for (ProxyConfig p : closing) {
-                chosenPorts.remove(p.name());
-                retries.succeeded(p.name());
-                if (channel != null) {
-                    channel.write(new Message.CloseProxy(p.name()), channel.voidPromise());
-                }
-            }
-            proxies.sync(proxySet.all(), d.changed());
-            List<ProxyConfig> asking = new java.util.ArrayList<>(d.added());
-            asking.addAll(d.changed());
-            if (channel != null) {
-                for (ProxyConfig p : asking) {
-                    channel.write(ProxySet.request(p, p.remotePort()), channel.voidPromise());
-                }
-                channel.flush();
-            }
-            log.info("config reloaded: {}", d);
+            ProxySet.Diff d = registration.reload(next);
             publish();
             done.complete(d);
         });
@@ -304,7 +234,7 @@ final class ControlLoop {
     void channelClosed(Channel ch, boolean wasLoggedIn, boolean slow, String reason) {
         if (ch == channel) {
             channel = null;
-            retries.clear();
+            registration.channelGone();
         }
         if (machine.state() == ClientState.STOPPED) {
             return;

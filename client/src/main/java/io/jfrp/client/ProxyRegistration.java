@@ -1,0 +1,145 @@
+package io.jfrp.client;
+
+import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.lifecycle.LifecycleEvent;
+import io.jfrp.core.lifecycle.LifecycleListener;
+import io.jfrp.protocol.ErrorCode;
+import io.jfrp.protocol.Message;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The client's proxies with the server: which port to ask for (the config's, or the one the server
+ * chose last time), what each answer means (running, refused and asked again later, a chosen port
+ * gone), and frp's reload (close what was removed or changed, ask for what was added or changed). Runs
+ * on the control loop; the answers' log lines carry frp's phrases.
+ */
+final class ProxyRegistration {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyRegistration.class);
+
+    private final String runId;
+    private final ProxySet proxySet;
+    private final ProxyTable table;
+    private final LifecycleListener events;
+    private final EventLoop loop;
+    /** The control channel now, or null. */
+    private final Supplier<Channel> channel;
+    /** Ports the server chose for remotePort = 0 proxies, asked for again after a reconnect. */
+    private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
+    private final ProxyRetries retries = new ProxyRetries();
+
+    ProxyRegistration(String runId, ProxySet proxySet, ProxyTable table, LifecycleListener events, EventLoop loop,
+                      Supplier<Channel> channel) {
+        this.runId = runId;
+        this.proxySet = proxySet;
+        this.table = table;
+        this.events = events;
+        this.loop = loop;
+        this.channel = channel;
+    }
+
+    /** After a login: every proxy with the port to ask for. */
+    Map<ProxyConfig, Integer> portsToAsk() {
+        Map<ProxyConfig, Integer> ports = new LinkedHashMap<>();
+        for (ProxyConfig p : proxySet.all()) {
+            ports.put(p, portFor(p));
+        }
+        return ports;
+    }
+
+    private int portFor(ProxyConfig p) {
+        return p.remotePort() != 0 ? p.remotePort() : chosenPorts.getOrDefault(p.name(), 0);
+    }
+
+    /** The channel ended: refusals' retries belong to it. */
+    void channelGone() {
+        retries.clear();
+    }
+
+    /**
+     * The server's answer to a registration.
+     * @return true when a port the server chose earlier is gone and the proxy should ask for any port
+     */
+    boolean onResult(Message.NewProxyResult r) {
+        ProxyConfig p = proxySet.get(r.name());
+        if (r.code() == ErrorCode.OK) {
+            retries.succeeded(r.name());
+            table.running(r.name(), r.remotePort());
+            if (p != null) {
+                events.on(new LifecycleEvent.ProxyOpened(runId, r.name(), p.type(), r.remotePort()));
+            }
+            if (p != null && p.remotePort() == 0) {
+                chosenPorts.put(r.name(), r.remotePort());
+            }
+            // frp's phrase, "[NAME] start proxy success": scripts and frp's suite wait for it.
+            log.info("[{}] start proxy success: server port {} -> {}:{}{}", r.name(), r.remotePort(),
+                    p == null ? "?" : p.localIP(), p == null ? 0 : p.localPort(),
+                    p != null && p.remotePort() == 0 ? " (port chosen by the server)" : "");
+            return false;
+        }
+        if (p != null && p.remotePort() == 0 && chosenPorts.remove(r.name()) != null) {
+            log.info("proxy {}: the port the server chose before is not available ({}); asking for another",
+                    r.name(), r.error());
+            return true;
+        }
+        Channel on = channel.get();
+        ProxyRetries.Refusal refusal = retries.refused(r.name(), r.error(), loop, () -> askAgain(r.name(), on));
+        String next = " (asking again in " + refusal.next().toSeconds() + "s)";
+        table.refused(r.name(), r.error() + next);
+        events.on(new LifecycleEvent.ProxyRefused(runId, r.name(), r.error()));
+        if (refusal.news()) {
+            log.error("[{}] start error: refused by the server: {}{}", r.name(), r.error(), next);
+        } else {
+            log.debug("[{}] refused again ({} tries): {}", r.name(), refusal.attempt(), r.error());
+        }
+        return false;
+    }
+
+    /** A refused proxy's next try, on the channel that refused it (a new channel asks for every proxy anyway). */
+    private void askAgain(String name, Channel on) {
+        ProxyConfig p = proxySet.get(name);
+        if (p == null || on == null || on != channel.get() || !on.isActive()) {
+            return;
+        }
+        on.writeAndFlush(ProxySet.request(p, portFor(p)), on.voidPromise());
+    }
+
+    /**
+     * frp's reload: proxies removed or changed are closed on the server, added and changed ones asked
+     * for; unchanged ones, and their users' connections, are not touched.
+     */
+    ProxySet.Diff reload(List<ProxyConfig> next) {
+        ProxySet.Diff d = proxySet.replace(next);
+        Channel ch = channel.get();
+        List<ProxyConfig> closing = new ArrayList<>(d.removed());
+        closing.addAll(d.changed());
+        for (ProxyConfig p : closing) {
+            chosenPorts.remove(p.name());
+            retries.succeeded(p.name());
+            if (ch != null) {
+                ch.write(new Message.CloseProxy(p.name()), ch.voidPromise());
+            }
+        }
+        table.sync(proxySet.all(), d.changed());
+        List<ProxyConfig> asking = new ArrayList<>(d.added());
+        asking.addAll(d.changed());
+        if (ch != null) {
+            for (ProxyConfig p : asking) {
+                ch.write(ProxySet.request(p, p.remotePort()), ch.voidPromise());
+            }
+            ch.flush();
+        }
+        log.info("config reloaded: {}", d);
+        return d;
+    }
+}
