@@ -13,7 +13,8 @@ import java.nio.file.Path;
 
 /**
  * The client's admin API, as frp's: {@code GET /api/status} (frp's JSON; jfrp's, with the connection's
- * state, at {@code GET /api/jfrp/status}: {@link StatusJson}), {@code POST /api/stop},
+ * state, at {@code GET /api/jfrp/status}: {@link StatusJson}), Prometheus metrics at {@code GET /metrics}
+ * ({@link ClientMetrics}), {@code POST /api/stop},
  * {@code GET/PUT /api/config} (the config file's text), {@code GET /api/reload} (apply the file's
  * proxies), and {@code GET /healthz} (200 with an empty body, without auth, for load balancers and
  * frp's scripts), on webServer.addr:port, the rest behind basic auth when webServer.user/password are
@@ -29,10 +30,10 @@ final class AdminServer implements AutoCloseable {
         this.http = http;
     }
 
-    static AdminServer start(AdminSettings s, AdminActions client) throws IOException {
+    static AdminServer start(AdminSettings s, AdminActions client, ClientMetrics metrics) throws IOException {
         AdminHttp http = AdminHttp.start(s, "admin API", "jfrpc-admin", exchange -> {
             try {
-                route(exchange, client);
+                route(exchange, client, metrics);
             } catch (RuntimeException e) {
                 log.warn("admin API request failed", e);
             }
@@ -41,7 +42,7 @@ final class AdminServer implements AutoCloseable {
         return new AdminServer(http);
     }
 
-    private static void route(HttpExchange exchange, AdminActions client) throws IOException {
+    private static void route(HttpExchange exchange, AdminActions client, ClientMetrics metrics) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String route = exchange.getRequestMethod() + " " + path;
         switch (route) {
@@ -49,6 +50,12 @@ final class AdminServer implements AutoCloseable {
                     StatusJson.frp(client.status(), client.proxies(), client.serverHost()));
             case "GET /api/jfrp/status" -> send(exchange, 200, "application/json",
                     StatusJson.jfrp(client.status(), client.proxies()));
+            case "GET /metrics" -> {
+                byte[] b = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+                exchange.sendResponseHeaders(200, b.length);
+                exchange.getResponseBody().write(b);
+            }
             case "POST /api/stop" -> {
                 log.info("stop asked through the admin API from {}", exchange.getRemoteAddress());
                 send(exchange, 200, "text/plain", "");
@@ -80,7 +87,7 @@ final class AdminServer implements AutoCloseable {
     }
 
     /** Each route's method, to answer 405 rather than 404 to the wrong one. */
-    private static final java.util.Map<String, String> METHODS = java.util.Map.of("/api/status", "GET", "/api/jfrp/status", "GET",
+    private static final java.util.Map<String, String> METHODS = java.util.Map.of("/api/status", "GET", "/api/jfrp/status", "GET", "/metrics", "GET",
             "/api/stop", "POST", "/api/config", "GET or PUT", "/api/reload", "GET");
 
     /** Bounds what a PUT may make the client hold: more than any config file. */

@@ -125,11 +125,14 @@ public final class JfrpClient implements AutoCloseable {
         String runId = !config.clientId().isEmpty() ? config.clientId()
                 : store == null ? RunIdStore.newRunId() : store.runId();
         NettyTransport transport = NettyTransport.create("jfrpc", 0);
-        ControlLoop loop = new ControlLoop(config, transport, ssl, runId, LifecycleListener.all(List.of(listener)));
+        ClientStreams streams = new ClientStreams();
+        ControlLoop loop = new ControlLoop(config, transport, ssl, runId, LifecycleListener.all(List.of(streams, listener)));
         JfrpClient client = new JfrpClient(transport, loop, store, config);
         if (config.admin() != null) {
             try {
-                client.admin = AdminServer.start(config.admin(), client.new Actions());
+                AdminActions actions = client.new Actions();
+                client.admin = AdminServer.start(config.admin(), actions,
+                        new ClientMetrics(actions, streams, config.user().isEmpty() ? "" : config.user() + "."));
             } catch (IOException e) {
                 client.close();
                 throw e;

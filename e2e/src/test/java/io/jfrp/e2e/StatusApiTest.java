@@ -73,6 +73,19 @@ class StatusApiTest {
                         .findFirst().orElseThrow();
                 assertThat(web).contains("\"type\" : \"tcp\"", "\"status\" : \"running\"", "\"err\" : \"\"",
                         "\"local_addr\" : \"127.0.0.1:" + echo.port() + "\"", "\"remote_addr\" : \"127.0.0.1:" + port + "\"");
+                // Prometheus metrics on the admin port: the state, each proxy, its streams and bytes.
+                byte[] sent = io.jfrp.testing.RandomBytes.of(10_000, 3);
+                assertThat(Loopback.echo(port, sent, 10)).isEqualTo(sent);
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics")).header("Authorization", auth)
+                                .build(), HttpResponse.BodyHandlers.ofString()).body()
+                        .contains("jfrp_client_traffic_in_total{name=\"web\",type=\"tcp\"} 10000.0"));
+                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics"))
+                        .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).contains("jfrp_client_state{state=\"connected\"} 1.0", "jfrp_client_state{state=\"reconnecting\"} 0.0",
+                        "jfrp_client_proxy_up{name=\"web\",state=\"running\",type=\"tcp\"} 1.0",
+                        "jfrp_client_traffic_out_total{name=\"web\",type=\"tcp\"} 10000.0",
+                        "jfrp_client_streams{name=\"web\",type=\"tcp\"} 0.0", "jfrp_client_rtt_seconds ");
                 // As frp's: a health check needs no password and gets an empty 200.
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + admin + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());

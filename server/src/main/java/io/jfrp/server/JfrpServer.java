@@ -77,7 +77,7 @@ public final class JfrpServer implements AutoCloseable {
         ServerWeb web = null;
         if (config.webServer() != null) {
             try {
-                web = ServerWeb.start(config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats);
+                web = ServerWeb.start(config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats, rt.memory);
             } catch (IOException e) {
                 bind.channel().close().awaitUninterruptibly();
                 transport.close();

@@ -1,6 +1,7 @@
 package io.jfrp.server;
 
 import io.jfrp.core.config.ProxyType;
+import io.jfrp.core.mux.MemoryBudget;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -22,7 +23,7 @@ final class ServerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    ServerMetrics(ServerStats stats) {
+    ServerMetrics(ServerStats stats, MemoryBudget memory) {
         GaugeWithCallback.builder().name("frp_server_client_counts").help("Clients logged in now")
                 .callback(cb -> cb.call(stats.clientsOnline())).register(registry);
         GaugeWithCallback.builder().name("frp_server_proxy_counts").help("Proxies whose client is logged in now, by type")
@@ -38,6 +39,15 @@ final class ServerMetrics {
                 .labelNames("name", "type")
                 .callback(cb -> stats.proxies().forEach(p -> cb.call(p.connections.get(), p.name, p.type.configName())))
                 .register(registry);
+        // jfrp's own, beside frp's names.
+        GaugeWithCallback.builder().name("jfrp_server_sessions_waiting")
+                .help("Sessions whose client is away, kept for their grace period")
+                .callback(cb -> cb.call(stats.clients().stream().filter(c -> !c.online()).count())).register(registry);
+        GaugeWithCallback.builder().name("jfrp_server_held_bytes")
+                .help("Bytes the streams hold for users who have not taken them (the memory budget in use)")
+                .callback(cb -> cb.call(memory.used())).register(registry);
+        GaugeWithCallback.builder().name("jfrp_server_held_bytes_limit").help("The memory budget of all sessions together")
+                .callback(cb -> cb.call(memory.processLimit())).register(registry);
         CounterWithCallback.builder().name("frp_server_traffic_in").help("Bytes users sent, by proxy")
                 .labelNames("name", "type")
                 .callback(cb -> stats.proxies().forEach(p -> cb.call(p.trafficIn.get(), p.name, p.type.configName())))

@@ -39,9 +39,10 @@ final class ServerWeb implements AutoCloseable {
     }
 
     /** @param bindPort the port clients log in on, as bound (the config may say 0) */
-    static ServerWeb start(ServerConfig config, int bindPort, ServerStats stats) throws IOException {
+    static ServerWeb start(ServerConfig config, int bindPort, ServerStats stats, io.jfrp.core.mux.MemoryBudget memory)
+            throws IOException {
         AdminSettings s = config.webServer();
-        ServerMetrics metrics = s.prometheus() ? new ServerMetrics(stats) : null;
+        ServerMetrics metrics = s.prometheus() ? new ServerMetrics(stats, memory) : null;
         AdminHttp http = AdminHttp.start(s, "web server", "jfrps-web", exchange -> {
             try {
                 route(exchange, config, bindPort, stats, metrics);
