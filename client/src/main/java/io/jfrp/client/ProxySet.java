@@ -77,6 +77,6 @@ final class ProxySet {
 
     /** NEW_PROXY for {@code p} asking for {@code port}, with its annotations (frp's: shown by the server's API). */
     static Message.NewProxy request(ProxyConfig p, int port) {
-        return new Message.NewProxy(p.name(), p.type().configName(), port, p.labels().annotations());
+        return Message.NewProxy.annotated(p.name(), p.type().configName(), port, p.labels().annotations());
     }
 }

@@ -96,7 +96,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             case LOGIN -> new Message.Login(str(p), str(p), p.readLong(), bytes(p), str(p), p.readInt());
             case LOGIN_OK -> new Message.LoginOk(str(p), str(p));
             case LOGIN_FAIL -> new Message.LoginFail(ErrorCode.of(p.readUnsignedShort()), str(p));
-            case NEW_PROXY -> new Message.NewProxy(str(p), str(p), p.readUnsignedShort(), annotations(p));
+            case NEW_PROXY -> new Message.NewProxy(str(p), str(p), p.readUnsignedShort(), options(p));
             case NEW_PROXY_RESULT -> new Message.NewProxyResult(str(p), p.readUnsignedShort(),
                     ErrorCode.of(p.readUnsignedShort()), str(p));
             case CLOSE_PROXY -> new Message.CloseProxy(str(p));
@@ -120,17 +120,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * NEW_PROXY's optional trailing table: a count, then key and value strings. Absent (nothing left) from
-     * a client that has none or predates it; at most {@link Wire#MAX_ANNOTATIONS} entries.
+     * NEW_PROXY's optional trailing table of options: a count, then key and value strings. Absent (nothing
+     * left) from a client that has none or predates it; at most {@link Wire#MAX_PROXY_OPTIONS} entries.
      */
-    private static java.util.Map<String, String> annotations(ByteBuf p) {
+    private static java.util.Map<String, String> options(ByteBuf p) {
         if (!p.isReadable()) {
             return java.util.Map.of();
         }
         need(p, 2);
         int n = p.readUnsignedShort();
-        if (n > Wire.MAX_ANNOTATIONS) {
-            throw new ProtocolException(n + " annotations exceed " + Wire.MAX_ANNOTATIONS);
+        if (n > Wire.MAX_PROXY_OPTIONS) {
+            throw new ProtocolException(n + " proxy options exceed " + Wire.MAX_PROXY_OPTIONS);
         }
         java.util.Map<String, String> out = new java.util.HashMap<>();
         for (int i = 0; i < n; i++) {

@@ -72,9 +72,9 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             str(out, n.name());
             str(out, n.proxyType());
             out.writeShort(n.remotePort());
-            if (!n.annotations().isEmpty()) {
-                out.writeShort(n.annotations().size());
-                for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(n.annotations()).entrySet()) {
+            if (!n.options().isEmpty()) {
+                out.writeShort(n.options().size());
+                for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(n.options()).entrySet()) {
                     str(out, e.getKey());
                     str(out, e.getValue());
                 }

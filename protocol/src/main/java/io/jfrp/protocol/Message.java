@@ -51,17 +51,41 @@ public sealed interface Message {
     }
 
     /**
-     * Client asks the server to open a proxy; remotePort 0 lets the server pick. {@code annotations}
-     * (frp's, for the server's API) travel as an optional trailing table (docs/protocol.md).
+     * Client asks the server to open a proxy; remotePort 0 lets the server pick. {@code options} is the
+     * optional trailing table of string keys and values (docs/protocol.md): what a proxy type needs
+     * beyond a port travels there, so the frame does not grow a field per key. Today: {@code
+     * annotation.KEY} for each of frp's annotations.
      */
-    record NewProxy(String name, String proxyType, int remotePort, java.util.Map<String, String> annotations)
+    record NewProxy(String name, String proxyType, int remotePort, java.util.Map<String, String> options)
             implements Message {
+        /** The options key prefix of an annotation. */
+        public static final String ANNOTATION = "annotation.";
+
         public NewProxy {
-            annotations = java.util.Map.copyOf(annotations);
+            options = java.util.Map.copyOf(options);
         }
 
         public NewProxy(String name, String proxyType, int remotePort) {
             this(name, proxyType, remotePort, java.util.Map.of());
+        }
+
+        /** A request carrying {@code annotations} as options. */
+        public static NewProxy annotated(String name, String proxyType, int remotePort,
+                                         java.util.Map<String, String> annotations) {
+            java.util.Map<String, String> options = new java.util.HashMap<>();
+            annotations.forEach((k, v) -> options.put(ANNOTATION + k, v));
+            return new NewProxy(name, proxyType, remotePort, options);
+        }
+
+        /** The annotations among the options, by their own keys. */
+        public java.util.Map<String, String> annotations() {
+            java.util.Map<String, String> out = new java.util.HashMap<>();
+            options.forEach((k, v) -> {
+                if (k.startsWith(ANNOTATION)) {
+                    out.put(k.substring(ANNOTATION.length()), v);
+                }
+            });
+            return out;
         }
 
         public MessageType type() { return MessageType.NEW_PROXY; }

@@ -59,6 +59,6 @@ public final class Wire {
      */
     public static final int FEATURES = FEATURE_EARLY_DATA | FEATURE_WINDOW_OFFSETS | FEATURE_BINARY_ADDRESS;
     public static final int MAX_STRING_BYTES = 4096;
-    /** Annotations one NEW_PROXY may carry (the control payload's own limit bounds their bytes). */
-    public static final int MAX_ANNOTATIONS = 64;
+    /** Options (annotations, and later routing keys) one NEW_PROXY may carry; the control payload's limit bounds their bytes. */
+    public static final int MAX_PROXY_OPTIONS = 128;
 }

@@ -24,7 +24,7 @@ class FrameCodecTest {
             new Message.LoginOk("run-1", "welcome"),
             new Message.LoginFail(ErrorCode.AUTH_FAILED, "wrong token"),
             new Message.NewProxy("web", "tcp", 6000),
-            new Message.NewProxy("web", "tcp", 6000, java.util.Map.of("frp.e2e.test/foo", "value1", "team", "öps")),
+            Message.NewProxy.annotated("web", "tcp", 6000, java.util.Map.of("frp.e2e.test/foo", "value1", "team", "öps")),
             new Message.NewProxyResult("web", 6000, ErrorCode.PORT_IN_USE, "port 6000 is already in use"),
             new Message.CloseProxy("web"),
             new Message.Ping(42L),
@@ -83,14 +83,16 @@ class FrameCodecTest {
     }
 
     @Test
-    void aNewProxyWithMoreAnnotationsThanAllowedIsRefused() {
+    void aNewProxyWithMoreOptionsThanAllowedIsRefused() {
         java.util.Map<String, String> many = new java.util.HashMap<>();
-        for (int i = 0; i <= Wire.MAX_ANNOTATIONS; i++) {
+        for (int i = 0; i <= Wire.MAX_PROXY_OPTIONS; i++) {
             many.put("k" + i, "v");
         }
+        assertThat(Message.NewProxy.annotated("web", "tcp", 0, java.util.Map.of("a", "b")).annotations())
+                .containsOnly(java.util.Map.entry("a", "b"));
         ByteBuf wire = encodeAll(List.of(new Message.NewProxy("web", "tcp", 0, many)));
         EmbeddedChannel dec = pipe();
-        assertThatThrownBy(() -> dec.writeInbound(wire)).hasMessageContaining("65 annotations exceed 64");
+        assertThatThrownBy(() -> dec.writeInbound(wire)).hasMessageContaining("129 proxy options exceed 128");
         dec.finishAndReleaseAll();
     }
 
