@@ -1,6 +1,7 @@
 package io.jfrp.client;
 
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.config.TcpmuxProxyConfig;
 import io.jfrp.protocol.Message;
 
 import java.util.ArrayList;
@@ -77,6 +78,14 @@ final class ProxySet {
 
     /** NEW_PROXY for {@code p} asking for {@code port}, with its annotations (frp's: shown by the server's API). */
     static Message.NewProxy request(ProxyConfig p, int port) {
-        return Message.NewProxy.annotated(p.name(), p.type().configName(), port, p.labels().annotations());
+        Message.NewProxy annotated = Message.NewProxy.annotated(p.name(), p.type().configName(), port,
+                p.labels().annotations());
+        if (!(p instanceof TcpmuxProxyConfig t)) {
+            return annotated;
+        }
+        Map<String, String> options = new java.util.HashMap<>(annotated.options());
+        options.put(Message.NewProxy.CUSTOM_DOMAINS, String.join(",", t.customDomains()));
+        options.put(Message.NewProxy.SUBDOMAIN, t.subdomain());
+        return new Message.NewProxy(p.name(), p.type().configName(), port, options);
     }
 }

@@ -60,6 +60,9 @@ public sealed interface Message {
             implements Message {
         /** The options key prefix of an annotation. */
         public static final String ANNOTATION = "annotation.";
+        /** Options of proxies routed by name: their domains (comma-separated) and subdomain. */
+        public static final String CUSTOM_DOMAINS = "customDomains";
+        public static final String SUBDOMAIN = "subdomain";
 
         public NewProxy {
             options = java.util.Map.copyOf(options);

@@ -33,8 +33,11 @@ public final class JfrpServer implements AutoCloseable {
     private final String fingerprint;
     /** frp's webServer (healthz, serverinfo, proxies); null when webServer.port is not set. */
     private final ServerWeb web;
+    /** The tcpmuxHTTPConnectPort listener; null when not set. */
+    private final Channel tcpmux;
 
-    private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint, ServerWeb web) {
+    private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint, ServerWeb web, Channel tcpmux) {
+        this.tcpmux = tcpmux;
         this.rt = rt;
         this.listener = listener;
         this.fingerprint = fingerprint;
@@ -74,17 +77,34 @@ public final class JfrpServer implements AutoCloseable {
             throw new IOException("cannot listen on " + config.bindAddr() + ":" + config.bindPort() + ": "
                     + bind.cause().getMessage(), bind.cause());
         }
+        Channel tcpmux = null;
+        if (config.vhost().tcpmuxHTTPConnectPort() != 0) {
+            ChannelFuture f = TcpmuxPort.bind(rt).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                bind.channel().close().awaitUninterruptibly();
+                transport.close();
+                throw new IOException("cannot listen on " + config.proxyBindAddr() + ":" + config.vhost().tcpmuxHTTPConnectPort()
+                        + " (tcpmuxHTTPConnectPort): " + f.cause().getMessage(), f.cause());
+            }
+            tcpmux = f.channel();
+            rt.tcpmuxPort = ((InetSocketAddress) tcpmux.localAddress()).getPort();
+            log.info("tcpmux (HTTP CONNECT) on {}{}", tcpmux.localAddress(),
+                    config.vhost().tcpmuxPassthrough() ? ", CONNECT passed through to the services" : "");
+        }
         ServerWeb web = null;
         if (config.webServer() != null) {
             try {
                 web = ServerWeb.start(config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats, rt.memory);
             } catch (IOException e) {
                 bind.channel().close().awaitUninterruptibly();
+                if (tcpmux != null) {
+                    tcpmux.close().awaitUninterruptibly();
+                }
                 transport.close();
                 throw e;
             }
         }
-        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web);
+        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux);
         log.info("jfrps {} listening on {} ({}, TLS {}{})", VERSION, server.address(), transport.name(),
                 config.tls().force() ? "required" : "optional", ", " + TlsContexts.provider());
         log.info("TLS certificate {} ({}), SHA-256 fingerprint {}; clients may pin it with transport.tls.serverFingerprint",
@@ -115,6 +135,11 @@ public final class JfrpServer implements AutoCloseable {
         return (int) rt.registry.sessions().stream().filter(ClientSession::isAttached).count();
     }
 
+    /** The tcpmuxHTTPConnectPort as bound ({@link io.jfrp.core.config.VhostSettings#ANY_PORT} picks one); -1 without one. */
+    public int tcpmuxPort() {
+        return tcpmux == null ? -1 : ((InetSocketAddress) tcpmux.localAddress()).getPort();
+    }
+
     /** The port of the web server (webServer.port; 0 there picks one); -1 without one. */
     public int webServerPort() {
         return web == null ? -1 : web.port();
@@ -125,6 +150,9 @@ public final class JfrpServer implements AutoCloseable {
         rt.stopping = true;
         if (web != null) {
             web.close();
+        }
+        if (tcpmux != null) {
+            tcpmux.close().awaitUninterruptibly();
         }
         listener.close().awaitUninterruptibly();
         List<CompletableFuture<Void>> ended = new ArrayList<>();

@@ -30,6 +30,8 @@ final class ProxyPorts {
     private final ClientSession session;
     private final Map<String, ProxyListener> open = new LinkedHashMap<>();
     private final Set<String> binding = new HashSet<>();
+    /** Proxies routed by name (tcpmux): their domains, claimed in {@link ServerRuntime#domains}. */
+    private final Map<String, List<String>> routed = new LinkedHashMap<>();
     /** Proxies kept over a reconnect that the returning client has not asked for again (yet). */
     private final Set<String> unconfirmed = new HashSet<>();
 
@@ -39,7 +41,7 @@ final class ProxyPorts {
     }
 
     int size() {
-        return open.size();
+        return open.size() + routed.size();
     }
 
     List<Integer> ports() {
@@ -77,6 +79,7 @@ final class ProxyPorts {
     void expectConfirmation() {
         unconfirmed.clear();
         unconfirmed.addAll(open.keySet());
+        unconfirmed.addAll(routed.keySet());
     }
 
     void closeUnconfirmed() {
@@ -89,6 +92,10 @@ final class ProxyPorts {
     void open(ClientPeer client, ProxyRequest req) {
         String name = qualified(req.name());
         unconfirmed.remove(name);
+        if (req.type() == ProxyType.TCPMUX) {
+            openRouted(client, req, name);
+            return;
+        }
         if (req.type() != ProxyType.TCP && req.type() != ProxyType.UDP) {
             refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, "proxy type " + req.type() + " is not supported by this server");
             return;
@@ -127,6 +134,56 @@ final class ProxyPorts {
         }
         binding.add(name);
         bind(client, req, name, port, 0);
+    }
+
+    /**
+     * A tcpmux proxy binds no port: its domains route CONNECTs on the server's tcpmuxHTTPConnectPort to
+     * it. The same client asking again (after a reconnect) keeps them.
+     */
+    private void openRouted(ClientPeer client, ProxyRequest req, String name) {
+        int port = rt.tcpmuxPort;
+        if (port == 0) {
+            refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, "tcpmux is not enabled on this server (tcpmuxHTTPConnectPort)");
+            return;
+        }
+        List<String> domains = new ArrayList<>(req.customDomains());
+        if (!req.subdomain().isEmpty()) {
+            String host = rt.config.vhost().subDomainHost();
+            if (host.isEmpty()) {
+                refuse(client, req, ProxyRefusal.INTERNAL, "subdomain " + req.subdomain()
+                        + " needs subDomainHost on the server, which is not set");
+                return;
+            }
+            domains.add(req.subdomain() + "." + host);
+        }
+        List<String> before = routed.get(name);
+        if (before == null) {
+            ClientSession owner = rt.registry.claimName(name, session);
+            if (owner != null) {
+                refuse(client, req, ProxyRefusal.NAME_IN_USE, "proxy name " + name + " is already in use by client "
+                        + owner.runId + " from " + owner.peer());
+                return;
+            }
+        }
+        String taken = rt.domains.claim(domains, new DomainRoutes.Route(session, name));
+        if (taken != null) {
+            if (before == null) {
+                rt.registry.releaseName(name, session);
+            }
+            refuse(client, req, ProxyRefusal.NAME_IN_USE, "router config conflict: domain " + taken
+                    + " is already routed to another proxy");
+            return;
+        }
+        if (before != null) {
+            List<String> dropped = new ArrayList<>(before);
+            dropped.removeAll(domains);
+            rt.domains.release(dropped, session, name);
+        }
+        routed.put(name, domains);
+        if (before == null) {
+            rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), port, req.annotations()));
+        }
+        client.proxyOpened(req.name(), port);
     }
 
     private void bind(ClientPeer client, ProxyRequest req, String name, int requested, int attempt) {
@@ -183,6 +240,13 @@ final class ProxyPorts {
     }
 
     void close(String name, String why) {
+        List<String> domains = routed.remove(name);
+        if (domains != null) {
+            rt.domains.release(domains, session, name);
+            rt.registry.releaseName(name, session);
+            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, name, rt.tcpmuxPort, why));
+            return;
+        }
         ProxyListener l = open.remove(name);
         if (l != null) {
             l.close();
@@ -203,6 +267,12 @@ final class ProxyPorts {
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, l.name, l.port(), why));
         }
         open.clear();
+        for (Map.Entry<String, List<String>> e : routed.entrySet()) {
+            rt.domains.release(e.getValue(), session, e.getKey());
+            rt.registry.releaseName(e.getKey(), session);
+            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, e.getKey(), rt.tcpmuxPort, why));
+        }
+        routed.clear();
         binding.clear();
         unconfirmed.clear();
         return closing;

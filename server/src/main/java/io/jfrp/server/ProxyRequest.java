@@ -3,5 +3,6 @@ package io.jfrp.server;
 import io.jfrp.core.config.ProxyType;
 
 /** A client asks for proxy {@code name} (its own name, not yet qualified by user); port 0: any. */
-record ProxyRequest(String name, ProxyType type, int remotePort, java.util.Map<String, String> annotations) {
+record ProxyRequest(String name, ProxyType type, int remotePort, java.util.Map<String, String> annotations,
+                    java.util.List<String> customDomains, String subdomain) {
 }

@@ -17,6 +17,10 @@ final class ServerRuntime {
     final NettyTransport transport;
     final SslContext ssl;
     final SessionRegistry registry = new SessionRegistry();
+    /** Names that route to proxies (tcpmux's CONNECT host; http's Host later), across every session. */
+    final DomainRoutes domains = new DomainRoutes();
+    /** The tcpmuxHTTPConnectPort as bound; 0 while there is none. */
+    volatile int tcpmuxPort;
     final LogLimiter peerProblems = new LogLimiter(Duration.ofSeconds(60));
     final SecureRandom random = new SecureRandom();
     /** What all sessions' streams may hold for their users together, and each session alone. */

@@ -47,7 +47,10 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
                         + "\" is unknown to this server");
                 return;
             }
-            ProxyRequest req = new ProxyRequest(np.name(), type, np.remotePort(), np.annotations());
+            ProxyRequest req = new ProxyRequest(np.name(), type, np.remotePort(), np.annotations(),
+                    java.util.Arrays.stream(np.options().getOrDefault(Message.NewProxy.CUSTOM_DOMAINS, "").split(","))
+                            .map(String::trim).filter(d -> !d.isEmpty()).toList(),
+                    np.options().getOrDefault(Message.NewProxy.SUBDOMAIN, ""));
             session.onLoop(() -> session.openProxy(peer, req));
         } else if (msg instanceof Message.CloseProxy cp) {
             session.onLoop(() -> session.closeProxy(peer, cp.name()));

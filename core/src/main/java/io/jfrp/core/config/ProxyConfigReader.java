@@ -13,8 +13,7 @@ final class ProxyConfigReader {
             .filter(ProxyType::served).map(ProxyType::configName).toList());
 
     private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode",
-            "customDomains", "subdomain", "locations", "httpUser", "httpPassword", "hostHeaderRewrite",
-            "secretKey", "allowUsers", "routeByHTTPUser", "multiplexer");
+            "locations", "httpUser", "httpPassword", "hostHeaderRewrite", "secretKey", "allowUsers", "routeByHTTPUser");
     /** frp's per-proxy tables jfrp does not act on yet: each key under them is named as such. */
     private static final List<String> PER_PROXY_TABLES_LATER = List.of("loadBalancer", "healthCheck", "plugin",
             "requestHeaders", "responseHeaders", "natTraversal");
@@ -31,7 +30,21 @@ final class ProxyConfigReader {
         }
         String localIP = s.string("localIP", "127.0.0.1");
         int localPort = s.requiredPort("localPort");
-        int remotePort = s.port("remotePort", 0, true);
+        int remotePort = type == ProxyType.TCPMUX ? 0 : s.port("remotePort", 0, true);
+        List<String> domains = List.of();
+        String subdomain = "";
+        if (type == ProxyType.TCPMUX) {
+            s.oneOf("multiplexer", "httpconnect", List.of("httpconnect"));
+            domains = s.strings("customDomains");
+            subdomain = s.string("subdomain", "");
+            if (domains.isEmpty() && subdomain.isEmpty()) {
+                s.problem("customDomains", null, "missing (expected: customDomains or subdomain: the names users CONNECT to)");
+            }
+        } else {
+            for (String key : List.of("customDomains", "subdomain", "multiplexer")) {
+                s.unsupported(key, "");
+            }
+        }
         boolean enabled = s.bool("enabled", true);
         for (String key : PER_PROXY_LATER) {
             s.unsupported(key, "");
@@ -53,6 +66,9 @@ final class ProxyConfigReader {
             return null;
         }
         ProxyLabels labels = new ProxyLabels(annotations, metadatas);
+        if (type == ProxyType.TCPMUX) {
+            return new TcpmuxProxyConfig(name, localIP, localPort, domains, subdomain, labels, proxyProtocol);
+        }
         return type == ProxyType.UDP
                 ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels, proxyProtocol)
                 : new TcpProxyConfig(name, localIP, localPort, remotePort, labels, proxyProtocol);

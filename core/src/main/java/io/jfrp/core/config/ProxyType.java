@@ -8,7 +8,7 @@ public enum ProxyType {
     UDP("udp", true),
     HTTP("http", false),
     HTTPS("https", false),
-    TCPMUX("tcpmux", false),
+    TCPMUX("tcpmux", true),
     STCP("stcp", false),
     SUDP("sudp", false),
     XTCP("xtcp", false);

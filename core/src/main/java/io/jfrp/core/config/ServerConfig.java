@@ -20,61 +20,67 @@ public record ServerConfig(
         LogSettings log,
         Path dataDir,
         UdpSettings udp,
-        AdminSettings webServer) {
+        AdminSettings webServer,
+        VhostSettings vhost) {
 
     /** Defaults as documented in docs/configuration.md; bindPort 7000 on all addresses. */
     public static ServerConfig defaults() {
         return new ServerConfig("(defaults)", "0.0.0.0", 7000, "0.0.0.0", "", PortRanges.ALL, 0,
                 new ServerTls(false, null, null, null), Duration.ofSeconds(9), Duration.ofSeconds(10),
                 Duration.ofSeconds(30), LogSettings.DEFAULT, Path.of("jfrps-data"),
-                UdpSettings.DEFAULT, null);
+                UdpSettings.DEFAULT, null, VhostSettings.NONE);
     }
 
     public ServerConfig withBind(String addr, int port) {
         return new ServerConfig(source, addr, port, addr, authToken, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost);
     }
 
     public ServerConfig withAuthToken(String token) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, token, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp, webServer);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp, webServer, vhost);
     }
 
     public ServerConfig withPorts(PortRanges allow, int maxPerClient) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allow, maxPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost);
     }
 
     public ServerConfig withSessionGracePeriod(Duration grace) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp, webServer);
+                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp, webServer, vhost);
     }
 
     /** How long a silent client is waited for before its channel counts as lost. */
     public ServerConfig withHeartbeatTimeout(Duration timeout) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
+                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost);
     }
 
     public ServerConfig withTls(ServerTls t) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer);
+                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost);
     }
 
     public ServerConfig withUdp(UdpSettings u) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u, webServer);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u, webServer, vhost);
     }
 
     /** The server's web server (frp's webServer.*: /healthz, /api/serverinfo, /api/proxy/TYPE); null: none. */
     public ServerConfig withWebServer(AdminSettings w) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, w);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, w, vhost);
+    }
+
+    public ServerConfig withVhost(VhostSettings v) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, v);
     }
 
     static ServerConfig read(ConfigSection s, Path file) {
@@ -97,6 +103,7 @@ public record ServerConfig(
         LogSettings log = LogSettings.read(s);
         UdpSettings udp = UdpSettings.read(s);
         AdminSettings webServer = AdminSettings.read(s, true);
+        VhostSettings vhost = VhostSettings.read(s);
         Path defaultData = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
                 .resolve("jfrps-data");
         String dataDir = s.string("dataDir", "");
@@ -112,13 +119,13 @@ public record ServerConfig(
             s.unsupportedUnder(table, "");
         }
         for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPPort", "vhostHTTPSPort", "vhostHTTPTimeout",
-                "subDomainHost", "tcpmuxHTTPConnectPort",
-                "tcpmuxPassthrough", "allowedClientIPs",
+                
+                "allowedClientIPs",
                 "natholeAnalysisDataReserveHours", "custom404Page", "httpPlugins")) {
             s.unsupported(key, "");
         }
         s.finish();
         return new ServerConfig(file.toString(), bindAddr, bindPort, proxyBindAddr, token, allow, maxPorts, tls,
-                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp, webServer);
+                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp, webServer, vhost);
     }
 }
