@@ -86,6 +86,9 @@ final class ProxySet {
         Map<String, String> options = new java.util.HashMap<>(annotated.options());
         options.put(Message.NewProxy.CUSTOM_DOMAINS, String.join(",", t.customDomains()));
         options.put(Message.NewProxy.SUBDOMAIN, t.subdomain());
+        options.put(Message.NewProxy.HTTP_USER, t.httpUser());
+        options.put(Message.NewProxy.HTTP_PASSWORD, t.httpPassword());
+        options.put(Message.NewProxy.ROUTE_BY_HTTP_USER, t.routeByHTTPUser());
         return new Message.NewProxy(p.name(), p.type().configName(), port, options);
     }
 }

@@ -109,6 +109,49 @@ class TcpmuxTest {
         assertThat(a.accepted() + b.accepted()).as("refused users reach no service").isEqualTo(2);
     }
 
+    private static String basic(String user, String password) {
+        return "Proxy-Authorization: Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)) + "\r\n";
+    }
+
+    @Test
+    void proxyAuthIsCheckedAndAUsersConnectsGoToTheProxyRoutedForThem() throws Exception {
+        JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir)
+                .withVhost(new VhostSettings(VhostSettings.ANY_PORT, false, ""))));
+        EchoServer guarded = closer.keep(new EchoServer());
+        EchoServer forUser1 = closer.keep(new EchoServer());
+        EchoServer forOthers = closer.keep(new EchoServer());
+        JfrpClient client = closer.keep(Tunnels.client(server,
+                new TcpmuxProxyConfig("guarded", "127.0.0.1", guarded.port(), List.of("auth.example.com"), "",
+                        ProxyLabels.NONE, "", "test", "s3cret", ""),
+                new TcpmuxProxyConfig("foo", "127.0.0.1", forUser1.port(), List.of("r.example.com"), "",
+                        ProxyLabels.NONE, "", "", "", "user1"),
+                tcpmux("catchAll", forOthers.port(), List.of("r.example.com"), "")));
+        for (String name : new String[]{"guarded", "foo", "catchAll"}) {
+            Tunnels.awaitRunning(client, name);
+        }
+        int port = server.tcpmuxPort();
+        for (String auth : new String[]{"", basic("test", "wrong"), basic("other", "s3cret")}) {
+            try (Socket s = connect(port, "CONNECT auth.example.com:80 HTTP/1.1\r\n" + auth + "\r\n")) {
+                String head = head(s.getInputStream());
+                assertThat(head).startsWith("HTTP/1.1 407").contains("proxy-authenticate: Basic");
+            }
+        }
+        try (Socket s = connect(port, "CONNECT auth.example.com:80 HTTP/1.1\r\n" + basic("test", "s3cret") + "\r\nhi")) {
+            assertThat(head(s.getInputStream())).startsWith("HTTP/1.1 200");
+            assertThat(s.getInputStream().readNBytes(2)).isEqualTo("hi".getBytes(StandardCharsets.US_ASCII));
+        }
+        for (String user : new String[]{"user1", "user3"}) {
+            try (Socket s = connect(port, "CONNECT r.example.com:80 HTTP/1.1\r\n" + basic(user, "") + "\r\nhi")) {
+                assertThat(head(s.getInputStream())).startsWith("HTTP/1.1 200");
+                assertThat(s.getInputStream().readNBytes(2)).isEqualTo("hi".getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        assertThat(guarded.accepted()).isEqualTo(1);
+        assertThat(forUser1.accepted()).as("user1's CONNECT").isEqualTo(1);
+        assertThat(forOthers.accepted()).as("everyone else's").isEqualTo(1);
+    }
+
     @Test
     void withPassthroughTheServiceGetsTheConnectAndAnswersIt() throws Exception {
         JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir)

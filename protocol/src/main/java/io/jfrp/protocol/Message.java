@@ -63,6 +63,10 @@ public sealed interface Message {
         /** Options of proxies routed by name: their domains (comma-separated) and subdomain. */
         public static final String CUSTOM_DOMAINS = "customDomains";
         public static final String SUBDOMAIN = "subdomain";
+        /** Options of proxies routed by name: the credentials a user must present, and the user it takes. */
+        public static final String HTTP_USER = "httpUser";
+        public static final String HTTP_PASSWORD = "httpPassword";
+        public static final String ROUTE_BY_HTTP_USER = "routeByHTTPUser";
 
         public NewProxy {
             options = java.util.Map.copyOf(options);

@@ -6,14 +6,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The names the server routes by, for every client: a domain (lower case, no port) to the session and
- * proxy that own it. Filled by {@link ProxyPorts} for proxies that bind no port of their own (tcpmux;
- * http and https later), read by the ports that route by name. A domain belongs to one proxy at a time;
- * a second claim is refused with frp's words.
+ * The names the server routes by, for every client: a domain (lower case, no port), and the HTTP user it
+ * is for ("" for any: frp's {@code routeByHTTPUser}), to the session and proxy that own it, with the
+ * credentials a user must present. Filled by {@link ProxyPorts} for proxies that bind no port of their
+ * own (tcpmux; http and https later), read by the ports that route by name. A name belongs to one proxy
+ * at a time; a second claim is refused with frp's words.
  */
 final class DomainRoutes {
 
-    record Route(ClientSession session, String proxy) {
+    record Route(ClientSession session, String proxy, String httpUser, String httpPassword) {
+        Route(ClientSession session, String proxy) {
+            this(session, proxy, "", "");
+        }
+
+        boolean sameOwner(Route o) {
+            return o.session == session && o.proxy.equals(proxy);
+        }
     }
 
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
@@ -28,24 +36,31 @@ final class DomainRoutes {
         return colon >= 0 && h.indexOf(':') == colon ? h.substring(0, colon) : h;
     }
 
-    /** Claims every domain for {@code route}, or none: @return the first domain another proxy holds, or null */
-    synchronized String claim(List<String> domains, Route route) {
+    private static String key(String domain, String routeUser) {
+        return normalize(domain) + "\n" + routeUser;
+    }
+
+    /** Claims every domain (for {@code routeUser}) for {@code route}, or none: @return one another proxy holds, or null */
+    synchronized String claim(List<String> domains, String routeUser, Route route) {
         for (String d : domains) {
-            Route other = routes.get(normalize(d));
-            if (other != null && !(other.session() == route.session() && other.proxy().equals(route.proxy()))) {
-                return d;
+            Route other = routes.get(key(d, routeUser));
+            if (other != null && !other.sameOwner(route)) {
+                return routeUser.isEmpty() ? d : d + " (for HTTP user " + routeUser + ")";
             }
         }
-        domains.forEach(d -> routes.put(normalize(d), route));
+        domains.forEach(d -> routes.put(key(d, routeUser), route));
         return null;
     }
 
-    synchronized void release(List<String> domains, ClientSession session, String proxy) {
-        domains.forEach(d -> routes.remove(normalize(d), new Route(session, proxy)));
+    synchronized void release(List<String> domains, String routeUser, ClientSession session, String proxy) {
+        for (String d : domains) {
+            routes.computeIfPresent(key(d, routeUser), (k, r) -> r.session() == session && r.proxy().equals(proxy) ? null : r);
+        }
     }
 
-    /** The proxy a user's host name reaches, or null. */
-    Route find(String host) {
-        return routes.get(normalize(host));
+    /** The proxy a user's host name reaches, for that HTTP user first ({@code user} may be ""), or null. */
+    Route find(String host, String user) {
+        Route r = user.isEmpty() ? null : routes.get(key(host, user));
+        return r != null ? r : routes.get(key(host, ""));
     }
 }

@@ -3,6 +3,7 @@ package io.jfrp.server;
 import io.jfrp.core.config.ProxyType;
 import io.jfrp.core.lifecycle.LifecycleEvent;
 import io.jfrp.core.log.PeerText;
+import io.jfrp.protocol.Message;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 
@@ -31,7 +32,11 @@ final class ProxyPorts {
     private final Map<String, ProxyListener> open = new LinkedHashMap<>();
     private final Set<String> binding = new HashSet<>();
     /** Proxies routed by name (tcpmux): their domains, claimed in {@link ServerRuntime#domains}. */
-    private final Map<String, List<String>> routed = new LinkedHashMap<>();
+    private final Map<String, RoutedNames> routed = new LinkedHashMap<>();
+
+    /** What a proxy routed by name holds: its domains, for which HTTP user ("" for any). */
+    private record RoutedNames(List<String> domains, String routeUser) {
+    }
     /** Proxies kept over a reconnect that the returning client has not asked for again (yet). */
     private final Set<String> unconfirmed = new HashSet<>();
 
@@ -156,7 +161,8 @@ final class ProxyPorts {
             }
             domains.add(req.subdomain() + "." + host);
         }
-        List<String> before = routed.get(name);
+        RoutedNames was = routed.get(name);
+        List<String> before = was == null ? null : was.domains();
         if (before == null) {
             ClientSession owner = rt.registry.claimName(name, session);
             if (owner != null) {
@@ -165,7 +171,9 @@ final class ProxyPorts {
                 return;
             }
         }
-        String taken = rt.domains.claim(domains, new DomainRoutes.Route(session, name));
+        String routeUser = req.option(Message.NewProxy.ROUTE_BY_HTTP_USER);
+        String taken = rt.domains.claim(domains, routeUser, new DomainRoutes.Route(session, name,
+                req.option(Message.NewProxy.HTTP_USER), req.option(Message.NewProxy.HTTP_PASSWORD)));
         if (taken != null) {
             if (before == null) {
                 rt.registry.releaseName(name, session);
@@ -177,9 +185,9 @@ final class ProxyPorts {
         if (before != null) {
             List<String> dropped = new ArrayList<>(before);
             dropped.removeAll(domains);
-            rt.domains.release(dropped, session, name);
+            rt.domains.release(dropped, routeUser, session, name);
         }
-        routed.put(name, domains);
+        routed.put(name, new RoutedNames(domains, routeUser));
         if (before == null) {
             rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), port, req.annotations()));
         }
@@ -240,9 +248,9 @@ final class ProxyPorts {
     }
 
     void close(String name, String why) {
-        List<String> domains = routed.remove(name);
-        if (domains != null) {
-            rt.domains.release(domains, session, name);
+        RoutedNames names = routed.remove(name);
+        if (names != null) {
+            rt.domains.release(names.domains(), names.routeUser(), session, name);
             rt.registry.releaseName(name, session);
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, name, rt.tcpmuxPort, why));
             return;
@@ -267,8 +275,8 @@ final class ProxyPorts {
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, l.name, l.port(), why));
         }
         open.clear();
-        for (Map.Entry<String, List<String>> e : routed.entrySet()) {
-            rt.domains.release(e.getValue(), session, e.getKey());
+        for (Map.Entry<String, RoutedNames> e : routed.entrySet()) {
+            rt.domains.release(e.getValue().domains(), e.getValue().routeUser(), session, e.getKey());
             rt.registry.releaseName(e.getKey(), session);
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, e.getKey(), rt.tcpmuxPort, why));
         }

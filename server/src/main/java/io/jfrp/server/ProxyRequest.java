@@ -4,5 +4,9 @@ import io.jfrp.core.config.ProxyType;
 
 /** A client asks for proxy {@code name} (its own name, not yet qualified by user); port 0: any. */
 record ProxyRequest(String name, ProxyType type, int remotePort, java.util.Map<String, String> annotations,
-                    java.util.List<String> customDomains, String subdomain) {
+                    java.util.List<String> customDomains, String subdomain, java.util.Map<String, String> options) {
+
+    String option(String key) {
+        return options.getOrDefault(key, "");
+    }
 }

@@ -50,7 +50,7 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
             ProxyRequest req = new ProxyRequest(np.name(), type, np.remotePort(), np.annotations(),
                     java.util.Arrays.stream(np.options().getOrDefault(Message.NewProxy.CUSTOM_DOMAINS, "").split(","))
                             .map(String::trim).filter(d -> !d.isEmpty()).toList(),
-                    np.options().getOrDefault(Message.NewProxy.SUBDOMAIN, ""));
+                    np.options().getOrDefault(Message.NewProxy.SUBDOMAIN, ""), np.options());
             session.onLoop(() -> session.openProxy(peer, req));
         } else if (msg instanceof Message.CloseProxy cp) {
             session.onLoop(() -> session.closeProxy(peer, cp.name()));

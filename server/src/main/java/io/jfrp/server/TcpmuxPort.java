@@ -25,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
 
 /**
  * The server's {@code tcpmuxHTTPConnectPort}, as frp's httpconnect multiplexer: a user sends
@@ -100,13 +102,24 @@ final class TcpmuxPort {
                 return;
             }
             String host = req.uri();
-            DomainRoutes.Route route = rt.domains.find(host);
+            String[] credentials = basicCredentials(req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
+            DomainRoutes.Route route = rt.domains.find(host, credentials[0]);
             if (route == null && req.headers().contains(HttpHeaderNames.HOST)) {
-                route = rt.domains.find(req.headers().get(HttpHeaderNames.HOST));
+                route = rt.domains.find(req.headers().get(HttpHeaderNames.HOST), credentials[0]);
             }
             if (route == null || route.session().isClosed()) {
                 refuse(ctx, HttpResponseStatus.NOT_FOUND, "no proxy for " + DomainRoutes.normalize(host));
                 return;
+            }
+            if (!route.httpUser().isEmpty() || !route.httpPassword().isEmpty()) {
+                boolean ok = MessageDigest.isEqual(credentials[0].getBytes(StandardCharsets.UTF_8),
+                        route.httpUser().getBytes(StandardCharsets.UTF_8))
+                        & MessageDigest.isEqual(credentials[1].getBytes(StandardCharsets.UTF_8),
+                        route.httpPassword().getBytes(StandardCharsets.UTF_8));
+                if (!ok) {
+                    refuse(ctx, HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED, "proxy authentication required");
+                    return;
+                }
             }
             // From here the connection is the proxy's: no codec, no timeout, read only as the stream asks.
             user.config().setAutoRead(false);
@@ -134,6 +147,20 @@ final class TcpmuxPort {
             session.onLoop(() -> session.userConnected(user, proxy));
         }
 
+        /** User and password of a {@code Proxy-Authorization: Basic ...} header; two empty strings without one. */
+        private static String[] basicCredentials(String header) {
+            if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                return new String[]{"", ""};
+            }
+            try {
+                String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = pair.indexOf(':');
+                return colon < 0 ? new String[]{pair, ""} : new String[]{pair.substring(0, colon), pair.substring(colon + 1)};
+            } catch (IllegalArgumentException e) {
+                return new String[]{"", ""};
+            }
+        }
+
         private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
             String suffix = rt.peerProblems.admit("tcpmux");
             if (suffix != null) {
@@ -143,6 +170,9 @@ final class TcpmuxPort {
                     Unpooled.copiedBuffer(why + "\n", StandardCharsets.UTF_8));
             r.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
             r.headers().set(HttpHeaderNames.CONNECTION, "close");
+            if (status == HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED) {
+                r.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"jfrps\"");
+            }
             ctx.writeAndFlush(r).addListener(f -> ctx.close());
         }
 

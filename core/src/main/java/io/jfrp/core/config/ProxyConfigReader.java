@@ -13,7 +13,7 @@ final class ProxyConfigReader {
             .filter(ProxyType::served).map(ProxyType::configName).toList());
 
     private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode",
-            "locations", "httpUser", "httpPassword", "hostHeaderRewrite", "secretKey", "allowUsers", "routeByHTTPUser");
+            "locations", "hostHeaderRewrite", "secretKey", "allowUsers");
     /** frp's per-proxy tables jfrp does not act on yet: each key under them is named as such. */
     private static final List<String> PER_PROXY_TABLES_LATER = List.of("loadBalancer", "healthCheck", "plugin",
             "requestHeaders", "responseHeaders", "natTraversal");
@@ -33,15 +33,22 @@ final class ProxyConfigReader {
         int remotePort = type == ProxyType.TCPMUX ? 0 : s.port("remotePort", 0, true);
         List<String> domains = List.of();
         String subdomain = "";
+        String httpUser = "";
+        String httpPassword = "";
+        String routeUser = "";
         if (type == ProxyType.TCPMUX) {
             s.oneOf("multiplexer", "httpconnect", List.of("httpconnect"));
             domains = s.strings("customDomains");
             subdomain = s.string("subdomain", "");
+            httpUser = s.string("httpUser", "");
+            httpPassword = s.string("httpPassword", "");
+            routeUser = s.string("routeByHTTPUser", "");
             if (domains.isEmpty() && subdomain.isEmpty()) {
                 s.problem("customDomains", null, "missing (expected: customDomains or subdomain: the names users CONNECT to)");
             }
         } else {
-            for (String key : List.of("customDomains", "subdomain", "multiplexer")) {
+            for (String key : List.of("customDomains", "subdomain", "multiplexer", "httpUser", "httpPassword",
+                    "routeByHTTPUser")) {
                 s.unsupported(key, "");
             }
         }
@@ -67,7 +74,8 @@ final class ProxyConfigReader {
         }
         ProxyLabels labels = new ProxyLabels(annotations, metadatas);
         if (type == ProxyType.TCPMUX) {
-            return new TcpmuxProxyConfig(name, localIP, localPort, domains, subdomain, labels, proxyProtocol);
+            return new TcpmuxProxyConfig(name, localIP, localPort, domains, subdomain, labels, proxyProtocol, httpUser,
+                    httpPassword, routeUser);
         }
         return type == ProxyType.UDP
                 ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels, proxyProtocol)
