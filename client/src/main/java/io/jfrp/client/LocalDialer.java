@@ -127,8 +127,7 @@ final class LocalDialer implements MuxSession.StreamListener {
      */
     private void sendProxyHeader(Channel local, ProxyConfig p, Message.StreamOpen open) {
         boolean udp = p instanceof UdpProxyConfig;
-        ClientStatus.Proxy st = table.snapshot().stream().filter(x -> x.name().equals(p.name())).findFirst().orElse(null);
-        ByteBuf header = ProxyProtocolHeader.encode(p.proxyProtocol(), udp, open.user(), st == null ? 0 : st.remotePort());
+        ByteBuf header = ProxyProtocolHeader.encode(p.proxyProtocol(), udp, open.user(), table.remotePort(p.name()));
         if (udp) {
             local.pipeline().addFirst("proxy-protocol", new ProxyProtocolHeader.DatagramPrefix(header));
         } else {

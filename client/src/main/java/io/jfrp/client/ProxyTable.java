@@ -46,6 +46,12 @@ final class ProxyTable {
         entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, v.state(), v.remotePort(), error));
     }
 
+    /** The port the server gave {@code name}, or 0. */
+    synchronized int remotePort(String name) {
+        ClientStatus.Proxy p = entries.get(name);
+        return p == null ? 0 : p.remotePort();
+    }
+
     synchronized List<ClientStatus.Proxy> snapshot() {
         return new ArrayList<>(entries.values());
     }

@@ -52,7 +52,10 @@ final class TcpmuxPort {
                     @Override
                     protected void initChannel(SocketChannel user) {
                         user.pipeline().addLast("timeout", new ReadTimeoutHandler(REQUEST_TIMEOUT_SECONDS));
-                        user.pipeline().addLast("capture", new Capture());
+                        if (rt.config.vhost().tcpmuxPassthrough()) {
+                            // Only a passthrough needs the request's own bytes: the rest are not kept.
+                            user.pipeline().addLast("capture", new Capture());
+                        }
                         user.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
                         user.pipeline().addLast("connect", new Connect(rt));
                     }
@@ -133,7 +136,9 @@ final class TcpmuxPort {
                 user.writeAndFlush(ok);
             }
             user.pipeline().remove("timeout");
-            user.pipeline().remove("capture");
+            if (passthrough != null) {
+                user.pipeline().remove("capture");
+            }
             user.pipeline().addLast("relay", new StreamRelay());
             if (passthrough != null) {
                 // What the service must see first: the CONNECT itself, as the user sent it.

@@ -70,7 +70,12 @@ public final class DatagramFlow implements LocalEnd {
             }
             return;
         }
-        stream.session.onLoop(() -> stream.onLocalData(datagram));
+        if (stream.session.eventLoop().inEventLoop()) {
+            stream.onLocalData(datagram); // the usual case: no task, no lambda per datagram
+        } else {
+            MuxStream s = stream;
+            s.session.executor().execute(() -> s.onLocalData(datagram));
+        }
     }
 
     public boolean isClosed() {
