@@ -1,6 +1,8 @@
 package io.jfrp.client;
 
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.config.DomainRouting;
+import io.jfrp.core.config.HttpProxyConfig;
 import io.jfrp.core.config.TcpmuxProxyConfig;
 import io.jfrp.protocol.Message;
 
@@ -80,15 +82,23 @@ final class ProxySet {
     static Message.NewProxy request(ProxyConfig p, int port) {
         Message.NewProxy annotated = Message.NewProxy.annotated(p.name(), p.type().configName(), port,
                 p.labels().annotations());
-        if (!(p instanceof TcpmuxProxyConfig t)) {
+        DomainRouting routing = p instanceof TcpmuxProxyConfig t ? t.routing()
+                : p instanceof HttpProxyConfig h ? h.routing() : null;
+        if (routing == null) {
             return annotated;
         }
         Map<String, String> options = new java.util.HashMap<>(annotated.options());
-        options.put(Message.NewProxy.CUSTOM_DOMAINS, String.join(",", t.customDomains()));
-        options.put(Message.NewProxy.SUBDOMAIN, t.subdomain());
-        options.put(Message.NewProxy.HTTP_USER, t.httpUser());
-        options.put(Message.NewProxy.HTTP_PASSWORD, t.httpPassword());
-        options.put(Message.NewProxy.ROUTE_BY_HTTP_USER, t.routeByHTTPUser());
+        options.put(Message.NewProxy.CUSTOM_DOMAINS, String.join(",", routing.customDomains()));
+        options.put(Message.NewProxy.SUBDOMAIN, routing.subdomain());
+        options.put(Message.NewProxy.HTTP_USER, routing.httpUser());
+        options.put(Message.NewProxy.HTTP_PASSWORD, routing.httpPassword());
+        options.put(Message.NewProxy.ROUTE_BY_HTTP_USER, routing.routeByHTTPUser());
+        if (p instanceof HttpProxyConfig h) {
+            options.put(Message.NewProxy.LOCATIONS, String.join("\n", routing.locations()));
+            options.put(Message.NewProxy.HOST_HEADER_REWRITE, h.hostHeaderRewrite());
+            h.requestHeaders().forEach((k, v) -> options.put(Message.NewProxy.REQUEST_HEADER + k, v));
+            h.responseHeaders().forEach((k, v) -> options.put(Message.NewProxy.RESPONSE_HEADER + k, v));
+        }
         return new Message.NewProxy(p.name(), p.type().configName(), port, options);
     }
 }

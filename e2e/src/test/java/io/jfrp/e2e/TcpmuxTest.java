@@ -1,6 +1,7 @@
 package io.jfrp.e2e;
 
 import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.DomainRouting;
 import io.jfrp.core.config.ProxyLabels;
 import io.jfrp.core.config.TcpmuxProxyConfig;
 import io.jfrp.core.config.VhostSettings;
@@ -122,10 +123,11 @@ class TcpmuxTest {
         EchoServer forUser1 = closer.keep(new EchoServer());
         EchoServer forOthers = closer.keep(new EchoServer());
         JfrpClient client = closer.keep(Tunnels.client(server,
-                new TcpmuxProxyConfig("guarded", "127.0.0.1", guarded.port(), List.of("auth.example.com"), "",
-                        ProxyLabels.NONE, "", "test", "s3cret", ""),
-                new TcpmuxProxyConfig("foo", "127.0.0.1", forUser1.port(), List.of("r.example.com"), "",
-                        ProxyLabels.NONE, "", "", "", "user1"),
+                new TcpmuxProxyConfig("guarded", "127.0.0.1", guarded.port(),
+                        DomainRouting.of(List.of("auth.example.com"), "").withCredentials("test", "s3cret"),
+                        ProxyLabels.NONE, ""),
+                new TcpmuxProxyConfig("foo", "127.0.0.1", forUser1.port(),
+                        DomainRouting.of(List.of("r.example.com"), "").routedByUser("user1"), ProxyLabels.NONE, ""),
                 tcpmux("catchAll", forOthers.port(), List.of("r.example.com"), "")));
         for (String name : new String[]{"guarded", "foo", "catchAll"}) {
             Tunnels.awaitRunning(client, name);

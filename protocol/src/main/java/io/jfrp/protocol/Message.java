@@ -67,6 +67,11 @@ public sealed interface Message {
         public static final String HTTP_USER = "httpUser";
         public static final String HTTP_PASSWORD = "httpPassword";
         public static final String ROUTE_BY_HTTP_USER = "routeByHTTPUser";
+        /** Options of http proxies: path prefixes (one a line), the Host to send, and headers to set. */
+        public static final String LOCATIONS = "locations";
+        public static final String HOST_HEADER_REWRITE = "hostHeaderRewrite";
+        public static final String REQUEST_HEADER = "requestHeader.";
+        public static final String RESPONSE_HEADER = "responseHeader.";
 
         public NewProxy {
             options = java.util.Map.copyOf(options);
@@ -86,10 +91,15 @@ public sealed interface Message {
 
         /** The annotations among the options, by their own keys. */
         public java.util.Map<String, String> annotations() {
+            return optionsUnder(ANNOTATION);
+        }
+
+        /** The options whose keys start with {@code prefix}, by the rest of their keys. */
+        public java.util.Map<String, String> optionsUnder(String prefix) {
             java.util.Map<String, String> out = new java.util.HashMap<>();
             options.forEach((k, v) -> {
-                if (k.startsWith(ANNOTATION)) {
-                    out.put(k.substring(ANNOTATION.length()), v);
+                if (k.startsWith(prefix)) {
+                    out.put(k.substring(prefix.length()), v);
                 }
             });
             return out;

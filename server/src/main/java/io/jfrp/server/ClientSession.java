@@ -3,6 +3,7 @@ package io.jfrp.server;
 import io.jfrp.core.lifecycle.LifecycleEvent;
 import io.jfrp.core.log.PeerText;
 import io.jfrp.core.mux.DatagramFlow;
+import io.jfrp.core.mux.ExchangeEnd;
 import io.jfrp.core.mux.LocalSockets;
 import io.jfrp.core.mux.MuxSession;
 import io.netty.channel.Channel;
@@ -36,7 +37,7 @@ final class ClientSession {
     final EventLoop loop;
     private final ServerRuntime rt;
     private final ProxyPorts ports;
-    private final ArrayDeque<HeldConnection> held = new ArrayDeque<>();
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
     private volatile String peerAddress = "?";
     /** The client on the session's current channel; null while the session waits for it. */
     private volatile ClientPeer peer;
@@ -46,7 +47,9 @@ final class ClientSession {
     private ScheduledFuture<?> confirmTimer;
     private volatile boolean closed;
 
-    private record HeldConnection(Channel user, String proxyName, ScheduledFuture<?> timeout) {
+    /** A user connection or HTTP exchange waiting for the client: what opens its stream, and what refuses it. */
+    private record Held(Object user, Runnable open, Runnable abort, java.util.function.BooleanSupplier alive,
+                        ScheduledFuture<?> timeout) {
     }
 
     /** How a session's channel ended, which decides what its users meet until the client is back. */
@@ -145,11 +148,11 @@ final class ClientSession {
             rt.events.on(new LifecycleEvent.SessionEstablished(runId, client.address(), hostname, user));
         }
         client.welcome(runId, resumed);
-        HeldConnection h;
+        Held h;
         while ((h = held.poll()) != null) {
             h.timeout.cancel(false);
-            if (h.user.isActive()) {
-                mux.openStream(h.user, h.proxyName, rt.config.userConnTimeout().toMillis());
+            if (h.alive.getAsBoolean()) {
+                h.open.run();
             }
         }
     }
@@ -169,26 +172,55 @@ final class ClientSession {
 
     /** A user connected to one of this session's ports. */
     void userConnected(Channel userChannel, String proxyName) {
+        long openTimeout = rt.config.userConnTimeout().toMillis();
         if (peer != null && mux.attached()) {
-            mux.openStream(userChannel, proxyName, rt.config.userConnTimeout().toMillis());
+            mux.openStream(userChannel, proxyName, openTimeout);
+            return;
+        }
+        hold(userChannel, proxyName, String.valueOf(userChannel.remoteAddress()),
+                () -> mux.openStream(userChannel, proxyName, openTimeout),
+                // The service never answered: a reset, so the user's application sees a failure, not an empty reply.
+                () -> LocalSockets.abort(userChannel), userChannel::isActive);
+        userChannel.closeFuture().addListener(f -> onLoop(() -> held.removeIf(h -> h.user == userChannel)));
+    }
+
+    /** A request on the vhost HTTP port routed to one of this session's proxies: one exchange, one stream. */
+    void userExchange(ExchangeEnd exchange, String proxyName) {
+        long openTimeout = rt.config.userConnTimeout().toMillis();
+        if (peer != null && mux.attached()) {
+            mux.openStream(exchange, proxyName, openTimeout);
+            return;
+        }
+        hold(exchange, proxyName, String.valueOf(exchange.remoteAddress()),
+                () -> mux.openStream(exchange, proxyName, openTimeout), exchange::abort, () -> !exchange.isClosed());
+        exchange.onClosed(() -> onLoop(() -> held.removeIf(h -> h.user == exchange)));
+    }
+
+    /** Keeps a user until the client is back (at most the user timeout, and no longer than the grace period). */
+    private void hold(Object user, String proxyName, String from, Runnable open, Runnable abort,
+                      java.util.function.BooleanSupplier alive) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> hold(user, proxyName, from, open, abort, alive));
+            return;
+        }
+        if (peer != null && mux.attached()) {
+            open.run(); // the client came back while this hopped here
             return;
         }
         if (closed || held.size() >= MAX_HELD) {
-            LocalSockets.abort(userChannel);
+            abort.run();
             return;
         }
         long wait = Math.min(rt.config.userConnTimeout().toMillis(), rt.config.sessionGracePeriod().toMillis());
         ScheduledFuture<?> timeout = loop.schedule(() -> {
-            held.removeIf(h -> h.user == userChannel);
-            // The service never answered: a reset, so the user's application sees a failure, not an empty reply.
-            LocalSockets.abort(userChannel);
+            held.removeIf(h -> h.user == user);
+            abort.run();
         }, wait, TimeUnit.MILLISECONDS);
-        held.add(new HeldConnection(userChannel, proxyName, timeout));
-        userChannel.closeFuture().addListener(f -> onLoop(() -> held.removeIf(h -> h.user == userChannel)));
+        held.add(new Held(user, open, abort, alive, timeout));
         String suffix = rt.peerProblems.admit("held " + runId);
         if (suffix != null) {
             log.info("proxy {}: holding a user connection from {} until client {} returns (at most {} ms){}",
-                    PeerText.escape(proxyName), userChannel.remoteAddress(), runId, wait, suffix);
+                    PeerText.escape(proxyName), from, runId, wait, suffix);
         }
     }
 
@@ -238,11 +270,11 @@ final class ClientSession {
         int n = ports.size();
         List<ChannelFuture> closing = ports.closeAll(reason);
         // Closing a held connection removes it from the queue (its close listener): iterate over a copy.
-        List<HeldConnection> waiting = new ArrayList<>(held);
+        List<Held> waiting = new ArrayList<>(held);
         held.clear();
         waiting.forEach(h -> {
             h.timeout.cancel(false);
-            LocalSockets.abort(h.user);
+            h.abort.run();
         });
         rt.registry.unregister(this);
         if (peer != null) {

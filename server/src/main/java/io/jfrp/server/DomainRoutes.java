@@ -1,30 +1,45 @@
 package io.jfrp.server;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The names the server routes by, for every client: a domain (lower case, no port), and the HTTP user it
- * is for ("" for any: frp's {@code routeByHTTPUser}), to the session and proxy that own it, with the
- * credentials a user must present. Filled by {@link ProxyPorts} for proxies that bind no port of their
- * own (tcpmux; http and https later), read by the ports that route by name. A name belongs to one proxy
- * at a time; a second claim is refused with frp's words.
+ * The names one of the server's shared ports routes by (the vhost HTTP port's, the tcpmux port's), for
+ * every client: a domain (lower case, no port; {@code *.example.com} for every name under it, {@code *} for
+ * any), a path prefix (the longest wins; "" for none), and the HTTP user it is for ("" for any: frp's
+ * {@code routeByHTTPUser}), to the session and proxy that own it. Filled by {@link ProxyPorts}, read on
+ * every request: a lookup reads an immutable snapshot, a claim or release (rare) replaces it. A name,
+ * path and user belong to one proxy at a time; a second claim is refused with frp's words.
  */
 final class DomainRoutes {
 
-    record Route(ClientSession session, String proxy, String httpUser, String httpPassword) {
+    /** Who takes a routed request, and what the user must present and the request gets on the way. */
+    record Route(ClientSession session, String proxy, String httpUser, String httpPassword, HttpEdits edits) {
         Route(ClientSession session, String proxy) {
-            this(session, proxy, "", "");
+            this(session, proxy, "", "", HttpEdits.NONE);
         }
 
         boolean sameOwner(Route o) {
             return o.session == session && o.proxy.equals(proxy);
         }
+
+        boolean guarded() {
+            return !httpUser.isEmpty() || !httpPassword.isEmpty();
+        }
     }
 
-    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private record Located(String location, Route route) {
+    }
+
+    /** Longest location first: a prefix sorts before its extensions, so reverse order puts them ahead. */
+    private static final Comparator<Located> LONGEST_FIRST = Comparator.comparing(Located::location).reversed();
+
+    /** domain -> HTTP user -> locations, longest first. Never changed once published. */
+    private volatile Map<String, Map<String, List<Located>>> table = Map.of();
 
     static String normalize(String host) {
         String h = host.trim().toLowerCase(Locale.ROOT);
@@ -36,31 +51,126 @@ final class DomainRoutes {
         return colon >= 0 && h.indexOf(':') == colon ? h.substring(0, colon) : h;
     }
 
-    private static String key(String domain, String routeUser) {
-        return normalize(domain) + "\n" + routeUser;
+    private static List<String> orNone(List<String> locations) {
+        return locations.isEmpty() ? List.of("") : locations;
     }
 
-    /** Claims every domain (for {@code routeUser}) for {@code route}, or none: @return one another proxy holds, or null */
-    synchronized String claim(List<String> domains, String routeUser, Route route) {
+    /**
+     * Claims every domain and location (for {@code routeUser}) for {@code route}, or none.
+     * @return the name another proxy holds, or null
+     */
+    synchronized String claim(List<String> domains, List<String> locations, String routeUser, Route route) {
         for (String d : domains) {
-            Route other = routes.get(key(d, routeUser));
-            if (other != null && !other.sameOwner(route)) {
-                return routeUser.isEmpty() ? d : d + " (for HTTP user " + routeUser + ")";
+            for (String l : orNone(locations)) {
+                Route other = exact(table, normalize(d), l, routeUser);
+                if (other != null && !other.sameOwner(route)) {
+                    return d + (l.isEmpty() ? "" : " location " + l) + (routeUser.isEmpty() ? "" : " (for HTTP user "
+                            + routeUser + ")");
+                }
             }
         }
-        domains.forEach(d -> routes.put(key(d, routeUser), route));
+        Map<String, Map<String, List<Located>>> next = copy();
+        for (String d : domains) {
+            for (String l : orNone(locations)) {
+                List<Located> list = next.computeIfAbsent(normalize(d), k -> new HashMap<>())
+                        .computeIfAbsent(routeUser, k -> new ArrayList<>());
+                list.removeIf(x -> x.location.equals(l));
+                list.add(new Located(l, route));
+                list.sort(LONGEST_FIRST);
+            }
+        }
+        table = next;
         return null;
     }
 
-    synchronized void release(List<String> domains, String routeUser, ClientSession session, String proxy) {
+    synchronized void release(List<String> domains, List<String> locations, String routeUser, ClientSession session,
+                              String proxy) {
+        Map<String, Map<String, List<Located>>> next = copy();
         for (String d : domains) {
-            routes.computeIfPresent(key(d, routeUser), (k, r) -> r.session() == session && r.proxy().equals(proxy) ? null : r);
+            Map<String, List<Located>> byUser = next.get(normalize(d));
+            List<Located> list = byUser == null ? null : byUser.get(routeUser);
+            if (list != null) {
+                list.removeIf(x -> orNone(locations).contains(x.location) && x.route.session() == session
+                        && x.route.proxy().equals(proxy));
+            }
         }
+        table = next;
     }
 
-    /** The proxy a user's host name reaches, for that HTTP user first ({@code user} may be ""), or null. */
+    private Map<String, Map<String, List<Located>>> copy() {
+        Map<String, Map<String, List<Located>>> out = new HashMap<>();
+        table.forEach((d, byUser) -> {
+            Map<String, List<Located>> u = new HashMap<>();
+            byUser.forEach((user, list) -> {
+                if (!list.isEmpty()) {
+                    u.put(user, new ArrayList<>(list));
+                }
+            });
+            if (!u.isEmpty()) {
+                out.put(d, u);
+            }
+        });
+        return out;
+    }
+
+    private static Route exact(Map<String, Map<String, List<Located>>> t, String domain, String location, String user) {
+        Map<String, List<Located>> byUser = t.get(domain);
+        List<Located> list = byUser == null ? null : byUser.get(user);
+        if (list != null) {
+            for (Located x : list) {
+                if (x.location.equals(location)) {
+                    return x.route;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The proxy a request for {@code host} and {@code path} reaches, for that HTTP user first ("" for none), or null. */
+    Route find(String host, String path, String user) {
+        Map<String, Map<String, List<Located>>> t = table;
+        String h = normalize(host);
+        Route r = findAt(t, h, path, user);
+        if (r != null) {
+            return r;
+        }
+        // frp's wildcard walk: a.b.example.com tries *.b.example.com, then *.example.com (never *.com).
+        String[] labels = h.split("\\.", -1);
+        for (int i = 0; labels.length - i >= 3; i++) {
+            StringBuilder w = new StringBuilder("*");
+            for (int j = i + 1; j < labels.length; j++) {
+                w.append('.').append(labels[j]);
+            }
+            r = findAt(t, w.toString(), path, user);
+            if (r != null) {
+                return r;
+            }
+        }
+        return findAt(t, "*", path, user);
+    }
+
+    /** The proxy of a tcpmux CONNECT's host (no path), for that user first. */
     Route find(String host, String user) {
-        Route r = user.isEmpty() ? null : routes.get(key(host, user));
-        return r != null ? r : routes.get(key(host, ""));
+        return find(host, "", user);
+    }
+
+    private static Route findAt(Map<String, Map<String, List<Located>>> t, String domain, String path, String user) {
+        Map<String, List<Located>> byUser = t.get(domain);
+        if (byUser == null) {
+            return null;
+        }
+        Route r = user.isEmpty() ? null : longestPrefix(byUser.get(user), path);
+        return r != null ? r : longestPrefix(byUser.get(""), path);
+    }
+
+    private static Route longestPrefix(List<Located> list, String path) {
+        if (list != null) {
+            for (Located x : list) {
+                if (path.startsWith(x.location)) {
+                    return x.route;
+                }
+            }
+        }
+        return null;
     }
 }

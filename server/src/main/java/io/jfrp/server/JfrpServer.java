@@ -35,9 +35,13 @@ public final class JfrpServer implements AutoCloseable {
     private final ServerWeb web;
     /** The tcpmuxHTTPConnectPort listener; null when not set. */
     private final Channel tcpmux;
+    /** The vhostHTTPPort listener; null when not set. */
+    private final Channel vhostHttp;
 
-    private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint, ServerWeb web, Channel tcpmux) {
+    private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint, ServerWeb web, Channel tcpmux,
+                       Channel vhostHttp) {
         this.tcpmux = tcpmux;
+        this.vhostHttp = vhostHttp;
         this.rt = rt;
         this.listener = listener;
         this.fingerprint = fingerprint;
@@ -77,40 +81,56 @@ public final class JfrpServer implements AutoCloseable {
             throw new IOException("cannot listen on " + config.bindAddr() + ":" + config.bindPort() + ": "
                     + bind.cause().getMessage(), bind.cause());
         }
+        List<Channel> bound = new ArrayList<>(List.of(bind.channel()));
         Channel tcpmux = null;
-        if (config.vhost().tcpmuxHTTPConnectPort() != 0) {
-            ChannelFuture f = TcpmuxPort.bind(rt).awaitUninterruptibly();
-            if (!f.isSuccess()) {
-                bind.channel().close().awaitUninterruptibly();
-                transport.close();
-                throw new IOException("cannot listen on " + config.proxyBindAddr() + ":" + config.vhost().tcpmuxHTTPConnectPort()
-                        + " (tcpmuxHTTPConnectPort): " + f.cause().getMessage(), f.cause());
+        Channel vhostHttp = null;
+        try {
+            if (config.vhost().tcpmuxHTTPConnectPort() != 0) {
+                tcpmux = bindShared(TcpmuxPort.bind(rt), config.vhost().tcpmuxHTTPConnectPort(), "tcpmuxHTTPConnectPort",
+                        config, bound);
+                rt.tcpmuxPort = ((InetSocketAddress) tcpmux.localAddress()).getPort();
+                log.info("tcpmux (HTTP CONNECT) on {}{}", tcpmux.localAddress(),
+                        config.vhost().tcpmuxPassthrough() ? ", CONNECT passed through to the services" : "");
             }
-            tcpmux = f.channel();
-            rt.tcpmuxPort = ((InetSocketAddress) tcpmux.localAddress()).getPort();
-            log.info("tcpmux (HTTP CONNECT) on {}{}", tcpmux.localAddress(),
-                    config.vhost().tcpmuxPassthrough() ? ", CONNECT passed through to the services" : "");
+            if (config.vhost().vhostHTTPPort() != 0) {
+                vhostHttp = bindShared(VhostHttpPort.bind(rt), config.vhost().vhostHTTPPort(), "vhostHTTPPort", config, bound);
+                rt.httpPort = ((InetSocketAddress) vhostHttp.localAddress()).getPort();
+                log.info("http proxies (virtual hosts) on {}", vhostHttp.localAddress());
+            }
+        } catch (IOException e) {
+            bound.forEach(c -> c.close().awaitUninterruptibly());
+            transport.close();
+            throw e;
         }
         ServerWeb web = null;
         if (config.webServer() != null) {
             try {
                 web = ServerWeb.start(config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats, rt.memory);
             } catch (IOException e) {
-                bind.channel().close().awaitUninterruptibly();
-                if (tcpmux != null) {
-                    tcpmux.close().awaitUninterruptibly();
-                }
+                bound.forEach(c -> c.close().awaitUninterruptibly());
                 transport.close();
                 throw e;
             }
         }
-        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux);
+        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux, vhostHttp);
         log.info("jfrps {} listening on {} ({}, TLS {}{})", VERSION, server.address(), transport.name(),
                 config.tls().force() ? "required" : "optional", ", " + TlsContexts.provider());
         log.info("TLS certificate {} ({}), SHA-256 fingerprint {}; clients may pin it with transport.tls.serverFingerprint",
                 cert, config.tls().certFile() != null ? "configured" : made ? "self-signed, made now" : "self-signed",
                 fingerprint);
         return server;
+    }
+
+    /** Waits for one of the server's shared ports to listen; @return its channel, kept in {@code bound} */
+    private static Channel bindShared(ChannelFuture f, int configured, String key, ServerConfig config, List<Channel> bound)
+            throws IOException {
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException("cannot listen on " + config.proxyBindAddr() + ":" + configured + " (" + key + "): "
+                    + f.cause().getMessage(), f.cause());
+        }
+        bound.add(f.channel());
+        return f.channel();
     }
 
     public InetSocketAddress address() {
@@ -140,6 +160,11 @@ public final class JfrpServer implements AutoCloseable {
         return tcpmux == null ? -1 : ((InetSocketAddress) tcpmux.localAddress()).getPort();
     }
 
+    /** The vhostHTTPPort as bound ({@link io.jfrp.core.config.VhostSettings#ANY_PORT} picks one); -1 without one. */
+    public int vhostHttpPort() {
+        return vhostHttp == null ? -1 : ((InetSocketAddress) vhostHttp.localAddress()).getPort();
+    }
+
     /** The port of the web server (webServer.port; 0 there picks one); -1 without one. */
     public int webServerPort() {
         return web == null ? -1 : web.port();
@@ -150,6 +175,9 @@ public final class JfrpServer implements AutoCloseable {
         rt.stopping = true;
         if (web != null) {
             web.close();
+        }
+        if (vhostHttp != null) {
+            vhostHttp.close().awaitUninterruptibly();
         }
         if (tcpmux != null) {
             tcpmux.close().awaitUninterruptibly();

@@ -31,11 +31,19 @@ final class ProxyPorts {
     private final ClientSession session;
     private final Map<String, ProxyListener> open = new LinkedHashMap<>();
     private final Set<String> binding = new HashSet<>();
-    /** Proxies routed by name (tcpmux): their domains, claimed in {@link ServerRuntime#domains}. */
+    /** Proxies routed by name (tcpmux, http): their names, claimed in their port's {@link DomainRoutes}. */
     private final Map<String, RoutedNames> routed = new LinkedHashMap<>();
 
-    /** What a proxy routed by name holds: its domains, for which HTTP user ("" for any). */
-    private record RoutedNames(List<String> domains, String routeUser) {
+    /** What a proxy routed by name holds: its domains and locations, for which HTTP user ("" for any), where. */
+    private record RoutedNames(DomainRoutes table, List<String> domains, List<String> locations, String routeUser,
+                               DomainRoutes.Route route, int port) {
+        void release(ClientSession session, String name) {
+            table.release(domains, locations, routeUser, session, name);
+        }
+
+        String claim() {
+            return table.claim(domains, locations, routeUser, route);
+        }
     }
     /** Proxies kept over a reconnect that the returning client has not asked for again (yet). */
     private final Set<String> unconfirmed = new HashSet<>();
@@ -97,7 +105,7 @@ final class ProxyPorts {
     void open(ClientPeer client, ProxyRequest req) {
         String name = qualified(req.name());
         unconfirmed.remove(name);
-        if (req.type() == ProxyType.TCPMUX) {
+        if (req.type() == ProxyType.TCPMUX || req.type() == ProxyType.HTTP) {
             openRouted(client, req, name);
             return;
         }
@@ -142,13 +150,17 @@ final class ProxyPorts {
     }
 
     /**
-     * A tcpmux proxy binds no port: its domains route CONNECTs on the server's tcpmuxHTTPConnectPort to
-     * it. The same client asking again (after a reconnect) keeps them.
+     * A tcpmux or http proxy binds no port: its names route CONNECTs on the server's tcpmuxHTTPConnectPort,
+     * or requests on its vhostHTTPPort, to it. The same client asking again (after a reconnect) keeps them.
      */
     private void openRouted(ClientPeer client, ProxyRequest req, String name) {
-        int port = rt.tcpmuxPort;
+        boolean http = req.type() == ProxyType.HTTP;
+        int port = http ? rt.httpPort : rt.tcpmuxPort;
+        DomainRoutes table = http ? rt.httpRoutes : rt.tcpmuxRoutes;
         if (port == 0) {
-            refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, "tcpmux is not enabled on this server (tcpmuxHTTPConnectPort)");
+            refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, http
+                    ? "http proxies are not enabled on this server (vhostHTTPPort)"
+                    : "tcpmux is not enabled on this server (tcpmuxHTTPConnectPort)");
             return;
         }
         List<String> domains = new ArrayList<>(req.customDomains());
@@ -161,9 +173,15 @@ final class ProxyPorts {
             }
             domains.add(req.subdomain() + "." + host);
         }
+        String bad = http ? HttpEditsCheck.problem(req) : null;
+        if (bad != null) {
+            refuse(client, req, ProxyRefusal.INTERNAL, bad);
+            return;
+        }
+        String locationText = req.option(Message.NewProxy.LOCATIONS);
+        List<String> locations = locationText.isEmpty() ? List.of() : List.of(locationText.split("\n"));
         RoutedNames was = routed.get(name);
-        List<String> before = was == null ? null : was.domains();
-        if (before == null) {
+        if (was == null) {
             ClientSession owner = rt.registry.claimName(name, session);
             if (owner != null) {
                 refuse(client, req, ProxyRefusal.NAME_IN_USE, "proxy name " + name + " is already in use by client "
@@ -172,23 +190,28 @@ final class ProxyPorts {
             }
         }
         String routeUser = req.option(Message.NewProxy.ROUTE_BY_HTTP_USER);
-        String taken = rt.domains.claim(domains, routeUser, new DomainRoutes.Route(session, name,
-                req.option(Message.NewProxy.HTTP_USER), req.option(Message.NewProxy.HTTP_PASSWORD)));
+        HttpEdits edits = http ? new HttpEdits(req.option(Message.NewProxy.HOST_HEADER_REWRITE),
+                req.optionsUnder(Message.NewProxy.REQUEST_HEADER), req.optionsUnder(Message.NewProxy.RESPONSE_HEADER))
+                : HttpEdits.NONE;
+        RoutedNames now = new RoutedNames(table, domains, locations, routeUser, new DomainRoutes.Route(session, name,
+                req.option(Message.NewProxy.HTTP_USER), req.option(Message.NewProxy.HTTP_PASSWORD), edits), port);
+        if (was != null) {
+            // Asked again (a reconnect, or a reload that changed it): its names now are what it asks for now.
+            was.release(session, name);
+        }
+        String taken = now.claim();
         if (taken != null) {
-            if (before == null) {
+            if (was == null) {
                 rt.registry.releaseName(name, session);
+            } else {
+                was.claim();
             }
             refuse(client, req, ProxyRefusal.NAME_IN_USE, "router config conflict: domain " + taken
                     + " is already routed to another proxy");
             return;
         }
-        if (before != null) {
-            List<String> dropped = new ArrayList<>(before);
-            dropped.removeAll(domains);
-            rt.domains.release(dropped, routeUser, session, name);
-        }
-        routed.put(name, new RoutedNames(domains, routeUser));
-        if (before == null) {
+        routed.put(name, now);
+        if (was == null) {
             rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), port, req.annotations()));
         }
         client.proxyOpened(req.name(), port);
@@ -250,9 +273,9 @@ final class ProxyPorts {
     void close(String name, String why) {
         RoutedNames names = routed.remove(name);
         if (names != null) {
-            rt.domains.release(names.domains(), names.routeUser(), session, name);
+            names.release(session, name);
             rt.registry.releaseName(name, session);
-            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, name, rt.tcpmuxPort, why));
+            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, name, names.port(), why));
             return;
         }
         ProxyListener l = open.remove(name);
@@ -276,9 +299,9 @@ final class ProxyPorts {
         }
         open.clear();
         for (Map.Entry<String, RoutedNames> e : routed.entrySet()) {
-            rt.domains.release(e.getValue().domains(), e.getValue().routeUser(), session, e.getKey());
+            e.getValue().release(session, e.getKey());
             rt.registry.releaseName(e.getKey(), session);
-            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, e.getKey(), rt.tcpmuxPort, why));
+            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, e.getKey(), e.getValue().port(), why));
         }
         routed.clear();
         binding.clear();

@@ -17,10 +17,14 @@ final class ServerRuntime {
     final NettyTransport transport;
     final SslContext ssl;
     final SessionRegistry registry = new SessionRegistry();
-    /** Names that route to proxies (tcpmux's CONNECT host; http's Host later), across every session. */
-    final DomainRoutes domains = new DomainRoutes();
+    /** Names that route CONNECTs on the tcpmux port to proxies, across every session. */
+    final DomainRoutes tcpmuxRoutes = new DomainRoutes();
+    /** Names and paths that route requests on the vhost HTTP port to proxies, across every session. */
+    final DomainRoutes httpRoutes = new DomainRoutes();
     /** The tcpmuxHTTPConnectPort as bound; 0 while there is none. */
     volatile int tcpmuxPort;
+    /** The vhostHTTPPort as bound; 0 while there is none. */
+    volatile int httpPort;
     final LogLimiter peerProblems = new LogLimiter(Duration.ofSeconds(60));
     final SecureRandom random = new SecureRandom();
     /** What all sessions' streams may hold for their users together, and each session alone. */

@@ -25,8 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
 
 /**
  * The server's {@code tcpmuxHTTPConnectPort}, as frp's httpconnect multiplexer: a user sends
@@ -105,21 +103,17 @@ final class TcpmuxPort {
                 return;
             }
             String host = req.uri();
-            String[] credentials = basicCredentials(req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
-            DomainRoutes.Route route = rt.domains.find(host, credentials[0]);
+            BasicAuth credentials = BasicAuth.parse(req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
+            DomainRoutes.Route route = rt.tcpmuxRoutes.find(host, credentials.user());
             if (route == null && req.headers().contains(HttpHeaderNames.HOST)) {
-                route = rt.domains.find(req.headers().get(HttpHeaderNames.HOST), credentials[0]);
+                route = rt.tcpmuxRoutes.find(req.headers().get(HttpHeaderNames.HOST), credentials.user());
             }
             if (route == null || route.session().isClosed()) {
                 refuse(ctx, HttpResponseStatus.NOT_FOUND, "no proxy for " + DomainRoutes.normalize(host));
                 return;
             }
-            if (!route.httpUser().isEmpty() || !route.httpPassword().isEmpty()) {
-                boolean ok = MessageDigest.isEqual(credentials[0].getBytes(StandardCharsets.UTF_8),
-                        route.httpUser().getBytes(StandardCharsets.UTF_8))
-                        & MessageDigest.isEqual(credentials[1].getBytes(StandardCharsets.UTF_8),
-                        route.httpPassword().getBytes(StandardCharsets.UTF_8));
-                if (!ok) {
+            if (route.guarded()) {
+                if (!credentials.matches(route.httpUser(), route.httpPassword())) {
                     refuse(ctx, HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED, "proxy authentication required");
                     return;
                 }
@@ -150,20 +144,6 @@ final class TcpmuxPort {
             ClientSession session = route.session();
             String proxy = route.proxy();
             session.onLoop(() -> session.userConnected(user, proxy));
-        }
-
-        /** User and password of a {@code Proxy-Authorization: Basic ...} header; two empty strings without one. */
-        private static String[] basicCredentials(String header) {
-            if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-                return new String[]{"", ""};
-            }
-            try {
-                String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-                int colon = pair.indexOf(':');
-                return colon < 0 ? new String[]{pair, ""} : new String[]{pair.substring(0, colon), pair.substring(colon + 1)};
-            } catch (IllegalArgumentException e) {
-                return new String[]{"", ""};
-            }
         }
 
         private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {

@@ -13,10 +13,10 @@ final class ProxyConfigReader {
             .filter(ProxyType::served).map(ProxyType::configName).toList());
 
     private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode",
-            "locations", "hostHeaderRewrite", "secretKey", "allowUsers");
+            "secretKey", "allowUsers");
     /** frp's per-proxy tables jfrp does not act on yet: each key under them is named as such. */
     private static final List<String> PER_PROXY_TABLES_LATER = List.of("loadBalancer", "healthCheck", "plugin",
-            "requestHeaders", "responseHeaders", "natTraversal");
+            "natTraversal");
 
     /** @return the proxy, or null when it is disabled ({@code enabled = false}); problems are recorded on {@code s} */
     static ProxyConfig read(ConfigSection s, int udpPacketSize) {
@@ -30,26 +30,25 @@ final class ProxyConfigReader {
         }
         String localIP = s.string("localIP", "127.0.0.1");
         int localPort = s.requiredPort("localPort");
-        int remotePort = type == ProxyType.TCPMUX ? 0 : s.port("remotePort", 0, true);
-        List<String> domains = List.of();
-        String subdomain = "";
-        String httpUser = "";
-        String httpPassword = "";
-        String routeUser = "";
-        if (type == ProxyType.TCPMUX) {
-            s.oneOf("multiplexer", "httpconnect", List.of("httpconnect"));
-            domains = s.strings("customDomains");
-            subdomain = s.string("subdomain", "");
-            httpUser = s.string("httpUser", "");
-            httpPassword = s.string("httpPassword", "");
-            routeUser = s.string("routeByHTTPUser", "");
-            if (domains.isEmpty() && subdomain.isEmpty()) {
-                s.problem("customDomains", null, "missing (expected: customDomains or subdomain: the names users CONNECT to)");
-            }
+        boolean byName = type == ProxyType.TCPMUX || type == ProxyType.HTTP;
+        int remotePort = byName ? 0 : s.port("remotePort", 0, true);
+        DomainRouting routing = byName ? routing(s, type) : null;
+        String hostRewrite = "";
+        Map<String, String> requestHeaders = Map.of();
+        Map<String, String> responseHeaders = Map.of();
+        if (type == ProxyType.HTTP) {
+            hostRewrite = s.string("hostHeaderRewrite", "");
+            requestHeaders = headers(s, "requestHeaders.set");
+            responseHeaders = headers(s, "responseHeaders.set");
         } else {
+            s.unsupported("hostHeaderRewrite", "only http proxies edit requests");
+            s.unsupportedUnder("requestHeaders", "only http proxies edit requests");
+            s.unsupportedUnder("responseHeaders", "only http proxies edit responses");
+        }
+        if (!byName) {
             for (String key : List.of("customDomains", "subdomain", "multiplexer", "httpUser", "httpPassword",
-                    "routeByHTTPUser")) {
-                s.unsupported(key, "");
+                    "routeByHTTPUser", "locations")) {
+                s.unsupported(key, "only http, https and tcpmux proxies are routed by name");
             }
         }
         boolean enabled = s.bool("enabled", true);
@@ -74,11 +73,59 @@ final class ProxyConfigReader {
         }
         ProxyLabels labels = new ProxyLabels(annotations, metadatas);
         if (type == ProxyType.TCPMUX) {
-            return new TcpmuxProxyConfig(name, localIP, localPort, domains, subdomain, labels, proxyProtocol, httpUser,
-                    httpPassword, routeUser);
+            return new TcpmuxProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol);
+        }
+        if (type == ProxyType.HTTP) {
+            return new HttpProxyConfig(name, localIP, localPort, routing, hostRewrite, requestHeaders, responseHeaders,
+                    labels, proxyProtocol);
         }
         return type == ProxyType.UDP
                 ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels, proxyProtocol)
                 : new TcpProxyConfig(name, localIP, localPort, remotePort, labels, proxyProtocol);
+    }
+
+    /** The names a tcpmux or http proxy answers to; one of customDomains and subdomain is needed. */
+    private static DomainRouting routing(ConfigSection s, ProxyType type) {
+        if (type == ProxyType.TCPMUX) {
+            s.oneOf("multiplexer", "httpconnect", List.of("httpconnect"));
+        } else {
+            s.unsupported("multiplexer", "only tcpmux proxies have one");
+        }
+        List<String> domains = s.strings("customDomains");
+        String subdomain = s.string("subdomain", "");
+        if (domains.isEmpty() && subdomain.isEmpty()) {
+            s.problem("customDomains", null, "missing (expected: customDomains or subdomain: the names users "
+                    + (type == ProxyType.TCPMUX ? "CONNECT to" : "reach it by") + ")");
+        }
+        if (subdomain.contains(".")) {
+            s.problem("subdomain", s.node("subdomain"), "\"" + subdomain + "\" (expected: one label, no dots: the server "
+                    + "puts it under its subDomainHost)");
+        }
+        List<String> locations = List.of();
+        if (type == ProxyType.HTTP) {
+            locations = s.strings("locations");
+            for (String l : locations) {
+                if (!l.startsWith("/")) {
+                    s.problem("locations", s.node("locations"), "\"" + l + "\" (expected: paths that start with /)");
+                }
+            }
+        } else {
+            s.unsupported("locations", "only http proxies route by path");
+        }
+        return new DomainRouting(domains, subdomain, locations, s.string("httpUser", ""), s.string("httpPassword", ""),
+                s.string("routeByHTTPUser", ""));
+    }
+
+    /** {@code requestHeaders.set.NAME = "value"}: header names checked as HTTP's tokens, values without line breaks. */
+    private static Map<String, String> headers(ConfigSection s, String table) {
+        Map<String, String> out = s.stringsUnder(table);
+        for (Map.Entry<String, String> e : out.entrySet()) {
+            if (!e.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                s.problem(table + "." + e.getKey(), s.node(table + "." + e.getKey()), "is not an HTTP header name");
+            } else if (e.getValue().indexOf('\r') >= 0 || e.getValue().indexOf('\n') >= 0) {
+                s.problem(table + "." + e.getKey(), s.node(table + "." + e.getKey()), "a header value cannot hold a line break");
+            }
+        }
+        return out;
     }
 }

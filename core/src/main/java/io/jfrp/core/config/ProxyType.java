@@ -6,7 +6,7 @@ import java.util.Optional;
 public enum ProxyType {
     TCP("tcp", true),
     UDP("udp", true),
-    HTTP("http", false),
+    HTTP("http", true),
     HTTPS("https", false),
     TCPMUX("tcpmux", true),
     STCP("stcp", false),

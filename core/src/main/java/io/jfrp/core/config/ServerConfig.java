@@ -118,10 +118,8 @@ public record ServerConfig(
         for (String table : List.of("sshTunnelGateway", "transport.quic")) {
             s.unsupportedUnder(table, "");
         }
-        for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPPort", "vhostHTTPSPort", "vhostHTTPTimeout",
-                
-                "allowedClientIPs",
-                "natholeAnalysisDataReserveHours", "custom404Page", "httpPlugins")) {
+        for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPSPort", "allowedClientIPs",
+                "natholeAnalysisDataReserveHours", "httpPlugins")) {
             s.unsupported(key, "");
         }
         s.finish();

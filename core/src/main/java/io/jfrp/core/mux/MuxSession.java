@@ -151,6 +151,11 @@ public final class MuxSession {
         open(flow, proxyName, openTimeoutMillis);
     }
 
+    /** Opens a stream for one HTTP exchange (or what it turns into); the request follows the open as early data does. */
+    public void openStream(ExchangeEnd exchange, String proxyName, long openTimeoutMillis) {
+        open(exchange, proxyName, openTimeoutMillis);
+    }
+
     private void open(LocalEnd end, String proxyName, long openTimeoutMillis) {
         if (!executor().inEventLoop()) {
             executor().execute(() -> open(end, proxyName, openTimeoutMillis));

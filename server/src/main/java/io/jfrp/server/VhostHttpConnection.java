@@ -1,0 +1,437 @@
+package io.jfrp.server;
+
+import io.jfrp.core.log.PeerText;
+import io.jfrp.core.mux.LocalSockets;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One user's connection to the vhost HTTP port. Each request is routed afresh (by its Host, or the host
+ * of a proxy-form URI; its path; its HTTP user) and becomes an {@link HttpExchange}: a stream of its own
+ * to the proxy's client, so one keep-alive connection may reach several proxies, one request at a time.
+ * Reading follows the state: the next request is read only once the answer to this one is out (Netty's
+ * FlowControlHandler keeps what a read decoded early), a body only as fast as the stream takes it.
+ * A CONNECT, or an answer that switches protocols, turns the connection into a plain one to the service.
+ */
+final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(VhostHttpConnection.class);
+
+    private enum State {
+        /** Waiting for a request (at most the idle timeout). */
+        IDLE,
+        /** Passing the request's body on. */
+        BODY,
+        /** The request is out; its answer is coming. */
+        AWAIT,
+        /** We answered ourselves; the rest of the request is read and dropped. */
+        DISCARD,
+        /** No longer HTTP: bytes each way. */
+        TUNNEL,
+        /** Closing once the last answer is out. */
+        CLOSING
+    }
+
+    private final ServerRuntime rt;
+    private final long idleMillis;
+    private ChannelHandlerContext ctx;
+    private State state = State.IDLE;
+    private HttpExchange exchange;
+    private boolean streamWantsInput;
+    private boolean keepAliveAfterDiscard;
+    private ScheduledFuture<?> idleTimer;
+    /** What the codec decoded while an answer was still coming (pipelined requests): replayed after it. */
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+
+    VhostHttpConnection(ServerRuntime rt, long idleMillis) {
+        this.rt = rt;
+        this.idleMillis = idleMillis;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        armIdle();
+        updateReading();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (state) {
+            case IDLE -> {
+                if (msg instanceof HttpRequest req) {
+                    onRequest(req);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+            case BODY -> {
+                if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
+                    // A body cut or framed wrong: the service must not take it for whole.
+                    peerProblem(HttpResponseStatus.BAD_REQUEST, String.valueOf(c.decoderResult().cause()));
+                    c.release();
+                    exchange.userGone(true);
+                    exchange = null;
+                    answer(HttpAnswers.text(HttpResponseStatus.BAD_REQUEST, false), false, true);
+                } else if (msg instanceof HttpContent c) {
+                    exchange.sendRequestPart(c);
+                    if (c instanceof LastHttpContent) {
+                        requestComplete();
+                    }
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+            case DISCARD -> {
+                boolean last = msg instanceof LastHttpContent;
+                ReferenceCountUtil.release(msg);
+                if (last) {
+                    if (keepAliveAfterDiscard) {
+                        toIdle();
+                    } else {
+                        closeAfterWrites();
+                    }
+                }
+            }
+            case TUNNEL -> {
+                if (msg instanceof ByteBuf b && exchange != null) {
+                    exchange.sendRaw(b);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+            case AWAIT -> waiting.add(msg);
+            case CLOSING -> ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest req) {
+        cancelIdle();
+        if (req.decoderResult().isFailure()) {
+            Throwable why = req.decoderResult().cause();
+            HttpResponseStatus status = why instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : why instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : HttpResponseStatus.BAD_REQUEST;
+            peerProblem(status, why instanceof TooLongFrameException ? "request head over the limit" : String.valueOf(why.getMessage()));
+            ReferenceCountUtil.release(req);
+            answer(HttpAnswers.text(status, false), false, true);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        boolean complete = req instanceof LastHttpContent;
+        Target target = Target.of(req);
+        if (target == null) {
+            peerProblem(HttpResponseStatus.BAD_REQUEST, "request target " + req.uri());
+            ReferenceCountUtil.release(req);
+            answer(HttpAnswers.text(HttpResponseStatus.BAD_REQUEST, false), false, true);
+            return;
+        }
+        String proxyAuth = req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION);
+        BasicAuth auth = BasicAuth.parse(target.proxyForm() ? proxyAuth : req.headers().get(HttpHeaderNames.AUTHORIZATION));
+        // As frp: a proxy-form request without Proxy-Authorization is still routed by its Authorization's user
+        // (so it meets the route and a 407, not a 404), but only Proxy-Authorization can pass the check.
+        String routeUser = target.proxyForm() && proxyAuth == null
+                ? BasicAuth.parse(req.headers().get(HttpHeaderNames.AUTHORIZATION)).user() : auth.user();
+        DomainRoutes.Route route = rt.httpRoutes.find(target.host(), target.path(), routeUser);
+        if (route == null || route.session().isClosed()) {
+            ReferenceCountUtil.release(req);
+            answer(HttpAnswers.notFound(rt.config.vhost().custom404Page(), keepAlive), keepAlive, complete);
+            return;
+        }
+        if (route.guarded() && !auth.matches(route.httpUser(), route.httpPassword())) {
+            ReferenceCountUtil.release(req);
+            answer(HttpAnswers.unauthorized(target.proxyForm(), keepAlive), keepAlive, complete);
+            return;
+        }
+        boolean connect = HttpMethod.CONNECT.equals(req.method());
+        boolean upgrade = HttpMessageEdits.isUpgrade(req);
+        HttpMessageEdits.request(req, (InetSocketAddress) ctx.channel().remoteAddress(), route.edits());
+        streamWantsInput = false;
+        exchange = new HttpExchange(this, ctx.channel(), route, req.method(), req.protocolVersion(), keepAlive, upgrade,
+                rt.config.vhost().vhostHTTPTimeout().toMillis());
+        exchange.start(req);
+        if (connect) {
+            // The service answers the CONNECT itself (as frp passes it on): from here on, bytes each way.
+            toTunnel();
+        } else if (complete) {
+            requestComplete();
+        } else {
+            state = State.BODY;
+            updateReading();
+        }
+    }
+
+    /** Where a request goes: the host and path it is routed by, and whether it came in proxy form. */
+    record Target(String host, String path, boolean proxyForm) {
+        static Target of(HttpRequest req) {
+            String uri = req.uri();
+            if (HttpMethod.CONNECT.equals(req.method())) {
+                return new Target(uri, "", true);
+            }
+            if (uri.startsWith("/") || uri.equals("*")) {
+                String host = req.headers().get(HttpHeaderNames.HOST);
+                return new Target(host == null ? "" : host, new QueryStringDecoder(uri).path(), false);
+            }
+            try {
+                URI u = new URI(uri);
+                if (u.getHost() == null) {
+                    return null;
+                }
+                String path = u.getPath() == null || u.getPath().isEmpty() ? "/" : u.getPath();
+                return new Target(u.getHost(), path, true);
+            } catch (URISyntaxException e) {
+                return null;
+            }
+        }
+    }
+
+    private void requestComplete() {
+        state = State.AWAIT;
+        exchange.requestSent();
+        updateReading();
+    }
+
+    /** Answers the request ourselves; the user's connection stays only if both sides want it and the request is read. */
+    private void answer(FullHttpResponse response, boolean keepAlive, boolean requestComplete) {
+        ChannelFuture f = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            state = State.CLOSING;
+            f.addListener(ChannelFutureListener.CLOSE);
+            updateReading();
+        } else if (requestComplete) {
+            toIdle();
+        } else {
+            state = State.DISCARD;
+            keepAliveAfterDiscard = true;
+            updateReading();
+        }
+    }
+
+    private void toIdle() {
+        state = State.IDLE;
+        exchange = null;
+        streamWantsInput = false;
+        armIdle();
+        while (state == State.IDLE && !waiting.isEmpty()) {
+            channelRead(ctx, waiting.poll());
+        }
+        updateReading();
+    }
+
+    private void toTunnel() {
+        state = State.TUNNEL;
+        if (ctx.pipeline().get("http") != null) {
+            // What the codec holds beyond the request (a WebSocket's first frame) comes out as bytes now.
+            ctx.pipeline().remove("http");
+        }
+        while (!waiting.isEmpty()) {
+            channelRead(ctx, waiting.poll());
+        }
+        updateReading();
+    }
+
+    private void closeAfterWrites() {
+        state = State.CLOSING;
+        updateReading();
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void updateReading() {
+        boolean on = switch (state) {
+            case IDLE, DISCARD -> true;
+            case BODY, TUNNEL -> streamWantsInput;
+            case AWAIT, CLOSING -> false;
+        };
+        if (ctx.channel().config().isAutoRead() != on) {
+            ctx.channel().config().setAutoRead(on);
+        }
+    }
+
+    // ---- from the current exchange
+
+    ChannelFuture write(Object msg) {
+        return ctx.write(msg);
+    }
+
+    void wantInput(HttpExchange from, boolean on) {
+        if (from == exchange) {
+            streamWantsInput = on;
+            updateReading();
+        }
+    }
+
+    /** The answer is out; the connection serves the next request, or closes. */
+    void responseComplete(HttpExchange from, boolean close) {
+        if (from != exchange) {
+            return;
+        }
+        ctx.flush();
+        if (close || state != State.AWAIT) {
+            // Still reading the request (the service answered early): where the next one starts is unknown.
+            exchange = null;
+            closeAfterWrites();
+        } else {
+            toIdle();
+        }
+    }
+
+    /** The service switched protocols: from here on, bytes each way. */
+    void upgraded(HttpExchange from) {
+        if (from == exchange) {
+            toTunnel();
+        }
+    }
+
+    /** The exchange failed: the user gets {@code status} when nothing of the answer went out, else a reset. */
+    void failed(HttpExchange from, HttpResponseStatus status) {
+        if (from != exchange) {
+            return;
+        }
+        exchange = null;
+        if (status == null) {
+            state = State.CLOSING;
+            LocalSockets.abort(ctx.channel());
+            return;
+        }
+        answer(HttpAnswers.text(status, false), false, true);
+    }
+
+    /** In a tunnel: the service sends no more. */
+    void tunnelInputEnded(HttpExchange from) {
+        if (from == exchange && ctx.channel() instanceof DuplexChannel d) {
+            ctx.flush();
+            d.shutdownOutput();
+        }
+    }
+
+    /** In a tunnel: the stream is over. */
+    void tunnelEnded(HttpExchange from, boolean broken) {
+        if (from != exchange) {
+            return;
+        }
+        exchange = null;
+        state = State.CLOSING;
+        if (broken) {
+            LocalSockets.abort(ctx.channel());
+        } else {
+            closeAfterWrites();
+        }
+    }
+
+    // ---- the user's connection
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            switch (state) {
+                case TUNNEL -> {
+                    if (exchange != null) {
+                        exchange.userInputEnded();
+                    }
+                }
+                // A request is coming or its answer is: the user may still read it, then the connection closes.
+                case AWAIT -> exchange.closeAfter();
+                case BODY -> {
+                    // The request was cut short: the service must not take it for whole.
+                    exchange.userGone(true);
+                    exchange = null;
+                    ctx.close();
+                }
+                default -> {
+                    if (state != State.CLOSING) {
+                        closeAfterWrites();
+                    }
+                }
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null && ctx.channel().isWritable()) {
+            exchange.userWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelIdle();
+        waiting.forEach(ReferenceCountUtil::release);
+        waiting.clear();
+        if (exchange != null) {
+            // Mid-exchange the service must learn the user left (a reset); a tunnel closed as its socket would.
+            exchange.userGone(state != State.TUNNEL);
+            exchange = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("vhost http: user {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (exchange != null) {
+            exchange.userGone(true);
+            exchange = null;
+        }
+        LocalSockets.abort(ctx.channel());
+    }
+
+    private void armIdle() {
+        cancelIdle();
+        // A connection that sends no request (or only part of its head) in time is closed: slow heads cost only themselves.
+        idleTimer = ctx.executor().schedule(() -> {
+            if (state == State.IDLE) {
+                state = State.CLOSING;
+                ctx.close();
+            }
+        }, idleMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelIdle() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    private void peerProblem(HttpResponseStatus status, String why) {
+        String suffix = rt.peerProblems.admit("vhost http");
+        if (suffix != null) {
+            log.info("vhost http: {} to {}: {}{}", status.code(), ctx.channel().remoteAddress(), PeerText.escape(why), suffix);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.jfrp.server;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+
+/**
+ * The server's {@code vhostHTTPPort}: HTTP/1.1 read with Netty's codec, within named limits (a request
+ * line over {@link #MAX_REQUEST_LINE} is answered 414, headers over {@link #MAX_HEADERS} 431, anything
+ * unreadable 400, and the connection closed), each request routed by {@link VhostHttpConnection}.
+ */
+final class VhostHttpPort {
+
+    static final int MAX_REQUEST_LINE = 8192;
+    static final int MAX_HEADERS = 64 * 1024;
+    /** Bodies pass in pieces of at most this; the stream's window, not this, bounds what is held. */
+    static final int MAX_CHUNK = 64 * 1024;
+    /** A connection without a (whole) request head for this long is closed, as frp's ReadHeaderTimeout. */
+    static final long IDLE_MILLIS = 60_000;
+
+    private VhostHttpPort() {
+    }
+
+    static ChannelFuture bind(ServerRuntime rt) {
+        return rt.transport.serverBootstrap(true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel user) {
+                        user.pipeline().addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS)
+                                .setMaxChunkSize(MAX_CHUNK)));
+                        user.pipeline().addLast("flow", new FlowControlHandler());
+                        user.pipeline().addLast("vhost", new VhostHttpConnection(rt, IDLE_MILLIS));
+                    }
+                })
+                .bind(rt.config.proxyBindAddr(), Math.max(0, rt.config.vhost().vhostHTTPPort()));
+    }
+}
