@@ -21,6 +21,9 @@ final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> 
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (rt.config.vhost().vhostHTTPPort() == rt.config.bindPort() && rt.config.bindPort() > 0) {
+            ch.pipeline().addLast("shared", new SharedBindPort(rt));
+        }
         if (rt.config.tls().force()) {
             ch.pipeline().addLast("tls", new TlsOnlyHandler(rt.ssl));
         } else {

@@ -92,7 +92,10 @@ public final class JfrpServer implements AutoCloseable {
                 log.info("tcpmux (HTTP CONNECT) on {}{}", tcpmux.localAddress(),
                         config.vhost().tcpmuxPassthrough() ? ", CONNECT passed through to the services" : "");
             }
-            if (config.vhost().vhostHTTPPort() != 0) {
+            if (config.vhost().vhostHTTPPort() == config.bindPort() && config.bindPort() > 0) {
+                rt.httpPort = config.bindPort();
+                log.info("http proxies (virtual hosts) on the bind port {}, beside clients", config.bindPort());
+            } else if (config.vhost().vhostHTTPPort() != 0) {
                 vhostHttp = bindShared(VhostHttpPort.bind(rt), config.vhost().vhostHTTPPort(), "vhostHTTPPort", config, bound);
                 rt.httpPort = ((InetSocketAddress) vhostHttp.localAddress()).getPort();
                 log.info("http proxies (virtual hosts) on {}", vhostHttp.localAddress());
@@ -162,7 +165,7 @@ public final class JfrpServer implements AutoCloseable {
 
     /** The vhostHTTPPort as bound ({@link io.jfrp.core.config.VhostSettings#ANY_PORT} picks one); -1 without one. */
     public int vhostHttpPort() {
-        return vhostHttp == null ? -1 : ((InetSocketAddress) vhostHttp.localAddress()).getPort();
+        return vhostHttp != null ? ((InetSocketAddress) vhostHttp.localAddress()).getPort() : rt.httpPort > 0 ? rt.httpPort : -1;
     }
 
     /** The port of the web server (webServer.port; 0 there picks one); -1 without one. */

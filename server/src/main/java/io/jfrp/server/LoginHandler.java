@@ -61,6 +61,12 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /** Taken off a connection that turned out to be an HTTP user's (the bind port shared with vhostHTTPPort). */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelDeadline();
+    }
+
     private void cancelDeadline() {
         if (deadline != null) {
             deadline.cancel(false);

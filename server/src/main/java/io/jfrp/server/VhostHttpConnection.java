@@ -78,6 +78,9 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            armIdle(); // put on a connection of the shared bind port, after its first bytes
+        }
     }
 
     @Override

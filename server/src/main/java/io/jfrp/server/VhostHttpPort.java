@@ -2,6 +2,8 @@ package io.jfrp.server;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -24,16 +26,21 @@ final class VhostHttpPort {
     private VhostHttpPort() {
     }
 
+    /** Makes a user's connection an HTTP one: on this port, or on the bind port when the two are one. */
+    static void install(ChannelPipeline p, ServerRuntime rt) {
+        p.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_REQUEST_LINE)
+                .setMaxHeaderSize(MAX_HEADERS).setMaxChunkSize(MAX_CHUNK)));
+        p.addLast("flow", new FlowControlHandler());
+        p.addLast("vhost", new VhostHttpConnection(rt, IDLE_MILLIS));
+    }
+
     static ChannelFuture bind(ServerRuntime rt) {
         return rt.transport.serverBootstrap(true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel user) {
-                        user.pipeline().addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                                .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS)
-                                .setMaxChunkSize(MAX_CHUNK)));
-                        user.pipeline().addLast("flow", new FlowControlHandler());
-                        user.pipeline().addLast("vhost", new VhostHttpConnection(rt, IDLE_MILLIS));
+                        install(user.pipeline(), rt);
                     }
                 })
                 .bind(rt.config.proxyBindAddr(), Math.max(0, rt.config.vhost().vhostHTTPPort()));

@@ -112,12 +112,34 @@ final class ConfigSection {
 
     boolean has(String key) {
         known.add(key);
+        spelled(key);
         return flat.containsKey(key) && flat.get(key).value() != null;
     }
 
     ConfigNode node(String key) {
         known.add(key);
+        spelled(key);
         return flat.get(key);
+    }
+
+    /**
+     * frp reads its keys in any case (Go's JSON decoding matches names that way), and its own tests write
+     * {@code subdomainHost} for {@code subDomainHost}: a key that differs from a known one only in case is
+     * read as that one, with a warning that names the spelling jfrp documents.
+     */
+    private void spelled(String key) {
+        if (flat.containsKey(key)) {
+            return;
+        }
+        for (String k : flat.keySet()) {
+            if (k.equalsIgnoreCase(key)) {
+                ConfigNode n = flat.remove(k);
+                flat.put(key, n);
+                warnings.add(file + ":" + n.line() + ": " + prefix + k + " is read as " + prefix + key
+                        + " (keys match in any case, as in frp; write " + key + ")");
+                return;
+            }
+        }
     }
 
     void problem(String key, ConfigNode at, String message) {
