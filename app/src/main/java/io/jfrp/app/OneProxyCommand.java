@@ -68,6 +68,15 @@ final class OneProxyCommand implements Callable<Integer> {
     List<String> customDomains;
     @Option(names = {"--sd"}, paramLabel = "SUBDOMAIN", description = "subdomain")
     String subdomain;
+    @Option(names = {"--locations"}, paramLabel = "PATH", split = ",", description = "locations (http)")
+    List<String> locations;
+    @Option(names = {"--http-user", "--http_user"}, paramLabel = "USER", description = "httpUser (http)")
+    String httpUser;
+    @Option(names = {"--http-pwd", "--http_pwd"}, paramLabel = "PASSWORD", description = "httpPassword (http)")
+    String httpPassword;
+    @Option(names = {"--host-header-rewrite", "--host_header_rewrite"}, paramLabel = "HOST",
+            description = "hostHeaderRewrite (http)")
+    String hostHeaderRewrite;
     @Option(names = {"--sk"}, paramLabel = "KEY", description = "secretKey")
     String secretKey;
 
@@ -102,6 +111,10 @@ final class OneProxyCommand implements Callable<Integer> {
         ServerFlags.put(p, "transport.useCompression", useCompression);
         ServerFlags.put(p, "customDomains", customDomains == null ? null : new ArrayList<Object>(customDomains));
         ServerFlags.put(p, "subdomain", subdomain);
+        ServerFlags.put(p, "locations", locations == null ? null : new ArrayList<Object>(locations));
+        ServerFlags.put(p, "httpUser", httpUser);
+        ServerFlags.put(p, "httpPassword", httpPassword);
+        ServerFlags.put(p, "hostHeaderRewrite", hostHeaderRewrite);
         ServerFlags.put(p, "secretKey", secretKey);
         s.put("proxies", List.of(p));
         return s;

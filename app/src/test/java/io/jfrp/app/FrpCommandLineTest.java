@@ -5,6 +5,11 @@ import io.jfrp.core.config.ConfigException;
 import io.jfrp.core.config.ConfigLoader;
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.core.config.TcpProxyConfig;
+import java.util.Map;
+import java.util.List;
+import io.jfrp.core.config.ProxyLabels;
+import io.jfrp.core.config.DomainRouting;
+import io.jfrp.core.config.HttpProxyConfig;
 import io.jfrp.core.config.UdpProxyConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -39,9 +44,9 @@ class FrpCommandLineTest {
     @Test
     void aFlagForAFeatureJfrpLacksIsRefusedByName() {
         ServerCommand a = new ServerCommand();
-        new CommandLine(a).parseArgs("-p", "7100", "--vhost-http-port", "8080");
+        new CommandLine(a).parseArgs("-p", "7100", "--kcp-bind-port", "7100");
         assertThatThrownBy(() -> ConfigLoader.serverFromFlags(a.flags.settings())).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("command line: vhostHTTPPort: not supported by jfrp yet");
+                .hasMessageContaining("command line: kcpBindPort: not supported by jfrp yet");
     }
 
     @Test
@@ -58,13 +63,24 @@ class FrpCommandLineTest {
     }
 
     @Test
-    void frpcHttpIsRefusedWithTheWordsAFileGets() {
+    void frpcHttpMakesOneHttpProxyWithItsNames() throws Exception {
         OneProxyCommand http = new OneProxyCommand("http");
+        new CommandLine(http).parseArgs("-s", "127.0.0.1", "-l", "80", "-n", "web", "-d", "a.example.com,b.example.com",
+                "--locations", "/,/api", "--http_user", "u", "--http_pwd", "p", "--host_header_rewrite", "in.local");
+        ClientConfig c = ConfigLoader.clientFromFlags(http.settings()).config();
+        assertThat(c.proxies()).containsExactly(new HttpProxyConfig("web", "127.0.0.1", 80,
+                new DomainRouting(List.of("a.example.com", "b.example.com"), "", List.of("/", "/api"), "u", "p", ""),
+                "in.local", Map.of(), Map.of(), ProxyLabels.NONE, ""));
+    }
+
+    @Test
+    void frpcStcpIsRefusedWithTheWordsAFileGets() {
+        OneProxyCommand stcp = new OneProxyCommand("stcp");
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(http).setErr(new PrintWriter(err));
-        int code = cli.execute("-s", "127.0.0.1", "-l", "80", "-n", "web");
+        CommandLine cli = new CommandLine(stcp).setErr(new PrintWriter(err));
+        int code = cli.execute("-s", "127.0.0.1", "-l", "80", "-n", "secret");
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("proxies[0].type: \"http\" is not supported by jfrp yet");
+        assertThat(err.toString()).contains("proxies[0].type: \"stcp\" is not supported by jfrp yet");
     }
 
     @Test

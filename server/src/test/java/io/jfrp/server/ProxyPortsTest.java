@@ -148,9 +148,12 @@ class ProxyPortsTest {
         assertThat(a.ask("web", "tcp", 0).code()).isEqualTo(ErrorCode.OK);
         Message.NewProxyResult dup = b.ask("web", "tcp", 0);
         assertThat(dup.code()).isEqualTo(ErrorCode.NAME_IN_USE);
-        Message.NewProxyResult notYet = b.ask("site", "http", 0);
+        Message.NewProxyResult notHere = b.ask("site", "http", 0);
+        assertThat(notHere.code()).isEqualTo(ErrorCode.UNSUPPORTED);
+        assertThat(notHere.error()).contains("http proxies are not enabled on this server (vhostHTTPPort)");
+        Message.NewProxyResult notYet = b.ask("secret", "stcp", 0);
         assertThat(notYet.code()).isEqualTo(ErrorCode.UNSUPPORTED);
-        assertThat(notYet.error()).contains("proxy type http is not supported by this server");
+        assertThat(notYet.error()).contains("proxy type stcp is not supported by this server");
         Message.NewProxyResult unknown = b.ask("odd", "sctp\n", 0);
         assertThat(unknown.code()).isEqualTo(ErrorCode.UNSUPPORTED);
         assertThat(unknown.error()).isEqualTo("proxy type \"sctp\\n\" is unknown to this server");

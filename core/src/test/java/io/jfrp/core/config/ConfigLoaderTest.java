@@ -211,7 +211,7 @@ class ConfigLoaderTest {
                 localPort = 2
                 [[proxies]]
                 name = "b"
-                type = "http"
+                type = "stcp"
                 localPort = 3
                 [[proxies]]
                 type = "tcp"
@@ -221,7 +221,7 @@ class ConfigLoaderTest {
                 remotePort = 6000
                 """);
         assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[1].name: \"a\" is already used by proxies[0]"));
-        assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[2].type: \"http\" is not supported by jfrp yet"));
+        assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[2].type: \"stcp\" is not supported by jfrp yet"));
         assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[3].name: missing"));
         assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[3].localPort: missing"));
         assertThat(p).anySatisfy(s -> assertThat(s).contains("proxies[4].remotePort: 6000 is already used by tcp proxy a"));

@@ -149,14 +149,14 @@ class LegacyIniTest {
                 server_port = seven
 
                 [web]
-                type = http
+                type = stcp
                 local_port = 80
                 """);
         assertThat(p).anySatisfy(s -> assertThat(s).contains("frpc.ini:2:").contains("server_adr")
                 .contains("unknown key in frp's INI format (did you mean server_addr?)"));
         assertThat(p).anySatisfy(s -> assertThat(s).contains("frpc.ini:3:").contains("serverPort"));
         assertThat(p).anySatisfy(s -> assertThat(s).contains("frpc.ini:6:")
-                .contains("proxies[0].type: \"http\" is not supported by jfrp yet"));
+                .contains("proxies[0].type: \"stcp\" is not supported by jfrp yet"));
     }
 
     @Test
