@@ -22,6 +22,7 @@ import threading
 import time
 
 import udp
+import vhost
 import wan
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -604,8 +605,14 @@ def section_udp(results):
                 free_port=free_port, port_open=port_open)
 
 
-SECTIONS = {"tcp": section_tcp, "http": section_http, "connrate": section_connrate, "memory": section_memory,
-            "recovery": section_recovery, "wan": section_wan, "udp": section_udp}
+def section_vhost(results):
+    vhost.section(results, Proc=Proc, tmp=TMP, nginx=nginx, write=write, interleaved=interleaved,
+                  median_run=median_run, seconds=SECONDS, warmup=WARMUP, log=log, wait_until=wait_until,
+                  free_port=free_port, port_open=port_open)
+
+
+SECTIONS = {"tcp": section_tcp, "http": section_http, "vhost": section_vhost, "connrate": section_connrate,
+            "memory": section_memory, "recovery": section_recovery, "wan": section_wan, "udp": section_udp}
 
 
 def table(r):
@@ -658,6 +665,8 @@ def table(r):
         lines.extend(wan.table(r))
     if "udp" in r:
         lines.extend(udp.table(r))
+    if "vhost" in r:
+        lines.extend(vhost.table(r))
     if "recovery" in r:
         v = r["recovery"]
         lines.append("| recovery | p50 s | max s | runs |")

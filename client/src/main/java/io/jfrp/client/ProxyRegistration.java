@@ -78,16 +78,22 @@ final class ProxyRegistration {
             if (p != null) {
                 events.on(new LifecycleEvent.ProxyOpened(runId, r.name(), p.type(), r.remotePort()));
             }
-            if (p != null && p.remotePort() == 0) {
+            boolean routed = p != null && p.type().routedByName();
+            if (p != null && p.remotePort() == 0 && !routed) {
                 chosenPorts.put(r.name(), r.remotePort());
             }
             // frp's phrase, "[NAME] start proxy success": scripts and frp's suite wait for it.
-            log.info("[{}] start proxy success: server port {} -> {}:{}{}", r.name(), r.remotePort(),
-                    p == null ? "?" : p.localIP(), p == null ? 0 : p.localPort(),
-                    p != null && p.remotePort() == 0 ? " (port chosen by the server)" : "");
+            if (routed) {
+                log.info("[{}] start proxy success: {} on the server's port {} by name -> {}:{}", r.name(), p.type(),
+                        r.remotePort(), p.localIP(), p.localPort());
+            } else {
+                log.info("[{}] start proxy success: server port {} -> {}:{}{}", r.name(), r.remotePort(),
+                        p == null ? "?" : p.localIP(), p == null ? 0 : p.localPort(),
+                        p != null && p.remotePort() == 0 ? " (port chosen by the server)" : "");
+            }
             return false;
         }
-        if (p != null && p.remotePort() == 0 && chosenPorts.remove(r.name()) != null) {
+        if (p != null && p.remotePort() == 0 && !p.type().routedByName() && chosenPorts.remove(r.name()) != null) {
             log.info("proxy {}: the port the server chose before is not available ({}); asking for another",
                     r.name(), r.error());
             return true;

@@ -43,8 +43,13 @@ final class SessionLog implements LifecycleListener {
             log.info("client {} session ended ({}); closed {}", e.session(),
                     escape(e.reason()), proxies(e.proxiesClosed()));
         } else if (event instanceof LifecycleEvent.ProxyOpened e) {
-            log.info("proxy {} of client {}: {} listening on {}:{}",
-                    escape(e.proxy()), e.session(), e.type(), bindAddr, e.port());
+            if (e.type().routedByName()) {
+                log.info("proxy {} of client {}: {} routed by name on port {}", escape(e.proxy()), e.session(), e.type(),
+                        e.port());
+            } else {
+                log.info("proxy {} of client {}: {} listening on {}:{}",
+                        escape(e.proxy()), e.session(), e.type(), bindAddr, e.port());
+            }
         } else if (event instanceof LifecycleEvent.ProxyRefused e) {
             // Clients ask again for a refused proxy (up to every 30 s): the first refusal, then a summary.
             String suffix = peerProblems.admit("proxy-refused " + e.session() + " " + e.proxy());

@@ -26,6 +26,11 @@ public enum ProxyType {
         return configName;
     }
 
+    /** Whether proxies of this type share a server port and are told apart by name (http, https, tcpmux). */
+    public boolean routedByName() {
+        return this == HTTP || this == HTTPS || this == TCPMUX;
+    }
+
     /** Whether jfrp runs proxies of this type yet; the others are frp's, refused with a clear reason. */
     public boolean served() {
         return served;
