@@ -312,4 +312,60 @@ class HttpVhostTest {
             }
         }
     }
+
+    @Test
+    void aUsersRequestsToOneProxyShareOneServiceConnectionAndAClosedOneIsRetried() throws Exception {
+        JfrpServer server = server(Duration.ofSeconds(60));
+        java.util.Set<Integer> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        HttpServer s = service(Map.of("/", x -> {
+            peers.add(x.getRemoteAddress().getPort());
+            answer(x, 200, "hello");
+        }));
+        // A service whose first connection answers once, then takes the next request and closes unanswered:
+        // a keep-alive connection the service dropped just as a request went out.
+        ServerSocket flaky = closer.keep(new ServerSocket(0, 8, InetAddress.getLoopbackAddress()));
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture.runAsync(() -> {
+            try {
+                for (int n = 0; n < 2; n++) {
+                    Socket c = flaky.accept();
+                    accepted.incrementAndGet();
+                    InputStream in = c.getInputStream();
+                    readHead(in);
+                    c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst".getBytes(StandardCharsets.US_ASCII));
+                    if (n == 0) {
+                        readHead(in);
+                        c.close();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the test's assertions say what went wrong
+            }
+        });
+        closer.keep(running(Tunnels.client(server, http("keep", s, DomainRouting.of(List.of("k.example.com"), "")),
+                new HttpProxyConfig("flaky", "127.0.0.1", flaky.getLocalPort(), DomainRouting.of(List.of("f.example.com"), ""))),
+                "keep", "flaky"));
+        try (RawHttp user = new RawHttp(server.vhostHttpPort())) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(user.send(RawHttp.get("k.example.com", "/")).read().text()).isEqualTo("hello");
+            }
+            assertThat(peers).as("five requests, one connection from the client to the service").hasSize(1);
+            assertThat(user.send(RawHttp.get("f.example.com", "/")).read().text()).isEqualTo("first");
+            assertThat(user.send(RawHttp.get("f.example.com", "/")).read().text())
+                    .as("sent again on a new connection").isEqualTo("first");
+            assertThat(accepted.get()).isEqualTo(2);
+            assertThat(user.send(RawHttp.get("k.example.com", "/")).read().text()).isEqualTo("hello");
+        }
+    }
+
+    private static void readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed in a request head");
+            }
+            head.append((char) c);
+        }
+    }
 }

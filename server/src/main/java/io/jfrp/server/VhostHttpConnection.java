@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -64,6 +65,8 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
     private HttpExchange exchange;
+    /** The stream of the last exchange, kept for the next request if it goes to the same proxy. */
+    private HttpExchange idle;
     private boolean streamWantsInput;
     private boolean keepAliveAfterDiscard;
     private ScheduledFuture<?> idleTimer;
@@ -180,11 +183,11 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
         }
         boolean connect = HttpMethod.CONNECT.equals(req.method());
         boolean upgrade = HttpMessageEdits.isUpgrade(req);
+        HttpVersion version = req.protocolVersion();
         HttpMessageEdits.request(req, (InetSocketAddress) ctx.channel().remoteAddress(), route.edits());
-        streamWantsInput = false;
-        exchange = new HttpExchange(this, ctx.channel(), route, req.method(), req.protocolVersion(), keepAlive, upgrade,
-                rt.config.vhost().vhostHTTPTimeout().toMillis());
-        exchange.start(req);
+        exchange = linkTo(route);
+        streamWantsInput = exchange.streamWants();
+        exchange.begin(req, version, keepAlive, upgrade);
         if (connect) {
             // The service answers the CONNECT itself (as frp passes it on): from here on, bytes each way.
             toTunnel();
@@ -194,6 +197,19 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
             state = State.BODY;
             updateReading();
         }
+    }
+
+    /** The kept stream when the request goes to its proxy, else a new one (and the kept one ends). */
+    private HttpExchange linkTo(DomainRoutes.Route route) {
+        HttpExchange kept = idle;
+        idle = null;
+        if (kept != null && kept.reusableFor(route)) {
+            return kept;
+        }
+        if (kept != null) {
+            kept.finish();
+        }
+        return new HttpExchange(this, ctx.channel(), route, rt.config.vhost().vhostHTTPTimeout().toMillis());
     }
 
     /** Where a request goes: the host and path it is routed by, and whether it came in proxy form. */
@@ -244,7 +260,6 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
 
     private void toIdle() {
         state = State.IDLE;
-        exchange = null;
         streamWantsInput = false;
         armIdle();
         while (state == State.IDLE && !waiting.isEmpty()) {
@@ -266,6 +281,10 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void closeAfterWrites() {
+        if (idle != null) {
+            idle.finish();
+            idle = null;
+        }
         state = State.CLOSING;
         updateReading();
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -295,19 +314,33 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The answer is out; the connection serves the next request, or closes. */
+    /** The answer is out; the connection serves the next request (its stream kept for it), or closes. */
     void responseComplete(HttpExchange from, boolean close) {
         if (from != exchange) {
             return;
         }
         ctx.flush();
+        exchange = null;
         if (close || state != State.AWAIT) {
             // Still reading the request (the service answered early): where the next one starts is unknown.
-            exchange = null;
+            from.finish();
             closeAfterWrites();
         } else {
+            idle = from;
             toIdle();
         }
+    }
+
+    /** A reused stream failed before any answer: its request, which may go twice, goes again on a new one. */
+    void retry(HttpExchange from, HttpRequest again) {
+        if (from != exchange) {
+            return;
+        }
+        HttpExchange next = new HttpExchange(this, ctx.channel(), from.route(), rt.config.vhost().vhostHTTPTimeout().toMillis());
+        exchange = next;
+        streamWantsInput = false;
+        next.begin(again, from.userVersion(), from.userKeepAlive(), from.upgradeAsked());
+        next.requestSent();
     }
 
     /** The service switched protocols: from here on, bytes each way. */
@@ -393,6 +426,10 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelIdle();
+        if (idle != null) {
+            idle.finish(); // between requests: the stream to the service ends cleanly
+            idle = null;
+        }
         waiting.forEach(ReferenceCountUtil::release);
         waiting.clear();
         if (exchange != null) {
