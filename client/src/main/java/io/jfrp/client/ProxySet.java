@@ -3,6 +3,7 @@ package io.jfrp.client;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.config.DomainRouting;
 import io.jfrp.core.config.HttpProxyConfig;
+import io.jfrp.core.config.HttpsProxyConfig;
 import io.jfrp.core.config.TcpmuxProxyConfig;
 import io.jfrp.protocol.Message;
 
@@ -83,7 +84,7 @@ final class ProxySet {
         Message.NewProxy annotated = Message.NewProxy.annotated(p.name(), p.type().configName(), port,
                 p.labels().annotations());
         DomainRouting routing = p instanceof TcpmuxProxyConfig t ? t.routing()
-                : p instanceof HttpProxyConfig h ? h.routing() : null;
+                : p instanceof HttpProxyConfig h ? h.routing() : p instanceof HttpsProxyConfig h ? h.routing() : null;
         if (routing == null) {
             return annotated;
         }

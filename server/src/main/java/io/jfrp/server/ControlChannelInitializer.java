@@ -21,7 +21,8 @@ final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> 
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (rt.config.vhost().vhostHTTPPort() == rt.config.bindPort() && rt.config.bindPort() > 0) {
+        if (rt.config.bindPort() > 0 && (rt.config.vhost().vhostHTTPPort() == rt.config.bindPort()
+                || rt.config.vhost().vhostHTTPSPort() == rt.config.bindPort())) {
             ch.pipeline().addLast("shared", new SharedBindPort(rt));
         }
         if (rt.config.tls().force()) {

@@ -37,11 +37,14 @@ public final class JfrpServer implements AutoCloseable {
     private final Channel tcpmux;
     /** The vhostHTTPPort listener; null when not set. */
     private final Channel vhostHttp;
+    /** The vhostHTTPSPort listener; null when not set. */
+    private final Channel vhostHttps;
 
     private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint, ServerWeb web, Channel tcpmux,
-                       Channel vhostHttp) {
+                       Channel vhostHttp, Channel vhostHttps) {
         this.tcpmux = tcpmux;
         this.vhostHttp = vhostHttp;
+        this.vhostHttps = vhostHttps;
         this.rt = rt;
         this.listener = listener;
         this.fingerprint = fingerprint;
@@ -84,6 +87,7 @@ public final class JfrpServer implements AutoCloseable {
         List<Channel> bound = new ArrayList<>(List.of(bind.channel()));
         Channel tcpmux = null;
         Channel vhostHttp = null;
+        Channel vhostHttps = null;
         try {
             if (config.vhost().tcpmuxHTTPConnectPort() != 0) {
                 tcpmux = bindShared(TcpmuxPort.bind(rt), config.vhost().tcpmuxHTTPConnectPort(), "tcpmuxHTTPConnectPort",
@@ -100,6 +104,15 @@ public final class JfrpServer implements AutoCloseable {
                 rt.httpPort = ((InetSocketAddress) vhostHttp.localAddress()).getPort();
                 log.info("http proxies (virtual hosts) on {}", vhostHttp.localAddress());
             }
+            if (config.vhost().vhostHTTPSPort() == config.bindPort() && config.bindPort() > 0) {
+                rt.httpsPort = config.bindPort();
+                log.info("https proxies (by TLS server name) on the bind port {}, beside clients", config.bindPort());
+            } else if (config.vhost().vhostHTTPSPort() != 0) {
+                vhostHttps = bindShared(VhostHttpsPort.bind(rt), config.vhost().vhostHTTPSPort(), "vhostHTTPSPort", config,
+                        bound);
+                rt.httpsPort = ((InetSocketAddress) vhostHttps.localAddress()).getPort();
+                log.info("https proxies (by TLS server name) on {}", vhostHttps.localAddress());
+            }
         } catch (IOException e) {
             bound.forEach(c -> c.close().awaitUninterruptibly());
             transport.close();
@@ -115,7 +128,7 @@ public final class JfrpServer implements AutoCloseable {
                 throw e;
             }
         }
-        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux, vhostHttp);
+        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux, vhostHttp, vhostHttps);
         log.info("jfrps {} listening on {} ({}, TLS {}{})", VERSION, server.address(), transport.name(),
                 config.tls().force() ? "required" : "optional", ", " + TlsContexts.provider());
         log.info("TLS certificate {} ({}), SHA-256 fingerprint {}; clients may pin it with transport.tls.serverFingerprint",
@@ -168,6 +181,11 @@ public final class JfrpServer implements AutoCloseable {
         return vhostHttp != null ? ((InetSocketAddress) vhostHttp.localAddress()).getPort() : rt.httpPort > 0 ? rt.httpPort : -1;
     }
 
+    /** The vhostHTTPSPort as bound ({@link io.jfrp.core.config.VhostSettings#ANY_PORT} picks one); -1 without one. */
+    public int vhostHttpsPort() {
+        return vhostHttps != null ? ((InetSocketAddress) vhostHttps.localAddress()).getPort() : rt.httpsPort > 0 ? rt.httpsPort : -1;
+    }
+
     /** The port of the web server (webServer.port; 0 there picks one); -1 without one. */
     public int webServerPort() {
         return web == null ? -1 : web.port();
@@ -181,6 +199,9 @@ public final class JfrpServer implements AutoCloseable {
         }
         if (vhostHttp != null) {
             vhostHttp.close().awaitUninterruptibly();
+        }
+        if (vhostHttps != null) {
+            vhostHttps.close().awaitUninterruptibly();
         }
         if (tcpmux != null) {
             tcpmux.close().awaitUninterruptibly();

@@ -105,7 +105,7 @@ final class ProxyPorts {
     void open(ClientPeer client, ProxyRequest req) {
         String name = qualified(req.name());
         unconfirmed.remove(name);
-        if (req.type() == ProxyType.TCPMUX || req.type() == ProxyType.HTTP) {
+        if (req.type().routedByName()) {
             openRouted(client, req, name);
             return;
         }
@@ -155,12 +155,24 @@ final class ProxyPorts {
      */
     private void openRouted(ClientPeer client, ProxyRequest req, String name) {
         boolean http = req.type() == ProxyType.HTTP;
-        int port = http ? rt.httpPort : rt.tcpmuxPort;
-        DomainRoutes table = http ? rt.httpRoutes : rt.tcpmuxRoutes;
+        int port;
+        DomainRoutes table;
+        String portKey;
+        if (http) {
+            port = rt.httpPort;
+            table = rt.httpRoutes;
+            portKey = "http proxies are not enabled on this server (vhostHTTPPort)";
+        } else if (req.type() == ProxyType.HTTPS) {
+            port = rt.httpsPort;
+            table = rt.httpsRoutes;
+            portKey = "https proxies are not enabled on this server (vhostHTTPSPort)";
+        } else {
+            port = rt.tcpmuxPort;
+            table = rt.tcpmuxRoutes;
+            portKey = "tcpmux is not enabled on this server (tcpmuxHTTPConnectPort)";
+        }
         if (port == 0) {
-            refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, http
-                    ? "http proxies are not enabled on this server (vhostHTTPPort)"
-                    : "tcpmux is not enabled on this server (tcpmuxHTTPConnectPort)");
+            refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, portKey);
             return;
         }
         List<String> domains = new ArrayList<>(req.customDomains());

@@ -21,6 +21,10 @@ final class ServerRuntime {
     final DomainRoutes tcpmuxRoutes = new DomainRoutes();
     /** Names and paths that route requests on the vhost HTTP port to proxies, across every session. */
     final DomainRoutes httpRoutes = new DomainRoutes();
+    /** Names that route TLS connections on the vhost HTTPS port (by their ClientHello's server name). */
+    final DomainRoutes httpsRoutes = new DomainRoutes();
+    /** The vhostHTTPSPort as bound; 0 while there is none. */
+    volatile int httpsPort;
     /** The tcpmuxHTTPConnectPort as bound; 0 while there is none. */
     volatile int tcpmuxPort;
     /** The vhostHTTPPort as bound; 0 while there is none. */

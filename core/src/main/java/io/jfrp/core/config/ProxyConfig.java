@@ -4,7 +4,8 @@ package io.jfrp.core.config;
  * One [[proxies]] entry: a local service exposed on the server. One record per {@link ProxyType} that
  * jfrp serves, so code that handles proxies is told by the compiler when a type is added.
  */
-public sealed interface ProxyConfig permits TcpProxyConfig, UdpProxyConfig, TcpmuxProxyConfig, HttpProxyConfig {
+public sealed interface ProxyConfig permits TcpProxyConfig, UdpProxyConfig, TcpmuxProxyConfig, HttpProxyConfig,
+        HttpsProxyConfig {
 
     String name();
 

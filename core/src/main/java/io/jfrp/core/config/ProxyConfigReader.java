@@ -30,7 +30,7 @@ final class ProxyConfigReader {
         }
         String localIP = s.string("localIP", "127.0.0.1");
         int localPort = s.requiredPort("localPort");
-        boolean byName = type == ProxyType.TCPMUX || type == ProxyType.HTTP;
+        boolean byName = type != null && type.routedByName();
         int remotePort = byName ? 0 : s.port("remotePort", 0, true);
         DomainRouting routing = byName ? routing(s, type) : null;
         String hostRewrite = "";
@@ -75,6 +75,9 @@ final class ProxyConfigReader {
         if (type == ProxyType.TCPMUX) {
             return new TcpmuxProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol);
         }
+        if (type == ProxyType.HTTPS) {
+            return new HttpsProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol);
+        }
         if (type == ProxyType.HTTP) {
             return new HttpProxyConfig(name, localIP, localPort, routing, hostRewrite, requestHeaders, responseHeaders,
                     labels, proxyProtocol);
@@ -95,7 +98,7 @@ final class ProxyConfigReader {
         String subdomain = s.string("subdomain", "");
         if (domains.isEmpty() && subdomain.isEmpty()) {
             s.problem("customDomains", null, "missing (expected: customDomains or subdomain: the names users "
-                    + (type == ProxyType.TCPMUX ? "CONNECT to" : "reach it by") + ")");
+                    + (type == ProxyType.TCPMUX ? "CONNECT to" : type == ProxyType.HTTPS ? "name in TLS" : "reach it by") + ")");
         }
         if (subdomain.contains(".")) {
             s.problem("subdomain", s.node("subdomain"), "\"" + subdomain + "\" (expected: one label, no dots: the server "
@@ -111,6 +114,13 @@ final class ProxyConfigReader {
             }
         } else {
             s.unsupported("locations", "only http proxies route by path");
+        }
+        if (type == ProxyType.HTTPS) {
+            // The server sees only the TLS ClientHello's name: no path, no credentials, no HTTP user.
+            for (String key : List.of("httpUser", "httpPassword", "routeByHTTPUser")) {
+                s.unsupported(key, "an https proxy is routed by the TLS server name alone; the service checks users");
+            }
+            return new DomainRouting(domains, subdomain, locations, "", "", "");
         }
         return new DomainRouting(domains, subdomain, locations, s.string("httpUser", ""), s.string("httpPassword", ""),
                 s.string("routeByHTTPUser", ""));

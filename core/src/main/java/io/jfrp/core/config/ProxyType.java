@@ -7,7 +7,7 @@ public enum ProxyType {
     TCP("tcp", true),
     UDP("udp", true),
     HTTP("http", true),
-    HTTPS("https", false),
+    HTTPS("https", true),
     TCPMUX("tcpmux", true),
     STCP("stcp", false),
     SUDP("sudp", false),

@@ -118,7 +118,7 @@ public record ServerConfig(
         for (String table : List.of("sshTunnelGateway", "transport.quic")) {
             s.unsupportedUnder(table, "");
         }
-        for (String key : List.of("kcpBindPort", "quicBindPort", "vhostHTTPSPort", "allowedClientIPs",
+        for (String key : List.of("kcpBindPort", "quicBindPort", "allowedClientIPs",
                 "natholeAnalysisDataReserveHours", "httpPlugins")) {
             s.unsupported(key, "");
         }

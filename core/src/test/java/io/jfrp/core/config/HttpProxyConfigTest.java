@@ -54,6 +54,29 @@ class HttpProxyConfigTest {
     }
 
     @Test
+    void anHttpsProxyIsRoutedByNameAloneAndSaysWhyCredentialsCannotBeChecked() throws Exception {
+        HttpsProxyConfig tls = (HttpsProxyConfig) load("""
+                serverAddr = "127.0.0.1"
+                [[proxies]]
+                name = "tls"
+                type = "https"
+                localPort = 8443
+                customDomains = ["secure.example.com"]
+                """, LegacyIni.Side.CLIENT, ClientConfig::read).config().proxies().get(0);
+        assertThat(tls.routing()).isEqualTo(DomainRouting.of(List.of("secure.example.com"), ""));
+        assertThatThrownBy(() -> load("""
+                serverAddr = "127.0.0.1"
+                [[proxies]]
+                name = "tls"
+                type = "https"
+                localPort = 8443
+                customDomains = ["secure.example.com"]
+                httpUser = "u"
+                """, LegacyIni.Side.CLIENT, ClientConfig::read)).hasMessageContaining(
+                "proxies[0].httpUser: not supported by jfrp yet: an https proxy is routed by the TLS server name alone");
+    }
+
+    @Test
     void whatCannotWorkIsNamedAtItsKey() {
         assertThatThrownBy(() -> load("""
                 serverAddr = "127.0.0.1"
