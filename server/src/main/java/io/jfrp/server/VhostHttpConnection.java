@@ -9,27 +9,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -52,7 +45,7 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
         BODY,
         /** The request is out; its answer is coming. */
         AWAIT,
-        /** We answered ourselves; the rest of the request is read and dropped. */
+        /** We answered ourselves and keep the connection; the rest of the request is read and dropped. */
         DISCARD,
         /** No longer HTTP: bytes each way. */
         TUNNEL,
@@ -68,7 +61,6 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
     /** The stream of the last exchange, kept for the next request if it goes to the same proxy. */
     private HttpExchange idle;
     private boolean streamWantsInput;
-    private boolean keepAliveAfterDiscard;
     private ScheduledFuture<?> idleTimer;
     /** What the codec decoded while an answer was still coming (pipelined requests): replayed after it. */
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
@@ -124,11 +116,7 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
                 boolean last = msg instanceof LastHttpContent;
                 ReferenceCountUtil.release(msg);
                 if (last) {
-                    if (keepAliveAfterDiscard) {
-                        toIdle();
-                    } else {
-                        closeAfterWrites();
-                    }
+                    toIdle();
                 }
             }
             case TUNNEL -> {
@@ -145,42 +133,21 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
 
     private void onRequest(HttpRequest req) {
         cancelIdle();
-        if (req.decoderResult().isFailure()) {
-            Throwable why = req.decoderResult().cause();
-            HttpResponseStatus status = why instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                    : why instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                    : HttpResponseStatus.BAD_REQUEST;
-            peerProblem(status, why instanceof TooLongFrameException ? "request head over the limit" : String.valueOf(why.getMessage()));
-            ReferenceCountUtil.release(req);
-            answer(HttpAnswers.text(status, false), false, true);
-            return;
-        }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean complete = req instanceof LastHttpContent;
-        Target target = Target.of(req);
-        if (target == null) {
-            peerProblem(HttpResponseStatus.BAD_REQUEST, "request target " + req.uri());
+        HttpRouting.Decision d = HttpRouting.decide(rt, req, keepAlive);
+        if (d.route() == null) {
             ReferenceCountUtil.release(req);
-            answer(HttpAnswers.text(HttpResponseStatus.BAD_REQUEST, false), false, true);
+            if (d.problem() != null) {
+                // Malformed: where the next request would start is unknown, so the connection closes after.
+                peerProblem(d.answer().status(), d.problem());
+                answer(d.answer(), false, true);
+            } else {
+                answer(d.answer(), keepAlive, complete);
+            }
             return;
         }
-        String proxyAuth = req.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION);
-        BasicAuth auth = BasicAuth.parse(target.proxyForm() ? proxyAuth : req.headers().get(HttpHeaderNames.AUTHORIZATION));
-        // As frp: a proxy-form request without Proxy-Authorization is still routed by its Authorization's user
-        // (so it meets the route and a 407, not a 404), but only Proxy-Authorization can pass the check.
-        String routeUser = target.proxyForm() && proxyAuth == null
-                ? BasicAuth.parse(req.headers().get(HttpHeaderNames.AUTHORIZATION)).user() : auth.user();
-        DomainRoutes.Route route = rt.httpRoutes.find(target.host(), target.path(), routeUser);
-        if (route == null || route.session().isClosed()) {
-            ReferenceCountUtil.release(req);
-            answer(HttpAnswers.notFound(rt.config.vhost().custom404Page(), keepAlive), keepAlive, complete);
-            return;
-        }
-        if (route.guarded() && !auth.matches(route.httpUser(), route.httpPassword())) {
-            ReferenceCountUtil.release(req);
-            answer(HttpAnswers.unauthorized(target.proxyForm(), keepAlive), keepAlive, complete);
-            return;
-        }
+        DomainRoutes.Route route = d.route();
         boolean connect = HttpMethod.CONNECT.equals(req.method());
         boolean upgrade = HttpMessageEdits.isUpgrade(req);
         HttpVersion version = req.protocolVersion();
@@ -212,30 +179,6 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
         return new HttpExchange(this, ctx.channel(), route, rt.config.vhost().vhostHTTPTimeout().toMillis());
     }
 
-    /** Where a request goes: the host and path it is routed by, and whether it came in proxy form. */
-    record Target(String host, String path, boolean proxyForm) {
-        static Target of(HttpRequest req) {
-            String uri = req.uri();
-            if (HttpMethod.CONNECT.equals(req.method())) {
-                return new Target(uri, "", true);
-            }
-            if (uri.startsWith("/") || uri.equals("*")) {
-                String host = req.headers().get(HttpHeaderNames.HOST);
-                return new Target(host == null ? "" : host, new QueryStringDecoder(uri).path(), false);
-            }
-            try {
-                URI u = new URI(uri);
-                if (u.getHost() == null) {
-                    return null;
-                }
-                String path = u.getPath() == null || u.getPath().isEmpty() ? "/" : u.getPath();
-                return new Target(u.getHost(), path, true);
-            } catch (URISyntaxException e) {
-                return null;
-            }
-        }
-    }
-
     private void requestComplete() {
         state = State.AWAIT;
         exchange.requestSent();
@@ -253,7 +196,6 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
             toIdle();
         } else {
             state = State.DISCARD;
-            keepAliveAfterDiscard = true;
             updateReading();
         }
     }
