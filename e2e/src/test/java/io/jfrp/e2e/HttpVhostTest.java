@@ -71,7 +71,8 @@ class HttpVhostTest {
 
     private JfrpServer server(Duration timeout) throws Exception {
         return closer.keep(JfrpServer.start(Tunnels.serverConfig(dir)
-                .withVhost(new VhostSettings(0, false, "sub.test").withHttp(VhostSettings.ANY_PORT, timeout))));
+                .withVhost(new VhostSettings(0, false, "sub.test").withHttp(VhostSettings.ANY_PORT, timeout)
+                        .withServiceErrorStatus(502))));
     }
 
     private static JfrpClient running(JfrpClient c, String... names) {

@@ -126,8 +126,14 @@ class HttpsVhostTest {
                 new HttpsProxyConfig("b", "127.0.0.1", b, DomainRouting.of(List.of("*.b.example.com"), ""))));
         Tunnels.awaitRunning(client, "a");
         Tunnels.awaitRunning(client, "b");
+        java.security.cert.Certificate serviceCert;
+        try (java.io.InputStream pem = java.nio.file.Files.newInputStream(serviceDir.resolve(SelfSignedCertificate.CERT_FILE))) {
+            serviceCert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem);
+        }
         try (SSLSocket s = user(port, "a.example.com")) {
             assertThat(firstLine(s)).isEqualTo("service-a");
+            assertThat(s.getSession().getPeerCertificates()[0]).as("the service's own certificate, end to end")
+                    .isEqualTo(serviceCert);
             byte[] data = RandomBytes.of(300_000, 3);
             CompletableFuture<byte[]> back = CompletableFuture.supplyAsync(() -> {
                 try {

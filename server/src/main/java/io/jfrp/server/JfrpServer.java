@@ -207,6 +207,8 @@ public final class JfrpServer implements AutoCloseable {
             tcpmux.close().awaitUninterruptibly();
         }
         listener.close().awaitUninterruptibly();
+        // Users of the shared ports that no stream holds yet (a request head on its way, a ClientHello).
+        rt.routedUsers.close().awaitUninterruptibly();
         List<CompletableFuture<Void>> ended = new ArrayList<>();
         for (ClientSession s : rt.registry.sessions()) {
             CompletableFuture<Void> done = new CompletableFuture<>();

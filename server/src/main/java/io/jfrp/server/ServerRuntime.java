@@ -25,6 +25,9 @@ final class ServerRuntime {
     final DomainRoutes httpsRoutes = new DomainRoutes();
     /** The vhostHTTPSPort as bound; 0 while there is none. */
     volatile int httpsPort;
+    /** Open connections of the ports that route by name (vhost http/https, tcpmux): closed with the server. */
+    final io.netty.channel.group.ChannelGroup routedUsers =
+            new io.netty.channel.group.DefaultChannelGroup("routed users", io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE);
     /** The tcpmuxHTTPConnectPort as bound; 0 while there is none. */
     volatile int tcpmuxPort;
     /** The vhostHTTPPort as bound; 0 while there is none. */

@@ -49,6 +49,7 @@ final class TcpmuxPort {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel user) {
+                        rt.routedUsers.add(user);
                         user.pipeline().addLast("timeout", new ReadTimeoutHandler(REQUEST_TIMEOUT_SECONDS));
                         if (rt.config.vhost().tcpmuxPassthrough()) {
                             // Only a passthrough needs the request's own bytes: the rest are not kept.

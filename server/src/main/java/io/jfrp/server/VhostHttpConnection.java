@@ -303,6 +303,13 @@ final class VhostHttpConnection extends ChannelInboundHandlerAdapter {
             LocalSockets.abort(ctx.channel());
             return;
         }
+        if (status == HttpResponseStatus.BAD_GATEWAY) {
+            // frp answers its not-found page here; an operator may choose a 5xx (vhostHTTPServiceErrorStatus).
+            int chosen = rt.config.vhost().serviceErrorStatus();
+            answer(chosen == 404 ? HttpAnswers.notFound(rt.config.vhost().custom404Page(), false)
+                    : HttpAnswers.text(HttpResponseStatus.valueOf(chosen), false), false, true);
+            return;
+        }
         answer(HttpAnswers.text(status, false), false, true);
     }
 

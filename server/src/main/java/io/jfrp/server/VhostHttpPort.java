@@ -28,6 +28,7 @@ final class VhostHttpPort {
 
     /** Makes a user's connection an HTTP one: on this port, or on the bind port when the two are one. */
     static void install(ChannelPipeline p, ServerRuntime rt) {
+        rt.routedUsers.add(p.channel());
         p.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_REQUEST_LINE)
                 .setMaxHeaderSize(MAX_HEADERS).setMaxChunkSize(MAX_CHUNK)));

@@ -34,6 +34,7 @@ final class VhostHttpsPort {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel user) {
+                        rt.routedUsers.add(user);
                         user.pipeline().addLast("sni", new SniRouter(rt, false));
                     }
                 })

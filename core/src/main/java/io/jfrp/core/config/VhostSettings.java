@@ -15,28 +15,34 @@ import java.time.Duration;
  * {@code tcpmuxPassthrough} (the CONNECT request goes on to the service, which answers it, instead of the
  * server answering 200), and {@code subDomainHost} (a proxy's {@code subdomain} is a name under it).
  */
-public record VhostSettings(int vhostHTTPPort, Duration vhostHTTPTimeout, String custom404Page, int vhostHTTPSPort,
-                            int tcpmuxHTTPConnectPort, boolean tcpmuxPassthrough, String subDomainHost) {
+public record VhostSettings(int vhostHTTPPort, Duration vhostHTTPTimeout, String custom404Page, int serviceErrorStatus,
+                            int vhostHTTPSPort, int tcpmuxHTTPConnectPort, boolean tcpmuxPassthrough,
+                            String subDomainHost) {
 
     public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(60);
-    public static final VhostSettings NONE = new VhostSettings(0, DEFAULT_HTTP_TIMEOUT, null, 0, 0, false, "");
+    public static final VhostSettings NONE = new VhostSettings(0, DEFAULT_HTTP_TIMEOUT, null, 404, 0, 0, false, "");
     /** For a port from code (tests): listen on a port the system picks. */
     public static final int ANY_PORT = -1;
     /** A custom 404 page is sent whole with every unrouted request: a larger file is a mistake. */
     static final int MAX_404_PAGE = 64 * 1024;
 
     public VhostSettings(int tcpmuxHTTPConnectPort, boolean tcpmuxPassthrough, String subDomainHost) {
-        this(0, DEFAULT_HTTP_TIMEOUT, null, 0, tcpmuxHTTPConnectPort, tcpmuxPassthrough, subDomainHost);
+        this(0, DEFAULT_HTTP_TIMEOUT, null, 404, 0, tcpmuxHTTPConnectPort, tcpmuxPassthrough, subDomainHost);
     }
 
     public VhostSettings withHttp(int port, Duration timeout) {
-        return new VhostSettings(port, timeout, custom404Page, vhostHTTPSPort, tcpmuxHTTPConnectPort, tcpmuxPassthrough,
-                subDomainHost);
+        return new VhostSettings(port, timeout, custom404Page, serviceErrorStatus, vhostHTTPSPort, tcpmuxHTTPConnectPort,
+                tcpmuxPassthrough, subDomainHost);
     }
 
     public VhostSettings withHttps(int port) {
-        return new VhostSettings(vhostHTTPPort, vhostHTTPTimeout, custom404Page, port, tcpmuxHTTPConnectPort,
-                tcpmuxPassthrough, subDomainHost);
+        return new VhostSettings(vhostHTTPPort, vhostHTTPTimeout, custom404Page, serviceErrorStatus, port,
+                tcpmuxHTTPConnectPort, tcpmuxPassthrough, subDomainHost);
+    }
+
+    public VhostSettings withServiceErrorStatus(int status) {
+        return new VhostSettings(vhostHTTPPort, vhostHTTPTimeout, custom404Page, status, vhostHTTPSPort,
+                tcpmuxHTTPConnectPort, tcpmuxPassthrough, subDomainHost);
     }
 
     static VhostSettings read(ConfigSection s) {
@@ -56,7 +62,12 @@ public record VhostSettings(int vhostHTTPPort, Duration vhostHTTPTimeout, String
                 s.problem("custom404Page", s.node("custom404Page"), "cannot read " + page.toAbsolutePath() + ": " + e.getMessage());
             }
         }
-        return new VhostSettings(httpPort, timeout, pageText, s.port("vhostHTTPSPort", 0, true),
+        int errorStatus = (int) s.integer("vhostHTTPServiceErrorStatus", 404, 404, 503);
+        if (errorStatus != 404 && errorStatus != 502 && errorStatus != 503) {
+            s.problem("vhostHTTPServiceErrorStatus", s.node("vhostHTTPServiceErrorStatus"), errorStatus
+                    + " (expected: 404 as frp answers, 502 or 503)");
+        }
+        return new VhostSettings(httpPort, timeout, pageText, errorStatus, s.port("vhostHTTPSPort", 0, true),
                 s.port("tcpmuxHTTPConnectPort", 0, true),
                 s.bool("tcpmuxPassthrough", false), s.string("subDomainHost", ""));
     }
