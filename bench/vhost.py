@@ -1,7 +1,7 @@
 """The vhost section of bench/run: HTTP requests routed by Host on a shared port to an nginx behind the
-tunnel, jfrp's http proxy against frp v0.70.1's, haproxy as an HTTP reverse proxy (mode http: it
-parses every request too, without a tunnel), and nginx directly; wrk -t2 -c50 keep-alive, 1 KiB
-answers, interleaved runs, medians.
+tunnel, jfrp's http proxy against frp v0.70.1's, nginx and haproxy as HTTP reverse proxies (they parse
+every request too, without a tunnel), and nginx directly; wrk -t2 -c50 keep-alive, 1 KiB answers,
+interleaved runs, medians.
 """
 import os
 import re
@@ -61,6 +61,31 @@ backend b
     return port
 
 
+def nginx_proxy(Proc, write, tmp, target, free_port, port_open, wait_until):
+    """nginx as a reverse proxy by Host (keep-alive to the service): what an operator would put there."""
+    port = free_port()
+    conf = write("nginx-proxy-%d.conf" % port, """
+worker_processes 1;
+daemon off;
+pid %s/nginx-proxy.pid;
+error_log %s/nginx-proxy-error.log;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream svc { server 127.0.0.1:%d; keepalive 64; }
+  server {
+    listen 127.0.0.1:%d backlog=4096;
+    server_name %s;
+    location / { proxy_pass http://svc; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+""" % (tmp, tmp, target, port, HOST))
+    Proc(["nginx", "-c", conf, "-p", tmp], "nginx-proxy")
+    assert wait_until(lambda: port_open(port), 10), "nginx (reverse proxy) did not start"
+    return port
+
+
 def wrk(port, seconds):
     r = subprocess.run(["wrk", "-t2", "-c50", "-d%ds" % seconds, "--latency", "--timeout", "5s", "-H", "Host: " + HOST,
                         "http://127.0.0.1:%d/1k.bin" % port], capture_output=True, timeout=seconds + 60)
@@ -80,7 +105,8 @@ def wrk(port, seconds):
 def section(results, Proc, tmp, nginx, write, interleaved, median_run, seconds, warmup, log, wait_until, free_port,
             port_open):
     target = nginx()
-    paths = {"direct": target, "haproxy_http": haproxy_http(Proc, write, target, free_port, port_open, wait_until)}
+    paths = {"direct": target, "nginx_proxy": nginx_proxy(Proc, write, tmp, target, free_port, port_open, wait_until),
+             "haproxy_http": haproxy_http(Proc, write, target, free_port, port_open, wait_until)}
     for kind in ["jfrp"] + (["frp"] if os.path.exists(os.path.join(FRP, "frps")) else []):
         paths[kind] = start_pair(Proc, tmp, kind, target, free_port, port_open, wait_until)
     for port in paths.values():
@@ -97,11 +123,12 @@ def section(results, Proc, tmp, nginx, write, interleaved, median_run, seconds, 
 def table(r):
     v = r["vhost"]
     lines = ["| HTTP by Host on a shared port, 1 KiB, wrk -t2 -c50 | req/s | p50 ms | p99 ms |", "|---|---|---|---|"]
-    for k in ("direct", "haproxy_http", "jfrp", "frp"):
+    for k in ("direct", "nginx_proxy", "haproxy_http", "jfrp", "frp"):
         if k in v:
             lines.append("| %s | %.0f | %.2f | %.2f |" % (k, v[k]["rps"], v[k]["p50_ms"], v[k]["p99_ms"]))
     if "frp" in v:
-        lines.append("| ratios | jfrp / frp %.2f, / haproxy %.2f | | |" % (
-            v["jfrp"]["rps"] / max(1, v["frp"]["rps"]), v["jfrp"]["rps"] / max(1, v["haproxy_http"]["rps"])))
+        lines.append("| ratios | jfrp / frp %.2f, / nginx proxy %.2f, / haproxy %.2f; p99 jfrp / frp %.2f | | |" % (
+            v["jfrp"]["rps"] / max(1, v["frp"]["rps"]), v["jfrp"]["rps"] / max(1, v["nginx_proxy"]["rps"]),
+            v["jfrp"]["rps"] / max(1, v["haproxy_http"]["rps"]), v["jfrp"]["p99_ms"] / max(0.001, v["frp"]["p99_ms"])))
     lines.append("")
     return lines

@@ -327,4 +327,73 @@ def demo_check_answers_and_exits():
 # Attack and fault cases live in their own module; they run with these.
 import attack_cases  # noqa: E402
 
+def _web_service(body):
+    """A threaded HTTP/1.1 service on loopback: GET answers `body` (bytes), POST echoes what it was sent."""
+    import http.server
+
+    class H(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Seen-Host", self.headers.get("Host", ""))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self):
+            data = self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+@case
+def http_vhosts_route_by_name():
+    """Two http proxies on the server's vhostHTTPPort, told apart by Host, on one keep-alive connection."""
+    import hashlib
+    import http.client
+    a, b = _web_service(b"service a"), _web_service(b"service b")
+    vhost = free_port()
+    t = Tunnel("vhost", lambda t: [
+        {"name": "a", "type": "http", "localIP": "127.0.0.1", "localPort": a.server_address[1],
+         "customDomains": ["a.example.com"]},
+        {"name": "b", "type": "http", "localIP": "127.0.0.1", "localPort": b.server_address[1],
+         "customDomains": ["b.example.com"]}], server_extra="vhostHTTPPort = %d\n" % vhost)
+    try:
+        t.start()
+        check(wait_until(lambda: t.client.output().count("start proxy success") >= 2, 60),
+              "the http proxies did not start: %s" % t.client.output()[-1500:])
+        c = http.client.HTTPConnection("127.0.0.1", vhost, timeout=20)
+        for host, want in (("a.example.com", b"service a"), ("b.example.com", b"service b"),
+                           ("a.example.com", b"service a")):
+            c.request("GET", "/", headers={"Host": host})
+            r = c.getresponse()
+            got = r.read()
+            check(r.status == 200 and got == want, "%s: %d %r" % (host, r.status, got[:80]))
+        data = random_bytes(2 * 1024 * 1024, seed=15)
+        c.request("POST", "/echo", body=data, headers={"Host": "b.example.com"})
+        r = c.getresponse()
+        back = r.read()
+        check(hashlib.sha256(back).digest() == hashlib.sha256(data).digest(), "2 MiB POST came back changed")
+        c.request("GET", "/", headers={"Host": "nobody.example.com"})
+        r = c.getresponse()
+        r.read()
+        check(r.status == 404, "an unknown name got %d, not 404" % r.status)
+        c.close()
+        return "a, b, a on one connection; 2 MiB POST echoed intact; unknown name 404"
+    finally:
+        t.close()
+        a.shutdown()
+        b.shutdown()
+
+
 CASES.update(attack_cases.CASES)
