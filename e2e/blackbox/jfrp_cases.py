@@ -396,4 +396,19 @@ def http_vhosts_route_by_name():
         b.shutdown()
 
 
+@case
+def java_opts_bring_c2_back():
+    """JFRP_JAVA_OPTS as the README documents it: -XX:TieredStopAtLevel=4 starts both sides with C2."""
+    env = dict(os.environ)
+    for opts in ("-XX:TieredStopAtLevel=4", "-XX:-TieredCompilation", "-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2"):
+        env["JFRP_JAVA_OPTS"] = opts
+        for tool in ("bin/jfrpc", "bin/jfrps"):
+            r = subprocess.run([tool, "--version"], cwd=ROOT, capture_output=True, timeout=120, env=env,
+                               stdin=subprocess.DEVNULL)
+            out = (r.stdout + r.stderr).decode("utf-8", "replace")
+            check(r.returncode == 0, "%s --version with JFRP_JAVA_OPTS=%s failed (%d): %s" % (
+                tool, opts, r.returncode, out[-800:]))
+    return "C2 via TieredStopAtLevel=4, -TieredCompilation, and with an explicit CICompilerCount: both sides start"
+
+
 CASES.update(attack_cases.CASES)
