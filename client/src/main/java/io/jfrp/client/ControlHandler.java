@@ -104,14 +104,18 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             ctx.pipeline().get(ChannelCarrier.class).negotiated(c.features() & Wire.FEATURES);
             long now = System.currentTimeMillis();
             byte[] proof = LoginProof.compute(config.authToken(), c.nonce(), now, runId);
+            byte[] secret = loop.sessionSecret();
+            byte[] resume = secret == null ? new byte[0] : LoginProof.resume(secret, c.nonce(), runId);
             ctx.writeAndFlush(new Message.Login(runId, config.user(), now, proof, loop.hostname(),
-                    (int) config.heartbeatInterval().toMillis()));
+                    (int) config.heartbeatInterval().toMillis(), resume));
         } else if (msg instanceof Message.LoginOk ok) {
+            loop.sessionSecret(ok.sessionSecret());
             onLoggedIn(ctx, "resumed".equals(ok.message()));
         } else if (msg instanceof Message.LoginFail f) {
             authRefused = f.code() == ErrorCode.AUTH_FAILED;
             // Neither a wrong token nor a wrong clock mends itself in a second: retry slowly.
-            slowRetry = f.code() == ErrorCode.CLOCK_SKEW;
+            // A session this client cannot prove is its own is freed only when it ends: no use asking every second.
+            slowRetry = f.code() == ErrorCode.CLOCK_SKEW || f.code() == ErrorCode.SESSION_NOT_YOURS;
             closeReason = "the server refused the login: " + f.reason();
             ctx.close();
         } else if (msg instanceof Message.NewProxyResult r) {

@@ -92,6 +92,41 @@ final class ControlLoop {
         return runId;
     }
 
+    /** Where the session's secret is kept between runs (the state file), and the one kept from the last. */
+    interface SecretKeeper {
+        void keep(byte[] secret) throws java.io.IOException;
+    }
+
+    private volatile byte[] sessionSecret;
+    private volatile SecretKeeper secretKeeper;
+
+    void keepSessionSecret(byte[] kept, SecretKeeper keeper) {
+        sessionSecret = kept;
+        secretKeeper = keeper;
+    }
+
+    /** What this client must prove to resume its session; null before the server handed one out. */
+    byte[] sessionSecret() {
+        return sessionSecret;
+    }
+
+    /** The server handed out (or confirmed) the session's secret. */
+    void sessionSecret(byte[] secret) {
+        if (secret.length == 0 || java.util.Arrays.equals(secret, sessionSecret)) {
+            return;
+        }
+        sessionSecret = secret;
+        SecretKeeper k = secretKeeper;
+        if (k != null) {
+            try {
+                k.keep(secret);
+            } catch (java.io.IOException e) {
+                log.warn("cannot keep the session's secret in the state file ({}): a restarted client will open a new "
+                        + "session instead of resuming this one", e.getMessage());
+            }
+        }
+    }
+
     /** The proxy of that name in the current config (a reload may have changed it), or null. */
     ProxyConfig proxy(String name) {
         return proxySet.get(name);

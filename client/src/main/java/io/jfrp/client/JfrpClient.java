@@ -127,6 +127,9 @@ public final class JfrpClient implements AutoCloseable {
         NettyTransport transport = NettyTransport.create("jfrpc", 0);
         ClientStreams streams = new ClientStreams();
         ControlLoop loop = new ControlLoop(config, transport, ssl, runId, LifecycleListener.all(List.of(streams, listener)));
+        if (store != null) {
+            loop.keepSessionSecret(store.sessionSecret(runId), secret -> store.sessionSecret(runId, secret));
+        }
         JfrpClient client = new JfrpClient(transport, loop, store, config);
         if (config.admin() != null) {
             try {

@@ -15,21 +15,32 @@ import java.util.regex.Pattern;
 
 /**
  * Keeps a client's runId in a state file named after its config, so a restarted client is the same
- * client to the server and takes its ports back at once. A lock beside the file makes sure two running
- * clients never share one runId; the operating system drops the lock when a process dies.
+ * client to the server and takes its ports back at once, with the secret of its session on the server
+ * (what proves the resuming client is the one that opened it; readable by its owner alone). A lock
+ * beside the file makes sure two running clients never share one runId; the operating system drops the
+ * lock when a process dies.
  */
 final class RunIdStore implements AutoCloseable {
 
     private static final Pattern RUN_ID = Pattern.compile("(?m)^runId=([A-Za-z0-9._-]{1,64})$");
+    private static final Pattern SECRET = Pattern.compile("(?m)^sessionSecret=([A-Za-z0-9._-]{1,64}):([0-9a-f]{2,128})$");
 
+    private final Path stateFile;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final String runId;
+    /** The runId the session secret belongs to (clientID may name the client instead of the kept runId). */
+    private volatile String secretFor;
+    private volatile byte[] sessionSecret;
 
-    private RunIdStore(FileChannel lockChannel, FileLock lock, String runId) {
+    private RunIdStore(Path stateFile, FileChannel lockChannel, FileLock lock, String runId, String secretFor,
+                       byte[] sessionSecret) {
+        this.stateFile = stateFile;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.runId = runId;
+        this.secretFor = secretFor;
+        this.sessionSecret = sessionSecret;
     }
 
     static String newRunId() {
@@ -57,15 +68,17 @@ final class RunIdStore implements AutoCloseable {
                     + " is locked (two clients must not share one runId)");
         }
         try {
-            String runId = read(stateFile);
+            String text = Files.isRegularFile(stateFile) ? Files.readString(stateFile, StandardCharsets.UTF_8) : "";
+            Matcher id = RUN_ID.matcher(text);
+            Matcher secret = SECRET.matcher(text);
+            String runId = id.find() ? id.group(1) : null;
+            boolean hasSecret = runId != null && secret.find();
             if (runId == null) {
                 runId = newRunId();
-                Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-                Files.writeString(tmp, "# jfrpc state: the server knows this client by its runId\nrunId=" + runId + "\n",
-                        StandardCharsets.UTF_8);
-                Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                write(stateFile, runId, null, null);
             }
-            return new RunIdStore(ch, lock, runId);
+            return new RunIdStore(stateFile, ch, lock, runId, hasSecret ? secret.group(1) : null,
+                    hasSecret ? HexFormat.of().parseHex(secret.group(2)) : null);
         } catch (IOException | RuntimeException e) {
             lock.release();
             ch.close();
@@ -73,16 +86,40 @@ final class RunIdStore implements AutoCloseable {
         }
     }
 
-    private static String read(Path stateFile) throws IOException {
-        if (!Files.isRegularFile(stateFile)) {
-            return null;
+    /** Replaces the file whole (a crash leaves the old one or the new one), readable by its owner alone. */
+    private static void write(Path stateFile, String runId, String secretFor, byte[] sessionSecret) throws IOException {
+        Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
         }
-        Matcher m = RUN_ID.matcher(Files.readString(stateFile, StandardCharsets.UTF_8));
-        return m.find() ? m.group(1) : null;
+        Files.writeString(tmp, "# jfrpc state: the server knows this client by its runId, and its session by the "
+                + "secret (keep this file private)\nrunId=" + runId + "\n"
+                + (sessionSecret == null ? "" : "sessionSecret=" + secretFor + ":" + HexFormat.of().formatHex(sessionSecret)
+                + "\n"),
+                StandardCharsets.UTF_8);
+        Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     String runId() {
         return runId;
+    }
+
+    /** The secret of session {@code forRunId} on the server, as last handed out; null when none is kept. */
+    byte[] sessionSecret(String forRunId) {
+        return forRunId.equals(secretFor) ? sessionSecret : null;
+    }
+
+    /** Keeps a new session secret, so a restarted client still proves its session is its own. */
+    synchronized void sessionSecret(String forRunId, byte[] secret) throws IOException {
+        if (!forRunId.equals(secretFor) || !java.util.Arrays.equals(secret, sessionSecret)) {
+            write(stateFile, runId, forRunId, secret);
+            secretFor = forRunId;
+            sessionSecret = secret.clone();
+        }
     }
 
     @Override

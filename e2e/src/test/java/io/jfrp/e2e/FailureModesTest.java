@@ -127,7 +127,8 @@ class FailureModesTest {
         JfrpClient second = keep(Tunnels.client(server, Tunnels.tcp("web", echo.port(), 0)));
         ClientStatus.Proxy dup = Tunnels.awaitSettled(second, "web");
         assertThat(dup.state()).isEqualTo(ProxyState.REFUSED);
-        assertThat(dup.lastError()).contains("proxy name web is already in use by client");
+        assertThat(dup.lastError()).contains("proxy name web is already in use by another client")
+                .as("another client's runId and address are not this one's business").doesNotContain(first.runId());
         assertThat(Tunnels.echoes(port)).isTrue();
     }
 

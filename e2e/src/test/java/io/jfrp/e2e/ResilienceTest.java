@@ -122,11 +122,12 @@ class ResilienceTest {
         EchoServer echo = keep(new EchoServer());
         JfrpServer server = keep(Tunnels.server(dir));
         java.nio.file.Files.writeString(dir.resolve("a.state"), "runId=same-client-id\n");
-        java.nio.file.Files.writeString(dir.resolve("b.state"), "runId=same-client-id\n");
         ClientConfig base = ClientConfig.defaults("127.0.0.1", server.port(), Tunnels.TOKEN,
                 List.of(Tunnels.tcp("dup", echo.port(), 0)));
         JfrpClient first = keep(JfrpClient.start(base.withStateFile(dir.resolve("a.state"))));
         int remote = Tunnels.awaitRunning(first, "dup");
+        // Copied while the first runs: with its session's secret, so the copy can prove the session is its own.
+        java.nio.file.Files.copy(dir.resolve("a.state"), dir.resolve("b.state"));
         JfrpClient second = keep(JfrpClient.start(base.withStateFile(dir.resolve("b.state"))));
         await().atMost(Duration.ofSeconds(5)).until(() -> first.status().lastError().contains("another jfrpc logged in"));
         assertThat(first.status().state()).isEqualTo(ClientState.RECONNECTING);

@@ -16,7 +16,9 @@ public enum ErrorCode {
     SHUTTING_DOWN(11),
     INTERNAL(12),
     /** The login's timestamp is too far from the server's clock: a clock to set right, not a token to fix. */
-    CLOCK_SKEW(13);
+    CLOCK_SKEW(13),
+    /** A login names a live session it cannot prove is its own (LoginProof#resume). */
+    SESSION_NOT_YOURS(14);
 
     public final int code;
 

@@ -93,8 +93,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         Message m = switch (type) {
             case HELLO -> new Message.Hello(str(p), p.readInt());
             case CHALLENGE -> new Message.Challenge(bytes(p), str(p), p.readInt());
-            case LOGIN -> new Message.Login(str(p), str(p), p.readLong(), bytes(p), str(p), p.readInt());
-            case LOGIN_OK -> new Message.LoginOk(str(p), str(p));
+            case LOGIN -> new Message.Login(str(p), str(p), p.readLong(), bytes(p), str(p), p.readInt(), trailingBytes(p));
+            case LOGIN_OK -> new Message.LoginOk(str(p), str(p), trailingBytes(p));
             case LOGIN_FAIL -> new Message.LoginFail(ErrorCode.of(p.readUnsignedShort()), str(p));
             case NEW_PROXY -> new Message.NewProxy(str(p), str(p), p.readUnsignedShort(), options(p));
             case NEW_PROXY_RESULT -> new Message.NewProxyResult(str(p), p.readUnsignedShort(),
@@ -163,6 +163,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         String s = p.toString(p.readerIndex(), len, StandardCharsets.UTF_8);
         p.skipBytes(len);
         return s;
+    }
+
+    /** An optional last field (added in a minor version): empty when the sender stopped before it. */
+    private static byte[] trailingBytes(ByteBuf p) {
+        return p.isReadable() ? bytes(p) : new byte[0];
     }
 
     private static byte[] bytes(ByteBuf p) {

@@ -62,9 +62,15 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             bytes(out, l.proof());
             str(out, l.hostname());
             out.writeInt(l.heartbeatIntervalMillis());
+            if (l.resumeProof().length > 0) {
+                bytes(out, l.resumeProof());
+            }
         } else if (m instanceof Message.LoginOk o) {
             str(out, o.runId());
             str(out, o.message());
+            if (o.sessionSecret().length > 0) {
+                bytes(out, o.sessionSecret());
+            }
         } else if (m instanceof Message.LoginFail f) {
             out.writeShort(f.code().code);
             str(out, f.reason());

@@ -37,12 +37,26 @@ public sealed interface Message {
     }
 
     /** The login proof is HMAC-SHA256 over the nonce, the timestamp and the runId; see {@link LoginProof}. */
+    /**
+     * {@code resumeProof}: empty, or {@link LoginProof#resume} with the secret of the session this login
+     * resumes (a trailing field: a 1.0 decoder stops before it).
+     */
     record Login(String runId, String user, long timestampMillis, byte[] proof, String hostname,
-                 int heartbeatIntervalMillis) implements Message {
+                 int heartbeatIntervalMillis, byte[] resumeProof) implements Message {
+        public Login(String runId, String user, long timestampMillis, byte[] proof, String hostname,
+                     int heartbeatIntervalMillis) {
+            this(runId, user, timestampMillis, proof, hostname, heartbeatIntervalMillis, new byte[0]);
+        }
+
         public MessageType type() { return MessageType.LOGIN; }
     }
 
-    record LoginOk(String runId, String message) implements Message {
+    /** {@code sessionSecret}: what a later login must prove to resume this session (trailing; empty from a 1.0 server). */
+    record LoginOk(String runId, String message, byte[] sessionSecret) implements Message {
+        public LoginOk(String runId, String message) {
+            this(runId, message, new byte[0]);
+        }
+
         public MessageType type() { return MessageType.LOGIN_OK; }
     }
 

@@ -21,7 +21,9 @@ class FrameCodecTest {
     private static final List<Message> CONTROL = List.of(
             new Message.Hello("0.1.0", 7),
             new Message.Login("run-1", "alice", 1_700_000_000_000L, new byte[32], "host", 3000),
+            new Message.Login("run-1", "alice", 1_700_000_000_000L, new byte[32], "host", 3000, new byte[]{1, 2, 3}),
             new Message.LoginOk("run-1", "welcome"),
+            new Message.LoginOk("run-1", "resumed", new byte[]{9, 8, 7}),
             new Message.LoginFail(ErrorCode.AUTH_FAILED, "wrong token"),
             new Message.NewProxy("web", "tcp", 6000),
             Message.NewProxy.annotated("web", "tcp", 6000, java.util.Map.of("frp.e2e.test/foo", "value1", "team", "öps")),
@@ -75,6 +77,12 @@ class FrameCodecTest {
                 assertThat(g.runId()).isEqualTo(l.runId());
                 assertThat(g.proof()).isEqualTo(l.proof());
                 assertThat(g.heartbeatIntervalMillis()).isEqualTo(3000);
+                assertThat(g.resumeProof()).as("absent from a 1.0 client: empty").isEqualTo(l.resumeProof());
+            } else if (expected instanceof Message.LoginOk o) {
+                Message.LoginOk g = (Message.LoginOk) got;
+                assertThat(g.runId()).isEqualTo(o.runId());
+                assertThat(g.message()).isEqualTo(o.message());
+                assertThat(g.sessionSecret()).isEqualTo(o.sessionSecret());
             } else {
                 assertThat(got).isEqualTo(expected);
             }

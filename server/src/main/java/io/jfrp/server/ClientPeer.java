@@ -12,7 +12,8 @@ interface ClientPeer {
     String address();
 
     /** The login is accepted; {@code resumed} when the client returns to the session it had. */
-    void welcome(String runId, boolean resumed);
+    /** The login is accepted; {@code sessionSecret} is what a later login must prove to resume this session. */
+    void welcome(String runId, boolean resumed, byte[] sessionSecret);
 
     /** Proxy {@code name} (as the client named it) listens on {@code port}. */
     void proxyOpened(String name, int port);

@@ -34,6 +34,8 @@ final class ClientSession {
 
     final String runId;
     final String user;
+    /** What a login must prove (LoginProof.resume) to resume this session: a runId alone never does. */
+    final byte[] secret = new byte[32];
     final EventLoop loop;
     private final ServerRuntime rt;
     private final ProxyPorts ports;
@@ -70,6 +72,7 @@ final class ClientSession {
         this.runId = runId;
         this.user = user;
         this.loop = loop;
+        rt.random.nextBytes(secret);
         this.ports = new ProxyPorts(rt, this);
         this.mux = new MuxSession(loop, true, rt.memory, new MuxSession.StreamListener() {
             @Override
@@ -147,7 +150,7 @@ final class ClientSession {
         } else {
             rt.events.on(new LifecycleEvent.SessionEstablished(runId, client.address(), hostname, user));
         }
-        client.welcome(runId, resumed);
+        client.welcome(runId, resumed, secret);
         Held h;
         while ((h = held.poll()) != null) {
             h.timeout.cancel(false);

@@ -22,8 +22,9 @@ final class JfrpClientPeer implements ClientPeer {
     }
 
     @Override
-    public void welcome(String runId, boolean resumed) {
-        channel.writeAndFlush(new Message.LoginOk(runId, resumed ? "resumed" : "welcome"), channel.voidPromise());
+    public void welcome(String runId, boolean resumed, byte[] sessionSecret) {
+        channel.writeAndFlush(new Message.LoginOk(runId, resumed ? "resumed" : "welcome", sessionSecret),
+                channel.voidPromise());
     }
 
     @Override

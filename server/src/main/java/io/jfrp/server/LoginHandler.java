@@ -41,6 +41,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     /** What both sides speak: the client's HELLO bits that this server has too (Wire.FEATURE_*). */
     private int features;
     private ScheduledFuture<?> deadline;
+    /** The longest heartbeat interval a client may declare: three of them are how long a silent one is kept. */
+    static final int MAX_HEARTBEAT_INTERVAL_MILLIS = 300_000;
 
     LoginHandler(ServerRuntime rt) {
         this.rt = rt;
@@ -141,9 +143,23 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                     "authentication failed: the client's auth.token does not match the server's");
             return;
         }
+        if (l.heartbeatIntervalMillis() < 0 || l.heartbeatIntervalMillis() > MAX_HEARTBEAT_INTERVAL_MILLIS) {
+            // The client's interval sets how long this server waits for a silent client: its own limit wins.
+            loginRefused(ctx, peer, l, ErrorCode.PROTOCOL_ERROR, "a heartbeat interval of " + l.heartbeatIntervalMillis()
+                    + " ms is outside this server's limit (0 to " + MAX_HEARTBEAT_INTERVAL_MILLIS / 1000
+                    + " s): set transport.heartbeatInterval within it");
+            return;
+        }
+        ClientSession session = rt.registry.sessionFor(rt, l.runId(), l.user(), ctx.channel().eventLoop(),
+                s -> LoginProof.verifyResume(s.secret, nonce, l.runId(), l.resumeProof()));
+        if (session == null) {
+            loginRefused(ctx, peer, l, ErrorCode.SESSION_NOT_YOURS, "this runId belongs to a live session that this "
+                    + "client cannot prove is its own (a state file or clientID shared with another client?); it is "
+                    + "free once that session ends");
+            return;
+        }
         cancelDeadline();
         long hbTimeout = Math.max(rt.config.heartbeatTimeout().toMillis(), 3L * l.heartbeatIntervalMillis());
-        ClientSession session = rt.registry.sessionFor(rt, l.runId(), l.user(), ctx.channel().eventLoop());
         ClientPeer client = new JfrpClientPeer(ctx.channel(), peer);
         SessionChannel handler = new SessionChannel(session, client, hbTimeout);
         ctx.pipeline().addAfter("decoder", "heartbeat-timeout", new IdleStateHandler(hbTimeout, 0, 0, TimeUnit.MILLISECONDS));
@@ -157,7 +173,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private void loginRefused(ChannelHandlerContext ctx, String peer, Message.Login l, ErrorCode code, String reason) {
         String suffix = rt.peerProblems.admit("login-refused");
         if (suffix != null) {
-            log.warn("login refused for client {} (runId {}, host {}): {}{}", peer, l.runId(), PeerText.escape(l.hostname()),
+            log.warn("login refused for client {} (runId {}, host {}): {}{}", peer, PeerText.escape(l.runId()),
+                    PeerText.escape(l.hostname()),
                     reason, suffix);
         }
         ctx.writeAndFlush(new Message.LoginFail(code, reason)).addListener(ChannelFutureListener.CLOSE);

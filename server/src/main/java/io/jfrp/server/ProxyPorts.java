@@ -128,8 +128,7 @@ final class ProxyPorts {
         }
         ClientSession owner = rt.registry.claimName(name, session);
         if (owner != null) {
-            refuse(client, req, ProxyRefusal.NAME_IN_USE, "proxy name " + name + " is already in use by client "
-                    + owner.runId + " from " + owner.peer());
+            refuseTakenName(client, req, name, owner);
             return;
         }
         int port = req.remotePort();
@@ -196,8 +195,7 @@ final class ProxyPorts {
         if (was == null) {
             ClientSession owner = rt.registry.claimName(name, session);
             if (owner != null) {
-                refuse(client, req, ProxyRefusal.NAME_IN_USE, "proxy name " + name + " is already in use by client "
-                        + owner.runId + " from " + owner.peer());
+                refuseTakenName(client, req, name, owner);
                 return;
             }
         }
@@ -275,6 +273,16 @@ final class ProxyPorts {
         List<int[]> ranges = rt.config.allowPorts().ranges();
         int[] r = ranges.get(ThreadLocalRandom.current().nextInt(ranges.size()));
         return r[0] + ThreadLocalRandom.current().nextInt(r[1] - r[0] + 1);
+    }
+
+    /** Another client's runId and address are its own business: the server's log names them, the answer not. */
+    private void refuseTakenName(ClientPeer client, ProxyRequest req, String name, ClientSession owner) {
+        String suffix = rt.peerProblems.admit("name-taken " + session.runId);
+        if (suffix != null) {
+            log.info("proxy {} of client {}: the name is held by client {} from {}{}", PeerText.escape(name),
+                    session.runId, owner.runId, owner.peer(), suffix);
+        }
+        refuse(client, req, ProxyRefusal.NAME_IN_USE, "proxy name " + name + " is already in use by another client");
     }
 
     private void refuse(ClientPeer client, ProxyRequest req, ProxyRefusal why, String reason) {

@@ -11,21 +11,25 @@ final class SessionRegistry {
     private final ConcurrentHashMap<String, ClientSession> byRunId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ClientSession> proxyNames = new ConcurrentHashMap<>();
 
-    /** The live session of {@code runId} for {@code user}, or a new one on {@code loop}. */
-    ClientSession sessionFor(ServerRuntime rt, String runId, String user, EventLoop loop) {
-        ClientSession[] replaced = new ClientSession[1];
+    /**
+     * The live session of {@code runId} when the login proves it is that session's client ({@code owns}) for
+     * the same user, a new one on {@code loop} when there is none; null when a live session holds the runId
+     * and the login cannot prove it is its own: a runId is an identifier, and knowing it takes nothing.
+     */
+    ClientSession sessionFor(ServerRuntime rt, String runId, String user, EventLoop loop,
+                             java.util.function.Predicate<ClientSession> owns) {
+        ClientSession[] made = new ClientSession[1];
         ClientSession s = byRunId.compute(runId, (k, old) -> {
-            if (old != null && !old.isClosed() && old.user.equals(user)) {
-                return old;
+            if (old == null || old.isClosed()) {
+                made[0] = new ClientSession(rt, runId, user, loop);
+                return made[0];
             }
-            replaced[0] = old;
-            return new ClientSession(rt, runId, user, loop);
+            return old;
         });
-        if (replaced[0] != null && !replaced[0].isClosed()) {
-            ClientSession old = replaced[0];
-            old.onLoop(() -> old.close("replaced by a login with the same runId for another user"));
+        if (s == made[0]) {
+            return s;
         }
-        return s;
+        return s.user.equals(user) && owns.test(s) ? s : null;
     }
 
     void unregister(ClientSession s) {

@@ -62,7 +62,7 @@ class ProxyPortsTest {
         final Map<String, Message.NewProxyResult> results = new ConcurrentHashMap<>();
 
         Client(ServerRuntime rt, String runId) throws Exception {
-            session = rt.registry.sessionFor(rt, runId, "", loop);
+            session = rt.registry.sessionFor(rt, runId, "", loop, s -> true);
             sessions.add(session);
             control = onLoop(() -> {
                 EmbeddedChannel ch = new EmbeddedChannel();
