@@ -107,4 +107,32 @@ class StatusApiTest {
             }
         }
     }
+
+    @Test
+    void aHalfSentRequestDoesNotDelayAnother() throws Exception {
+        try (JfrpServer server = Tunnels.server(dir);
+             JfrpClient client = JfrpClient.start(Tunnels.clientConfig(server)
+                     .withAdmin(new AdminSettings("127.0.0.1", 0, "", "")))) {
+            int admin = client.adminPort();
+            java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+            try {
+                // Two clients that stop in the middle of their request's head, and never go on.
+                for (int i = 0; i < 2; i++) {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", admin);
+                    s.getOutputStream().write("GET /api/jfrp/status HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    stalled.add(s);
+                }
+                long start = System.nanoTime();
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + admin + "/api/jfrp/status"))
+                        .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
+            } finally {
+                for (java.net.Socket s : stalled) {
+                    s.close();
+                }
+            }
+        }
+    }
 }

@@ -17,10 +17,22 @@ import java.util.concurrent.Executors;
 /**
  * An admin HTTP server as frp's (webServer.*): {@code GET /healthz} answers 200 with an empty body to
  * anyone (load balancers, frp's scripts); every other path needs basic auth when a user or password is
- * set. The JDK's HTTP server is enough for a handful of requests a minute and adds no dependency; one
- * daemon thread serves it.
+ * set. The JDK's HTTP server is enough for a handful of requests a minute and adds no dependency. It
+ * reads each request's head on a worker thread: with one worker, a client that sent half a request
+ * held every other (`jfrpc status` included) until it closed. So a few daemon workers serve it, and a
+ * request not read whole within {@link #MAX_REQUEST_SECONDS} has its connection closed by the server.
  */
 public final class AdminHttp implements AutoCloseable {
+
+    static final int WORKERS = 4;
+    static final int MAX_REQUEST_SECONDS = 10;
+
+    static {
+        // Read once, when the JDK's server is first used in this process; an operator's -D setting wins.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
+        }
+    }
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -43,8 +55,9 @@ public final class AdminHttp implements AutoCloseable {
             throw new IOException("cannot start the " + what + " on " + s.addr() + ":" + s.port() + " (webServer.*): "
                     + e.getMessage(), e);
         }
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(WORKERS, r -> {
+            Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
