@@ -91,7 +91,7 @@ class ServerWebTest {
                 "frp_server_proxy_counts{type=\"udp\"} 1.0", "frp_server_traffic_in_total{name=\"web\",type=\"tcp\"} 100000.0",
                 "frp_server_connection_counts{name=\"web\",type=\"tcp\"} 0.0", "jfrp_server_sessions_waiting 0.0",
                 "jfrp_server_held_bytes 0.0");
-        assertThat(get("/debug/pprof/goroutine?debug=2", true).body()).contains("\"jfrps-web\"", "ThreadDump.of");
+        assertThat(get("/debug/pprof/goroutine?debug=2", true).body()).contains("\"jfrps-web-", "ThreadDump.of");
         assertThat(get("/api/nothing", true).statusCode()).isEqualTo(404);
 
         client.close();

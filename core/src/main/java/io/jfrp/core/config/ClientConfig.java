@@ -132,6 +132,7 @@ public record ClientConfig(
         s.noEffect("transport.wireProtocol", "jfrp speaks its own protocol between jfrpc and jfrps");
         s.unsupportedUnder("store", "frp's store API is not in jfrp yet");
         AdminSettings admin = AdminSettings.read(s);
+        UnsafeSettings.client(s, token, tls, serverAddr, admin);
         s.noEffectUnder("metadatas", "frp hands a client's metadatas to server plugins, which jfrp does not have yet");
         for (String key : List.of("start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
                 "natHoleStunServer", "transport.quic.keepalivePeriod")) {

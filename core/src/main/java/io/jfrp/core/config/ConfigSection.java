@@ -353,6 +353,12 @@ final class ConfigSection {
         }
     }
 
+    /** A warning about {@code key} (its line when the file sets it): accepted, but the operator should know. */
+    void warn(String key, String message) {
+        ConfigNode n = flat.get(key);
+        warnings.add(file + (n == null ? "" : ":" + n.line()) + ": " + prefix + key + ": " + message);
+    }
+
     /** A key that has no effect in jfrp by design: accepted, with a warning that says so. */
     void noEffect(String key, String why) {
         if (has(key)) {

@@ -103,6 +103,7 @@ public record ServerConfig(
         LogSettings log = LogSettings.read(s);
         UdpSettings udp = UdpSettings.read(s);
         AdminSettings webServer = AdminSettings.read(s, true);
+        UnsafeSettings.server(s, token, webServer);
         VhostSettings vhost = VhostSettings.read(s);
         Path defaultData = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
                 .resolve("jfrps-data");
