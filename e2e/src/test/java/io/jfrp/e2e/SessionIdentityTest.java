@@ -2,26 +2,17 @@ package io.jfrp.e2e;
 
 import io.jfrp.client.JfrpClient;
 import io.jfrp.protocol.ErrorCode;
-import io.jfrp.protocol.FrameDecoder;
-import io.jfrp.protocol.FrameEncoder;
-import io.jfrp.protocol.LoginProof;
 import io.jfrp.protocol.Message;
-import io.jfrp.protocol.Wire;
 import io.jfrp.server.JfrpServer;
 import io.jfrp.testing.EchoServer;
 import io.jfrp.testing.LeakCheck;
 import io.jfrp.testing.ThreadLeakCheck;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,53 +26,9 @@ class SessionIdentityTest {
     @RegisterExtension
     final Closer closer = new Closer();
 
-    /** A login written by hand, as an attacker with the shared token would: the server's answer to it. */
     private static Message login(int port, String runId, String user, int heartbeatMillis, byte[] resumeProof)
             throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(10_000);
-            EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder());
-            try {
-                send(s, new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR), new Message.Hello("attacker", 0));
-                Message.Challenge c = next(s, decoder, Message.Challenge.class);
-                long now = System.currentTimeMillis();
-                send(s, new Message.Login(runId, user, now, LoginProof.compute(Tunnels.TOKEN, c.nonce(), now, runId),
-                        "evil\nhost", heartbeatMillis, resumeProof));
-                return next(s, decoder, Message.class);
-            } finally {
-                decoder.finishAndReleaseAll();
-            }
-        }
-    }
-
-    private static void send(Socket s, Message... messages) throws Exception {
-        ByteBuf out = Unpooled.buffer();
-        for (Message m : messages) {
-            FrameEncoder.encode(m, out);
-        }
-        byte[] b = new byte[out.readableBytes()];
-        out.readBytes(b);
-        out.release();
-        s.getOutputStream().write(b);
-    }
-
-    /** The next message of {@code type} (earlier ones of other types, such as the Preface, are skipped). */
-    private static <T> T next(Socket s, EmbeddedChannel decoder, Class<T> type) throws Exception {
-        InputStream in = s.getInputStream();
-        byte[] buf = new byte[4096];
-        while (true) {
-            Object m;
-            while ((m = decoder.readInbound()) != null) {
-                if (type.isInstance(m) && !(m instanceof Message.Preface)) {
-                    return type.cast(m);
-                }
-            }
-            int n = in.read(buf);
-            if (n < 0) {
-                throw new java.io.EOFException("the server closed the connection");
-            }
-            decoder.writeInbound(Unpooled.wrappedBuffer(buf, 0, n).copy());
-        }
+        return RawLogin.login(port, null, Tunnels.TOKEN, runId, user, heartbeatMillis, resumeProof);
     }
 
     @Test
@@ -118,5 +65,45 @@ class SessionIdentityTest {
         assertThat(m).isInstanceOf(Message.LoginFail.class);
         assertThat(((Message.LoginFail) m).reason()).contains("outside this server's limit");
         assertThat(server.sessionCount()).isZero();
+    }
+
+    @Test
+    void guessingTheTokenFromOneAddressIsSlowedWhileAGoodClientElsewhereGetsIn() throws Exception {
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        InetAddress guesser = InetAddress.getByName("127.0.0.2");
+        java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger unchecked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(8).toNanos();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            Thread th = new Thread(() -> {
+                while (System.nanoTime() < until && attempts.incrementAndGet() <= 10_000) {
+                    try {
+                        Message m = RawLogin.login(server.port(), guesser, "guess", "g-" + attempts.get(), "", 30_000,
+                                new byte[0]);
+                        String why = ((Message.LoginFail) m).reason();
+                        (why.contains("does not match") ? checked : unchecked).incrementAndGet();
+                    } catch (Exception e) {
+                        unchecked.incrementAndGet();
+                    }
+                }
+            }, "guesser-" + t);
+            th.start();
+            threads.add(th);
+        }
+        // Meanwhile a good client from another address logs in as fast as ever.
+        EchoServer echo = closer.keep(new EchoServer());
+        long start = System.nanoTime();
+        JfrpClient good = closer.keep(Tunnels.client(server, Tunnels.tcp("good", echo.port(), 0)));
+        Tunnels.awaitRunning(good, "good");
+        java.time.Duration goodTook = java.time.Duration.ofNanos(System.nanoTime() - start);
+        for (Thread th : threads) {
+            th.join(30_000);
+        }
+        assertThat(goodTook).isLessThan(java.time.Duration.ofSeconds(2));
+        // 5 free tries, then 100 ms doubling to 5 s: over 8 s at most a few dozen guesses are checked.
+        assertThat(checked.get()).as("guesses checked, of %d attempts", attempts.get()).isBetween(5, 60);
+        assertThat(unchecked.get()).as("the rest are refused unchecked").isPositive();
     }
 }

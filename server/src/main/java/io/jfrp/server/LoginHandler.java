@@ -124,8 +124,32 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         stage = Stage.LOGIN;
     }
 
+    /** A login is checked now, or held while its address waits out its failed logins (LoginThrottle). */
     private void onLogin(ChannelHandlerContext ctx, Message.Login l) {
         stage = Stage.DONE;
+        java.net.InetAddress from = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress() : null;
+        long hold = from == null ? 0 : rt.loginThrottle.admit(from, System.nanoTime());
+        if (hold < 0) {
+            loginRefused(ctx, String.valueOf(ctx.channel().remoteAddress()), l, ErrorCode.AUTH_FAILED,
+                    "too many failed logins from this address, and others waiting: retry later");
+            return;
+        }
+        if (hold > 0) {
+            ctx.channel().config().setAutoRead(false);
+            ctx.executor().schedule(() -> {
+                rt.loginThrottle.released(from);
+                ctx.channel().config().setAutoRead(true);
+                if (ctx.channel().isActive()) {
+                    checkLogin(ctx, l, from);
+                }
+            }, hold, TimeUnit.MILLISECONDS);
+            return;
+        }
+        checkLogin(ctx, l, from);
+    }
+
+    private void checkLogin(ChannelHandlerContext ctx, Message.Login l, java.net.InetAddress from) {
         String peer = String.valueOf(ctx.channel().remoteAddress());
         if (!RUN_ID.matcher(l.runId()).matches()) {
             refuse(ctx, ErrorCode.PROTOCOL_ERROR, "invalid runId (expected 1-64 of A-Z a-z 0-9 . _ -)");
@@ -139,9 +163,15 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!LoginProof.verify(rt.config.authToken(), nonce, l.timestampMillis(), l.runId(), l.proof())) {
+            if (from != null) {
+                rt.loginThrottle.failed(from, System.nanoTime());
+            }
             loginRefused(ctx, peer, l, ErrorCode.AUTH_FAILED,
                     "authentication failed: the client's auth.token does not match the server's");
             return;
+        }
+        if (from != null) {
+            rt.loginThrottle.succeeded(from);
         }
         if (l.heartbeatIntervalMillis() < 0 || l.heartbeatIntervalMillis() > MAX_HEARTBEAT_INTERVAL_MILLIS) {
             // The client's interval sets how long this server waits for a silent client: its own limit wins.

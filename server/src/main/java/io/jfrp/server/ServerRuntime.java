@@ -33,6 +33,8 @@ final class ServerRuntime {
     /** The vhostHTTPPort as bound; 0 while there is none. */
     volatile int httpPort;
     final LogLimiter peerProblems = new LogLimiter(Duration.ofSeconds(60));
+    /** Failed logins by source address: guessing a token costs time. */
+    final LoginThrottle loginThrottle = new LoginThrottle();
     final SecureRandom random = new SecureRandom();
     /** What all sessions' streams may hold for their users together, and each session alone. */
     final MemoryBudget memory = MemoryBudget.forThisJvm();
