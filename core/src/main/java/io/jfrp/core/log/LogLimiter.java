@@ -6,13 +6,21 @@ import java.util.function.LongSupplier;
 
 /**
  * Lets the first event of a kind through, stays silent for the same kind for a window, then lets one
- * through again with the count it swallowed. Kinds are caller-chosen keys ("garbage", "proxy web").
+ * through again with the count it swallowed. Kinds are caller-chosen keys ("garbage", "proxy web"), some
+ * holding what peers choose (runIds, proxy names): the table keeps at most {@link #MAX_KINDS}. When it is
+ * full, kinds whose window has passed are dropped, and if none has, a new kind shares one overflow
+ * entry: a peer that invents names costs a bounded table, and still a line a window.
  */
 public final class LogLimiter {
+
+    public static final int MAX_KINDS = 4096;
+    static final String OVERFLOW = "(other kinds)";
 
     private final long windowNanos;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, long[]> state = new ConcurrentHashMap<>();
+    /** When the full table was last swept for stale kinds: at most once a second, not once per new kind. */
+    private volatile long sweptNanos;
 
     public LogLimiter(Duration window, LongSupplier nanoClock) {
         this.windowNanos = window.toNanos();
@@ -29,6 +37,19 @@ public final class LogLimiter {
      */
     public String admit(String kind) {
         long now = clock.getAsLong();
+        if (state.size() >= MAX_KINDS && !state.containsKey(kind)) {
+            if (now - sweptNanos > 1_000_000_000L) {
+                sweptNanos = now;
+                state.entrySet().removeIf(e -> {
+                    synchronized (e.getValue()) {
+                        return now - e.getValue()[0] > windowNanos && e.getValue()[1] == 0;
+                    }
+                });
+            }
+            if (state.size() >= MAX_KINDS) {
+                kind = OVERFLOW;
+            }
+        }
         long[] s = state.computeIfAbsent(kind, k -> new long[]{now - windowNanos - 1, 0});
         synchronized (s) {
             if (now - s[0] > windowNanos) {
@@ -40,5 +61,10 @@ public final class LogLimiter {
             s[1]++;
             return null;
         }
+    }
+
+    /** How many kinds the table holds now (at most {@link #MAX_KINDS} + 1). */
+    int size() {
+        return state.size();
     }
 }
