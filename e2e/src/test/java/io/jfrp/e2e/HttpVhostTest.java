@@ -145,6 +145,14 @@ class HttpVhostTest {
         assertThat(h.getFirst("X-From-Where")).isEqualTo("jfrp");
         assertThat(h.containsKey("X-Secret")).as("named by Connection: this hop's only").isFalse();
         assertThat(h.containsKey("Proxy-Authorization")).isFalse();
+        // A Connection header that names Content-Length must not strip it: the body would become a request.
+        try (RawHttp user = new RawHttp(server.vhostHttpPort())) {
+            String inner = "GET /smuggled HTTP/1.1\r\nHost: edit\r\n\r\n";
+            user.send("POST / HTTP/1.1\r\nHost: edit.example.com\r\nConnection: Content-Length\r\n"
+                    + "Content-Length: " + inner.length() + "\r\n\r\n" + inner);
+            assertThat(user.read().status()).isEqualTo(200);
+        }
+        assertThat(seen.get().getFirst("Content-Length")).isEqualTo("38");
     }
 
     private static String basic(String header, String user, String password) {

@@ -98,11 +98,15 @@ final class HttpMessageEdits {
         edits.responseHeaders().forEach(res.headers()::set);
     }
 
+    /** A message's framing and destination: never dropped because its Connection header names them. */
+    private static final List<String> NEVER_HOP = List.of("content-length", "transfer-encoding", "host");
+
     private static void removeHopByHop(HttpHeaders h) {
         List<String> named = new ArrayList<>();
         for (String c : h.getAll(HttpHeaderNames.CONNECTION)) {
             for (String t : c.split(",")) {
-                if (!t.isBlank()) {
+                // Dropping Content-Length while its body still goes on would make the body a second request.
+                if (!t.isBlank() && !NEVER_HOP.contains(t.trim().toLowerCase(java.util.Locale.ROOT))) {
                     named.add(t.trim());
                 }
             }
