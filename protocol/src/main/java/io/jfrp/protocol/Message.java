@@ -110,6 +110,11 @@ public sealed interface Message {
 
         /** The options whose keys start with {@code prefix}, by the rest of their keys. */
         public java.util.Map<String, String> optionsUnder(String prefix) {
+            return optionsUnder(options, prefix);
+        }
+
+        /** The entries of {@code options} whose keys start with {@code prefix}, by the rest of their keys. */
+        public static java.util.Map<String, String> optionsUnder(java.util.Map<String, String> options, String prefix) {
             java.util.Map<String, String> out = new java.util.HashMap<>();
             options.forEach((k, v) -> {
                 if (k.startsWith(prefix)) {

@@ -1,6 +1,7 @@
 package io.jfrp.server;
 
 import io.jfrp.protocol.Message;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 
 import java.util.Map;
 
@@ -10,8 +11,6 @@ import java.util.Map;
  * the messages of other users' connections.
  */
 final class HttpEditsCheck {
-
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private HttpEditsCheck() {
     }
@@ -24,7 +23,7 @@ final class HttpEditsCheck {
         }
         for (String prefix : new String[]{Message.NewProxy.REQUEST_HEADER, Message.NewProxy.RESPONSE_HEADER}) {
             for (Map.Entry<String, String> e : req.optionsUnder(prefix).entrySet()) {
-                if (!TOKEN.matcher(e.getKey()).matches()) {
+                if (e.getKey().isEmpty() || HttpHeaderValidationUtil.validateToken(e.getKey()) != -1) {
                     return "header name \"" + io.jfrp.core.log.PeerText.escape(e.getKey()) + "\" is not an HTTP token";
                 }
                 if (!value(e.getValue())) {
@@ -36,12 +35,6 @@ final class HttpEditsCheck {
     }
 
     private static boolean value(String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                return false;
-            }
-        }
-        return true;
+        return HttpHeaderValidationUtil.validateValidHeaderValue(v) == -1;
     }
 }

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
@@ -127,10 +128,10 @@ final class HttpExchange implements ExchangeEnd.Handler {
         timedOut = false;
         decoder.head = HttpMethod.HEAD.equals(req.method());
         boolean noBody = HttpUtil.getContentLength(req, 0L) == 0 && !HttpUtil.isTransferEncodingChunked(req);
-        // Whole in itself (an empty body): it goes again without waiting for the user's end of request.
-        retryCopy = requests > 1 && noBody && IDEMPOTENT.contains(req.method())
-                ? new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(), Unpooled.EMPTY_BUFFER,
-                req.headers().copy(), EmptyHttpHeaders.INSTANCE) : null;
+        // The codec's request heads hold no buffer and the encoder only reads them: kept as they are, and
+        // made a whole request only in the rare case it must go again.
+        retryCopy = requests > 1 && noBody && IDEMPOTENT.contains(req.method()) && !(req instanceof ReferenceCounted)
+                ? req : null;
         // The service speaks 1.1 to us whatever the user spoke (HttpMessageEdits.request set that).
         sendRequestPart(req);
     }
@@ -369,7 +370,9 @@ final class HttpExchange implements ExchangeEnd.Handler {
         dead = true;
         cancelTimer();
         end.gone(true);
-        HttpRequest again = !responseStarted && !timedOut ? retryCopy : null;
+        HttpRequest again = !responseStarted && !timedOut && retryCopy != null
+                ? new DefaultFullHttpRequest(retryCopy.protocolVersion(), retryCopy.method(), retryCopy.uri(),
+                Unpooled.EMPTY_BUFFER, retryCopy.headers(), EmptyHttpHeaders.INSTANCE) : null;
         retryCopy = null;
         if (again != null) {
             conn.retry(this, again);

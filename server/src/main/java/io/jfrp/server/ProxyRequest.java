@@ -12,12 +12,6 @@ record ProxyRequest(String name, ProxyType type, int remotePort, java.util.Map<S
 
     /** The options whose keys start with {@code prefix}, by the rest of their keys. */
     java.util.Map<String, String> optionsUnder(String prefix) {
-        java.util.Map<String, String> out = new java.util.HashMap<>();
-        options.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return out;
+        return io.jfrp.protocol.Message.NewProxy.optionsUnder(options, prefix);
     }
 }

@@ -45,6 +45,23 @@ final class ServerRuntime {
     /** Set when the server shuts down: sessions then end at once instead of waiting for their clients. */
     volatile boolean stopping;
 
+    /**
+     * Listens on {@code port} (0 or {@code VhostSettings.ANY_PORT}: any) of the proxy bind address for one
+     * of the ports that route by name; each connection is kept in {@link #routedUsers} and gets
+     * {@code install}'s handlers.
+     */
+    io.netty.channel.ChannelFuture bindRouted(int port, java.util.function.Consumer<io.netty.channel.ChannelPipeline> install) {
+        return transport.serverBootstrap(true)
+                .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.socket.SocketChannel user) {
+                        routedUsers.add(user);
+                        install.accept(user.pipeline());
+                    }
+                })
+                .bind(config.proxyBindAddr(), Math.max(0, port));
+    }
+
     ServerRuntime(ServerConfig config, NettyTransport transport, SslContext ssl, LifecycleListener listener) {
         this.config = config;
         this.transport = transport;

@@ -10,8 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -45,21 +43,15 @@ final class TcpmuxPort {
     }
 
     static ChannelFuture bind(ServerRuntime rt) {
-        return rt.transport.serverBootstrap(true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel user) {
-                        rt.routedUsers.add(user);
-                        user.pipeline().addLast("timeout", new ReadTimeoutHandler(REQUEST_TIMEOUT_SECONDS));
-                        if (rt.config.vhost().tcpmuxPassthrough()) {
-                            // Only a passthrough needs the request's own bytes: the rest are not kept.
-                            user.pipeline().addLast("capture", new Capture());
-                        }
-                        user.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
-                        user.pipeline().addLast("connect", new Connect(rt));
-                    }
-                })
-                .bind(rt.config.proxyBindAddr(), Math.max(0, rt.config.vhost().tcpmuxHTTPConnectPort()));
+        return rt.bindRouted(rt.config.vhost().tcpmuxHTTPConnectPort(), p -> {
+            p.addLast("timeout", new ReadTimeoutHandler(REQUEST_TIMEOUT_SECONDS));
+            if (rt.config.vhost().tcpmuxPassthrough()) {
+                // Only a passthrough needs the request's own bytes: the rest are not kept.
+                p.addLast("capture", new Capture());
+            }
+            p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
+            p.addLast("connect", new Connect(rt));
+        });
     }
 
     /** Keeps the bytes of the request as they came (at most the codec's limits), for a passthrough. */

@@ -1,10 +1,8 @@
 package io.jfrp.server;
 
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
@@ -37,13 +35,6 @@ final class VhostHttpPort {
     }
 
     static ChannelFuture bind(ServerRuntime rt) {
-        return rt.transport.serverBootstrap(true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel user) {
-                        install(user.pipeline(), rt);
-                    }
-                })
-                .bind(rt.config.proxyBindAddr(), Math.max(0, rt.config.vhost().vhostHTTPPort()));
+        return rt.bindRouted(rt.config.vhost().vhostHTTPPort(), p -> install(p, rt));
     }
 }

@@ -5,9 +5,7 @@ import io.jfrp.core.mux.LocalSockets;
 import io.jfrp.core.mux.StreamRelay;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -30,15 +28,7 @@ final class VhostHttpsPort {
     }
 
     static ChannelFuture bind(ServerRuntime rt) {
-        return rt.transport.serverBootstrap(true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel user) {
-                        rt.routedUsers.add(user);
-                        user.pipeline().addLast("sni", new SniRouter(rt, false));
-                    }
-                })
-                .bind(rt.config.proxyBindAddr(), Math.max(0, rt.config.vhost().vhostHTTPSPort()));
+        return rt.bindRouted(rt.config.vhost().vhostHTTPSPort(), p -> p.addLast("sni", new SniRouter(rt, false)));
     }
 
     /**

@@ -166,20 +166,27 @@ public final class ExchangeEnd implements LocalEnd {
 
     @Override
     public void write(ByteBuf bytes, WriteDone done) {
-        onUserLoop(() -> {
-            if (closed) {
-                ReferenceCountUtil.release(bytes);
-                done.done(false);
-                return;
-            }
-            ChannelFuture f = handler.received(bytes);
-            if (f == null) {
-                done.done(true);
-            } else {
-                lastWrite = f;
-                f.addListener(x -> done.done(x.isSuccess()));
-            }
-        });
+        // Every chunk of an answer comes this way: no task (and no lambda) when the loops are one.
+        if (user.eventLoop().inEventLoop()) {
+            writeHere(bytes, done);
+        } else {
+            user.eventLoop().execute(() -> writeHere(bytes, done));
+        }
+    }
+
+    private void writeHere(ByteBuf bytes, WriteDone done) {
+        if (closed) {
+            ReferenceCountUtil.release(bytes);
+            done.done(false);
+            return;
+        }
+        ChannelFuture f = handler.received(bytes);
+        if (f == null) {
+            done.done(true);
+        } else {
+            lastWrite = f;
+            f.addListener(x -> done.done(x.isSuccess()));
+        }
     }
 
     @Override
