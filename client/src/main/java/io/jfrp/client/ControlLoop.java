@@ -10,16 +10,14 @@ import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.mux.PingResponder;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.net.OutboundLimit;
+import io.jfrp.core.transport.ClientTransport;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
 import io.jfrp.protocol.Message;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -181,35 +179,29 @@ final class ControlLoop {
         }
         int dialTimeout = (int) Math.min(Integer.MAX_VALUE, config.dialServerTimeout().toMillis());
         // The control channel shares the loop's thread: its callbacks run in order, with no hop.
-        // It closes on the server's FIN; only stream sockets keep half-closed directions open.
-        transport.bootstrap(loop, dialTimeout)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, false)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (ssl != null) {
-                            String sni = config.tls().serverName().isEmpty() ? config.serverAddr() : config.tls().serverName();
-                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), sni, config.serverPort()));
-                        }
-                        ch.pipeline().addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
-                        ch.pipeline().addLast("decoder", new FrameDecoder());
-                        ch.pipeline().addLast("heartbeat-timeout",
-                                new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                        ch.pipeline().addLast("encoder", FrameEncoder.INSTANCE);
-                        ch.pipeline().addLast("mux", new ChannelCarrier(mux, 0));
-                        ch.pipeline().addLast("pings", new PingResponder());
-                        ch.pipeline().addLast("control", new ControlHandler(ControlLoop.this, config, runId));
-                    }
-                })
-                .connect(config.serverAddr(), config.serverPort())
-                .addListener((ChannelFutureListener) f -> onLoop(() -> {
+        ClientTransport.of(config.protocol()).dial(transport, loop, config.serverAddr(), config.serverPort(), dialTimeout,
+                        p -> {
+                            if (ssl != null) {
+                                String sni = config.tls().serverName().isEmpty() ? config.serverAddr() : config.tls().serverName();
+                                p.addLast("tls", ssl.newHandler(p.channel().alloc(), sni, config.serverPort()));
+                            }
+                            p.addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
+                            p.addLast("decoder", new FrameDecoder());
+                            p.addLast("heartbeat-timeout",
+                                    new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                            p.addLast("encoder", FrameEncoder.INSTANCE);
+                            p.addLast("mux", new ChannelCarrier(mux, 0));
+                            p.addLast("pings", new PingResponder());
+                            p.addLast("control", new ControlHandler(ControlLoop.this, config, runId));
+                        })
+                .addListener(f -> onLoop(() -> {
                     if (!f.isSuccess()) {
                         attemptFailed("cannot connect to " + config.serverAddr() + ":" + config.serverPort() + ": "
                                 + f.cause().getMessage(), false);
                     } else if (machine.state() == ClientState.STOPPED) {
-                        f.channel().close();
+                        ((Channel) f.getNow()).close();
                     } else {
-                        channel = f.channel();
+                        channel = (Channel) f.getNow();
                     }
                 }));
     }

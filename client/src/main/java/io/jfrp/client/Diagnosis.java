@@ -5,6 +5,7 @@ import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.core.tls.TlsContexts;
+import io.jfrp.core.transport.ClientTransport;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
@@ -14,8 +15,6 @@ import io.jfrp.protocol.Wire;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -85,6 +84,7 @@ public final class Diagnosis {
         CompletableFuture<String> tls = new CompletableFuture<>();
         CompletableFuture<Check> result = new CompletableFuture<>();
         String runId = "doctor-" + RunIdStore.newRunId();
+        String server = c.serverAddr() + ":" + c.serverPort();
         SslContext ssl;
         try {
             ssl = c.tls().enable() ? TlsContexts.client(c.tls()) : null;
@@ -93,22 +93,34 @@ public final class Diagnosis {
             return out;
         }
         try (NettyTransport transport = NettyTransport.create("jfrpc-doctor", 1)) {
-            transport.bootstrap((int) timeout.toMillis())
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            if (ssl != null) {
-                                ch.pipeline().addLast(ssl.newHandler(ch.alloc(), c.tls().serverName().isEmpty()
-                                        ? c.serverAddr() : c.tls().serverName(), c.serverPort()));
-                            }
-                            ch.pipeline().addLast(new FrameDecoder(), FrameEncoder.INSTANCE,
-                                    new Probe(c, runId, tls, result));
+            ClientTransport carrier = ClientTransport.of(c.protocol());
+            CompletableFuture<Check> carried = new CompletableFuture<>();
+            carrier.dial(transport, transport.group().next(), c.serverAddr(), c.serverPort(), (int) timeout.toMillis(),
+                    p -> {
+                        if (ssl != null) {
+                            p.addLast(ssl.newHandler(p.channel().alloc(), c.tls().serverName().isEmpty()
+                                    ? c.serverAddr() : c.tls().serverName(), c.serverPort()));
                         }
-                    })
-                    .connect(c.serverAddr(), c.serverPort());
+                        p.addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new Probe(c, runId, tls, result));
+                    }).addListener(f -> {
+                        if (f.isSuccess()) {
+                            carried.complete(new Check("transport", true, carrier.protocol() + " to " + server + " works", ""));
+                        } else {
+                            carried.complete(new Check("transport", false, carrier.protocol() + ": " + f.cause().getMessage(),
+                                    "does the server take transport.protocol = \"" + carrier.protocol() + "\" on that port?"));
+                            result.complete(null);
+                        }
+                    });
             Check login;
             try {
                 login = result.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+                Check t = carried.getNow(null);
+                if (t != null && (!t.ok() || !carrier.protocol().equals("tcp"))) {
+                    out.add(t);
+                }
+                if (login == null) {
+                    return out;
+                }
             } catch (Exception e) {
                 login = new Check("login", false, "no answer from the server within " + timeout.toMillis() * 2 + " ms",
                         "is " + c.serverAddr() + ":" + c.serverPort() + " a jfrps (and not another service)?");

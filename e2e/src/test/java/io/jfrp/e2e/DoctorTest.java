@@ -47,6 +47,52 @@ class DoctorTest {
     }
 
     @Test
+    void aWebSocketClientIsCheckedOverItsWebSocket() throws Exception {
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        EchoServer echo = closer.keep(new EchoServer());
+        List<Diagnosis.Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("e", echo.port(), 0))
+                .withProtocol("websocket"), Duration.ofSeconds(3));
+        assertThat(checks).extracting(Diagnosis.Check::name)
+                .containsExactly("server name", "server port", "transport", "tls", "login", "proxy e");
+        assertThat(checks).allMatch(Diagnosis.Check::ok);
+        assertThat(check(checks, "transport").detail()).startsWith("websocket to ");
+
+        // A port that answers HTTP but is no jfrps: the upgrade's refusal is the finding.
+        try (java.net.ServerSocket web = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            // The port check connects first and sends nothing: each connection is answered on its own thread.
+            Thread t = new Thread(() -> {
+                while (!web.isClosed()) {
+                    try {
+                        java.net.Socket s = web.accept();
+                        Thread answer = new Thread(() -> {
+                            try (s) {
+                                if (s.getInputStream().read(new byte[4096]) > 0) {
+                                    s.getOutputStream().write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+                                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                    s.getOutputStream().flush();
+                                }
+                            } catch (java.io.IOException e) {
+                                // the peer went
+                            }
+                        });
+                        answer.setDaemon(true);
+                        answer.start();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            List<Diagnosis.Check> refused = Diagnosis.run(ClientConfig.defaults("127.0.0.1", web.getLocalPort(), "t",
+                    List.of()).withProtocol("websocket"), Duration.ofSeconds(2));
+            assertThat(check(refused, "transport").ok()).isFalse();
+            assertThat(check(refused, "transport").detail()).contains("404");
+            assertThat(refused).extracting(Diagnosis.Check::name).doesNotContain("login");
+        }
+    }
+
+    @Test
     void aDownServerAWrongTokenAWrongPinAndADeadServiceAreEachNamed() throws Exception {
         int nothing = closer.keep(Loopback.reservedPort()).getLocalPort();
         List<Diagnosis.Check> down = Diagnosis.run(ClientConfig.defaults("127.0.0.1", nothing, "t", List.of()),

@@ -9,7 +9,8 @@ import io.netty.handler.ssl.OptionalSslHandler;
 
 /**
  * The pipeline of an accepted control channel. TLS and plain share the bind port, as in frp: the first
- * byte tells them apart, unless transport.tls.force refuses plain channels (with a reason).
+ * byte tells them apart, unless transport.tls.force refuses plain channels (with a reason). Before
+ * them, {@link SharedBindPort} tells a client's connection from a WebSocket upgrade and a vhost user's.
  */
 final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -21,10 +22,7 @@ final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> 
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (rt.config.bindPort() > 0 && (rt.config.vhost().vhostHTTPPort() == rt.config.bindPort()
-                || rt.config.vhost().vhostHTTPSPort() == rt.config.bindPort())) {
-            ch.pipeline().addLast("shared", new SharedBindPort(rt));
-        }
+        ch.pipeline().addLast("shared", new SharedBindPort(rt));
         if (rt.config.tls().force()) {
             ch.pipeline().addLast("tls", new TlsOnlyHandler(rt.ssl));
         } else {

@@ -1,5 +1,6 @@
 package io.jfrp.server;
 
+import io.jfrp.core.transport.WebSocketTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -8,11 +9,12 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
 /**
- * The bind port when it is also the vhostHTTPPort or vhostHTTPSPort, as frp allows: the first byte tells
- * them apart. A client's starts with jfrp's magic ('J') or a TLS record (0x16); an HTTP request with the
- * capital letter of its method, which no HTTP method shares with the magic. A TLS ClientHello is an
- * HTTPS user's when its server name routes to an https proxy, and a client's otherwise. A user's
- * connection loses the control pipeline and becomes a vhost one; a client's keeps it.
+ * The bind port's first bytes tell who connected. A client's start with jfrp's magic ('J') or a TLS
+ * record (0x16), or with "GET /~!frp", the upgrade of a client whose transport is a WebSocket. When the
+ * port is also the vhostHTTPPort or vhostHTTPSPort, as frp allows, any other HTTP method is a user's
+ * request (no method starts with the magic), and a TLS ClientHello is an HTTPS user's when its server
+ * name routes to an https proxy, a client's otherwise. A user's connection loses the control pipeline
+ * and becomes a vhost one; a client's keeps it.
  */
 final class SharedBindPort extends ByteToMessageDecoder {
 
@@ -29,9 +31,15 @@ final class SharedBindPort extends ByteToMessageDecoder {
         }
         byte first = in.getByte(in.readerIndex());
         ChannelPipeline p = ctx.pipeline();
+        WebSocketTransport.Sniff ws = WebSocketTransport.sniff(in);
+        if (ws == WebSocketTransport.Sniff.MORE) {
+            return;
+        }
         boolean http = rt.config.vhost().vhostHTTPPort() == rt.config.bindPort();
         boolean https = rt.config.vhost().vhostHTTPSPort() == rt.config.bindPort();
-        if (http && first >= 'A' && first <= 'Z' && first != 'J') {
+        if (ws == WebSocketTransport.Sniff.YES) {
+            WebSocketTransport.acceptOn(p, "tls");
+        } else if (http && first >= 'A' && first <= 'Z' && first != 'J') {
             removeControl(p);
             VhostHttpPort.install(p, rt);
         } else if (https && first == 0x16) {

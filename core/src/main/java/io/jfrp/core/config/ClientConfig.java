@@ -1,6 +1,7 @@
 package io.jfrp.core.config;
 
 import io.jfrp.core.tls.Fingerprints;
+import io.jfrp.core.transport.ClientTransport;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ public record ClientConfig(
         String source,
         String serverAddr,
         int serverPort,
+        String protocol,
         String user,
         String authToken,
         boolean loginFailExit,
@@ -34,34 +36,40 @@ public record ClientConfig(
 
     /** A client of {@code addr:port} with frp's defaults otherwise, TLS on and unpinned. */
     public static ClientConfig defaults(String addr, int port, String token, List<ProxyConfig> proxies) {
-        return new ClientConfig("(defaults)", addr, port, "", token, false,
+        return new ClientConfig("(defaults)", addr, port, "tcp", "", token, false,
                 new ClientTls(true, null, null, null, "", ""), Duration.ofSeconds(3), Duration.ofSeconds(9),
                 Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, null, proxies, "");
     }
 
     public ClientConfig withTls(ClientTls t) {
-        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, t, heartbeatInterval,
+        return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, t, heartbeatInterval,
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
+    }
+
+    /** The same client over another transport ({@code transport.protocol}). */
+    public ClientConfig withProtocol(String p) {
+        return new ClientConfig(source, serverAddr, serverPort, p, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
     }
 
     /** The file that keeps this client's runId across restarts; null for a new runId per start. */
     public ClientConfig withStateFile(Path file) {
-        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
+        return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies, clientId);
     }
 
     public ClientConfig withAdmin(AdminSettings a) {
-        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, heartbeatInterval,
+        return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies, clientId);
     }
 
     public ClientConfig withHeartbeat(Duration interval, Duration timeout) {
-        return new ClientConfig(source, serverAddr, serverPort, user, authToken, loginFailExit, tls, interval,
+        return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, interval,
                 timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
     }
 
     public ClientConfig withLoginFailExit(boolean exit) {
-        return new ClientConfig(source, serverAddr, serverPort, user, authToken, exit, tls, heartbeatInterval,
+        return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, exit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
     }
 
@@ -81,10 +89,11 @@ public record ClientConfig(
         String token = TokenSource.read(s);
         boolean loginFailExit = s.bool("loginFailExit", false);
         String protocol = s.string("transport.protocol", "tcp");
-        if (!protocol.equals("tcp")) {
-            s.problem("transport.protocol", s.node("transport.protocol"), List.of("kcp", "quic", "websocket", "wss")
-                    .contains(protocol) ? "\"" + protocol + "\" is not supported by jfrp yet (supported: tcp)"
-                    : "\"" + protocol + "\" (expected: tcp)");
+        if (!ClientTransport.PROTOCOLS.contains(protocol)) {
+            s.problem("transport.protocol", s.node("transport.protocol"), List.of("kcp", "quic", "wss")
+                    .contains(protocol) ? "\"" + protocol + "\" is not supported by jfrp yet (supported: "
+                    + String.join(", ", ClientTransport.PROTOCOLS) + ")"
+                    : "\"" + protocol + "\" (expected: one of " + String.join(", ", ClientTransport.PROTOCOLS) + ")");
         }
         String fingerprint = s.string("transport.tls.serverFingerprint", "");
         if (!fingerprint.isEmpty() && Fingerprints.normalize(fingerprint) == null) {
@@ -173,7 +182,7 @@ public record ClientConfig(
         }
         s.unsupported("visitors", "");
         s.finish();
-        return new ClientConfig(file.toString(), serverAddr, serverPort, user, token, loginFailExit, tls, interval,
+        return new ClientConfig(file.toString(), serverAddr, serverPort, protocol, user, token, loginFailExit, tls, interval,
                 timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold), log, stateFile, admin, proxies, clientId);
     }
 }
