@@ -1,5 +1,6 @@
 package io.jfrp.client;
 
+import io.jfrp.core.transport.PeerAddress;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.lifecycle.LifecycleEvent;
@@ -211,9 +212,9 @@ final class ControlLoop {
         channel = ch;
         everLoggedIn = true;
         proxies.pendingAll();
-        machine.connected(String.valueOf(ch.remoteAddress()), runId);
+        machine.connected(String.valueOf(PeerAddress.of(ch)), runId);
         publish();
-        String server = String.valueOf(ch.remoteAddress());
+        String server = String.valueOf(PeerAddress.of(ch));
         events.on(resumed ? new LifecycleEvent.SessionResumed(runId, server, config.serverAddr(), null,
                 proxySet.size(), 0) : new LifecycleEvent.SessionEstablished(runId, server, config.serverAddr(), config.user()));
         return registration.portsToAsk();
@@ -271,7 +272,7 @@ final class ControlLoop {
             Duration delay = machine.channelLost(reason, slow);
             scheduleRetry(delay);
             publish();
-            events.on(new LifecycleEvent.SessionLost(runId, String.valueOf(ch.remoteAddress()), reason,
+            events.on(new LifecycleEvent.SessionLost(runId, String.valueOf(PeerAddress.of(ch)), reason,
                     proxySet.size(), delay, false));
         } else {
             attemptFailed(reason, slow);

@@ -57,13 +57,16 @@ public final class Diagnosis {
                     "check serverAddr and this host's DNS"));
             return out;
         }
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(addr, c.serverPort()), (int) timeout.toMillis());
-            out.add(new Check("server port", true, server + " accepts TCP connections", ""));
-        } catch (IOException e) {
-            out.add(new Check("server port", false, server + ": " + e.getMessage(),
-                    "is jfrps running there with bindPort " + c.serverPort() + "? a firewall between?"));
-            return out;
+        // QUIC's port is UDP: only its handshake, in the transport check, can tell whether it answers.
+        if (!c.protocol().equals("quic")) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(addr, c.serverPort()), (int) timeout.toMillis());
+                out.add(new Check("server port", true, server + " accepts TCP connections", ""));
+            } catch (IOException e) {
+                out.add(new Check("server port", false, server + ": " + e.getMessage(),
+                        "is jfrps running there with bindPort " + c.serverPort() + "? a firewall between?"));
+                return out;
+            }
         }
         out.addAll(login(c, timeout));
         for (ProxyConfig p : c.proxies()) {

@@ -106,6 +106,20 @@ final class Tunnels {
         }
     }
 
+    /** Whether a datagram sent to the loopback port comes back, unchanged, within a second. */
+    static boolean udpEchoes(int port) {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            s.setSoTimeout(1000);
+            byte[] sent = RandomBytes.of(512, port);
+            s.send(new java.net.DatagramPacket(sent, sent.length, InetAddress.getLoopbackAddress(), port));
+            java.net.DatagramPacket got = new java.net.DatagramPacket(new byte[2048], 2048);
+            s.receive(got);
+            return java.util.Arrays.equals(sent, java.util.Arrays.copyOf(got.getData(), got.getLength()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static boolean listening(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);

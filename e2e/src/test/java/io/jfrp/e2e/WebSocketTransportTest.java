@@ -156,7 +156,7 @@ class WebSocketTransportTest {
             t.start();
             JfrpClient client = keep(JfrpClient.start(ClientConfig.defaults("127.0.0.1", web.getLocalPort(), Tunnels.TOKEN,
                     List.of(Tunnels.tcp("echo", echo.port(), 0))).withProtocol("websocket")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.status().lastError() != null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.status().lastError() != null && !client.status().lastError().isEmpty());
             assertThat(client.status().lastError()).contains("WebSocket upgrade").contains("404");
             assertThat(client.status().state()).isNotEqualTo(ClientState.CONNECTED);
         }

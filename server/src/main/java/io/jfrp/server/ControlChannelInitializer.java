@@ -4,6 +4,7 @@ import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.OptionalSslHandler;
 
@@ -23,14 +24,19 @@ final class ControlChannelInitializer extends ChannelInitializer<SocketChannel> 
     @Override
     protected void initChannel(SocketChannel ch) {
         ch.pipeline().addLast("shared", new SharedBindPort(rt));
+        install(ch.pipeline(), rt);
+    }
+
+    /** The control handlers, the same on every carrier (a TCP connection, a WebSocket, a QUIC stream). */
+    static void install(ChannelPipeline p, ServerRuntime rt) {
         if (rt.config.tls().force()) {
-            ch.pipeline().addLast("tls", new TlsOnlyHandler(rt.ssl));
+            p.addLast("tls", new TlsOnlyHandler(rt.ssl));
         } else {
-            ch.pipeline().addLast("tls", new OptionalSslHandler(rt.ssl));
+            p.addLast("tls", new OptionalSslHandler(rt.ssl));
         }
-        ch.pipeline().addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
-        ch.pipeline().addLast("decoder", new FrameDecoder());
-        ch.pipeline().addLast("encoder", FrameEncoder.INSTANCE);
-        ch.pipeline().addLast("login", new LoginHandler(rt));
+        p.addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
+        p.addLast("decoder", new FrameDecoder());
+        p.addLast("encoder", FrameEncoder.INSTANCE);
+        p.addLast("login", new LoginHandler(rt));
     }
 }

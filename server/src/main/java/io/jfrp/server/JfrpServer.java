@@ -1,11 +1,13 @@
 package io.jfrp.server;
 
 import io.jfrp.core.config.ServerConfig;
+import io.jfrp.core.config.VhostSettings;
 import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.core.tls.SelfSignedCertificate;
 import io.jfrp.core.tls.TlsContexts;
+import io.jfrp.core.transport.QuicTransport;
 import io.jfrp.protocol.Wire;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -39,9 +41,12 @@ public final class JfrpServer implements AutoCloseable {
     private final Channel vhostHttp;
     /** The vhostHTTPSPort listener; null when not set. */
     private final Channel vhostHttps;
+    /** The quicBindPort's UDP socket; null when not set. */
+    private final Channel quic;
 
     private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint, ServerWeb web, Channel tcpmux,
-                       Channel vhostHttp, Channel vhostHttps) {
+                       Channel vhostHttp, Channel vhostHttps, Channel quic) {
+        this.quic = quic;
         this.tcpmux = tcpmux;
         this.vhostHttp = vhostHttp;
         this.vhostHttps = vhostHttps;
@@ -88,6 +93,7 @@ public final class JfrpServer implements AutoCloseable {
         Channel tcpmux = null;
         Channel vhostHttp = null;
         Channel vhostHttps = null;
+        Channel quic = null;
         try {
             if (config.vhost().tcpmuxHTTPConnectPort() != 0) {
                 tcpmux = bindShared(TcpmuxPort.bind(rt), config.vhost().tcpmuxHTTPConnectPort(), "tcpmuxHTTPConnectPort",
@@ -113,6 +119,13 @@ public final class JfrpServer implements AutoCloseable {
                 rt.httpsPort = ((InetSocketAddress) vhostHttps.localAddress()).getPort();
                 log.info("https proxies (by TLS server name) on {}", vhostHttps.localAddress());
             }
+            if (config.quicBindPort() != 0) {
+                int wanted = config.quicBindPort() == VhostSettings.ANY_PORT ? 0 : config.quicBindPort();
+                quic = bindShared(QuicTransport.bind(transport, transport.group(), config.bindAddr(), wanted,
+                                TlsContexts.quicServer(cert, key), p -> ControlChannelInitializer.install(p, rt)),
+                        config.bindAddr(), config.quicBindPort(), "quicBindPort", bound);
+                log.info("QUIC clients on UDP {}", quic.localAddress());
+            }
         } catch (IOException e) {
             bound.forEach(c -> c.close().awaitUninterruptibly());
             transport.close();
@@ -128,7 +141,7 @@ public final class JfrpServer implements AutoCloseable {
                 throw e;
             }
         }
-        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux, vhostHttp, vhostHttps);
+        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux, vhostHttp, vhostHttps, quic);
         log.info("jfrps {} listening on {} ({}, TLS {}{})", VERSION, server.address(), transport.name(),
                 config.tls().force() ? "required" : "optional", ", " + TlsContexts.provider());
         log.info("TLS certificate {} ({}), SHA-256 fingerprint {}; clients may pin it with transport.tls.serverFingerprint",
@@ -140,9 +153,14 @@ public final class JfrpServer implements AutoCloseable {
     /** Waits for one of the server's shared ports to listen; @return its channel, kept in {@code bound} */
     private static Channel bindShared(ChannelFuture f, int configured, String key, ServerConfig config, List<Channel> bound)
             throws IOException {
+        return bindShared(f, config.proxyBindAddr(), configured, key, bound);
+    }
+
+    private static Channel bindShared(ChannelFuture f, String addr, int configured, String key, List<Channel> bound)
+            throws IOException {
         f.awaitUninterruptibly();
         if (!f.isSuccess()) {
-            throw new IOException("cannot listen on " + config.proxyBindAddr() + ":" + configured + " (" + key + "): "
+            throw new IOException("cannot listen on " + addr + ":" + configured + " (" + key + "): "
                     + f.cause().getMessage(), f.cause());
         }
         bound.add(f.channel());
@@ -186,6 +204,11 @@ public final class JfrpServer implements AutoCloseable {
         return vhostHttps != null ? ((InetSocketAddress) vhostHttps.localAddress()).getPort() : rt.httpsPort > 0 ? rt.httpsPort : -1;
     }
 
+    /** The quicBindPort as bound (UDP; {@link io.jfrp.core.config.VhostSettings#ANY_PORT} picks one); -1 without one. */
+    public int quicPort() {
+        return quic == null ? -1 : ((InetSocketAddress) quic.localAddress()).getPort();
+    }
+
     /** The port of the web server (webServer.port; 0 there picks one); -1 without one. */
     public int webServerPort() {
         return web == null ? -1 : web.port();
@@ -223,6 +246,10 @@ public final class JfrpServer implements AutoCloseable {
                     .get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("sessions did not end within 5s; stopping anyway");
+        }
+        if (quic != null) {
+            // After the sessions: their goodbyes travel on it.
+            quic.close().awaitUninterruptibly();
         }
         rt.transport.close();
         log.info("jfrps stopped");

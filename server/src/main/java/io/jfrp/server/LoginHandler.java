@@ -1,5 +1,6 @@
 package io.jfrp.server;
 
+import io.jfrp.core.transport.PeerAddress;
 import io.jfrp.core.log.PeerText;
 import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.core.mux.MuxSession;
@@ -81,7 +82,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             Message m = (Message) msg;
             if (m instanceof Message.GoAway g && stage != Stage.DONE) {
                 // A client stopping in the middle of its login: a goodbye, not a protocol error.
-                log.debug("peer {} left during login: {}", ctx.channel().remoteAddress(), g.reason());
+                log.debug("peer {} left during login: {}", PeerAddress.of(ctx.channel()), g.reason());
                 stage = Stage.DONE;
                 ctx.close();
                 return;
@@ -127,11 +128,11 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     /** A login is checked now, or held while its address waits out its failed logins (LoginThrottle). */
     private void onLogin(ChannelHandlerContext ctx, Message.Login l) {
         stage = Stage.DONE;
-        java.net.InetAddress from = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+        java.net.InetAddress from = PeerAddress.of(ctx.channel()) instanceof java.net.InetSocketAddress a
                 ? a.getAddress() : null;
         long hold = from == null ? 0 : rt.loginThrottle.admit(from, System.nanoTime());
         if (hold < 0) {
-            loginRefused(ctx, String.valueOf(ctx.channel().remoteAddress()), l, ErrorCode.AUTH_FAILED,
+            loginRefused(ctx, String.valueOf(PeerAddress.of(ctx.channel())), l, ErrorCode.AUTH_FAILED,
                     "too many failed logins from this address, and others waiting: retry later");
             return;
         }
@@ -150,7 +151,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void checkLogin(ChannelHandlerContext ctx, Message.Login l, java.net.InetAddress from) {
-        String peer = String.valueOf(ctx.channel().remoteAddress());
+        String peer = String.valueOf(PeerAddress.of(ctx.channel()));
         if (!RUN_ID.matcher(l.runId()).matches()) {
             refuse(ctx, ErrorCode.PROTOCOL_ERROR, "invalid runId (expected 1-64 of A-Z a-z 0-9 . _ -)");
             return;
@@ -219,7 +220,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     private void peerProblem(ChannelHandlerContext ctx, String what) {
         String suffix = rt.peerProblems.admit("peer-problem");
         if (suffix != null) {
-            log.warn("peer {} on the bind port: {}; closing{}", ctx.channel().remoteAddress(), what, suffix);
+            log.warn("peer {} on the bind port: {}; closing{}", PeerAddress.of(ctx.channel()), what, suffix);
         }
     }
 
@@ -227,7 +228,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         stage = Stage.DONE;
         if (cause instanceof IOException) {
-            log.debug("peer {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            log.debug("peer {}: {}", PeerAddress.of(ctx.channel()), cause.toString());
         } else {
             Throwable root = cause.getCause() != null && cause.getMessage() != null
                     && cause.getMessage().startsWith(cause.getCause().getClass().getName()) ? cause.getCause() : cause;

@@ -126,12 +126,12 @@ final class ServerWeb implements AutoCloseable {
             g.writeStartObject();
             g.writeStringField("version", Wire.SOFTWARE_VERSION);
             g.writeNumberField("bindPort", bindPort);
-            g.writeNumberField("vhostHTTPPort", 0);
-            g.writeNumberField("vhostHTTPSPort", 0);
-            g.writeNumberField("tcpmuxHTTPConnectPort", 0);
+            g.writeNumberField("vhostHTTPPort", Math.max(0, c.vhost().vhostHTTPPort()));
+            g.writeNumberField("vhostHTTPSPort", Math.max(0, c.vhost().vhostHTTPSPort()));
+            g.writeNumberField("tcpmuxHTTPConnectPort", Math.max(0, c.vhost().tcpmuxHTTPConnectPort()));
             g.writeNumberField("kcpBindPort", 0);
-            g.writeNumberField("quicBindPort", 0);
-            g.writeStringField("subdomainHost", "");
+            g.writeNumberField("quicBindPort", Math.max(0, c.quicBindPort()));
+            g.writeStringField("subdomainHost", c.vhost().subDomainHost());
             g.writeNumberField("maxPoolCount", 0);
             g.writeNumberField("maxPortsPerClient", c.maxPortsPerClient());
             g.writeNumberField("heartbeatTimeout", c.heartbeatTimeout().toSeconds());

@@ -1,5 +1,6 @@
 package io.jfrp.server;
 
+import io.jfrp.core.transport.PeerAddress;
 import io.jfrp.core.config.ProxyType;
 import io.jfrp.core.log.PeerText;
 import io.jfrp.core.net.OutboundLimit;
@@ -68,7 +69,7 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
 
     private void closeWith(ChannelHandlerContext ctx, String reason) {
         closeReason = reason;
-        log.warn("client {} from {}: {}; closing", session.runId, ctx.channel().remoteAddress(), reason);
+        log.warn("client {} from {}: {}; closing", session.runId, PeerAddress.of(ctx.channel()), reason);
         ctx.writeAndFlush(new Message.GoAway(ErrorCode.PROTOCOL_ERROR, reason)).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -77,13 +78,13 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
         if (evt instanceof OutboundLimit.Exceeded e) {
             closeReason = "it reads nothing this server sends (" + e.queuedBytes() / 1024 + " KiB queued for it, limit "
                     + e.limitBytes() / 1024 + " KiB)";
-            log.warn("client {} from {}: {}; closing the channel", session.runId, ctx.channel().remoteAddress(), closeReason);
+            log.warn("client {} from {}: {}; closing the channel", session.runId, PeerAddress.of(ctx.channel()), closeReason);
             return;
         }
         if (evt instanceof IdleStateEvent) {
             closeReason = "no heartbeat for " + heartbeatTimeoutMillis + " ms";
             end = ClientSession.ChannelEnd.SILENT;
-            log.warn("client {} from {}: {}; closing the channel", session.runId, ctx.channel().remoteAddress(), closeReason);
+            log.warn("client {} from {}: {}; closing the channel", session.runId, PeerAddress.of(ctx.channel()), closeReason);
             ctx.close();
             return;
         }

@@ -1,5 +1,6 @@
 package io.jfrp.core.mux;
 
+import io.jfrp.core.transport.PeerAddress;
 import io.jfrp.protocol.Message;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -62,7 +63,7 @@ public final class ChannelCarrier extends ChannelInboundHandlerAdapter implement
 
     @Override
     public String peer() {
-        return String.valueOf(ctx.channel().remoteAddress());
+        return String.valueOf(PeerAddress.of(ctx.channel()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -33,6 +34,7 @@ import io.netty.util.concurrent.Future;
 
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.Locale;
 
 /**
@@ -210,6 +212,11 @@ public final class NettyTransport implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 1024 * 1024)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .resolver(resolver);
+    }
+
+    /** {@code host:port} resolved off the event loop (a slow DNS server must not stall {@code loop}). */
+    public Future<InetSocketAddress> resolve(EventLoop loop, String host, int port) {
+        return resolver.getResolver(loop).resolve(InetSocketAddress.createUnresolved(host, port));
     }
 
     private static final int DATAGRAMS_PER_READ = 16;

@@ -1,6 +1,8 @@
 package io.jfrp.core.tls;
 
 import io.jfrp.core.config.ClientTls;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -41,6 +43,24 @@ public final class TlsContexts {
         }
         return b.build();
     }
+
+    /**
+     * QUIC's own TLS on the server, with the bind port's certificate. QUIC cannot run without TLS, but it
+     * only carries the control channel here: who the server is, and who the client is, is proven by the
+     * TLS inside (or by nothing, with transport.tls.enable = false), the same on every transport.
+     */
+    public static QuicSslContext quicServer(Path certFile, Path keyFile) throws SSLException {
+        PemKeyPair pair = PemKeyPair.read(certFile, keyFile);
+        return QuicSslContextBuilder.forServer(pair.key, null, pair.chain).applicationProtocols(QUIC_ALPN).build();
+    }
+
+    /** QUIC's own TLS on the client: any certificate, for the reason {@link #quicServer} gives. */
+    public static QuicSslContext quicClient() {
+        return QuicSslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .applicationProtocols(QUIC_ALPN).build();
+    }
+
+    private static final String QUIC_ALPN = "jfrp";
 
     /**
      * Why a certificate and key cannot serve TLS (unreadable, not PEM, an encrypted key, the key of

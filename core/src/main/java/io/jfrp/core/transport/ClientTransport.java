@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 public interface ClientTransport {
 
     /** frp's names of the transports jfrp has, in the order {@code transport.protocol} lists them. */
-    List<String> PROTOCOLS = List.of("tcp", "websocket");
+    List<String> PROTOCOLS = List.of("tcp", "websocket", "quic");
 
     /** frp's name of this transport. */
     String protocol();
@@ -36,6 +36,7 @@ public interface ClientTransport {
         return switch (protocol) {
             case "tcp" -> TcpTransport.INSTANCE;
             case "websocket" -> WebSocketTransport.INSTANCE;
+            case "quic" -> QuicTransport.INSTANCE;
             default -> null;
         };
     }
