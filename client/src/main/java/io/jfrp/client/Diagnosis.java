@@ -57,8 +57,8 @@ public final class Diagnosis {
                     "check serverAddr and this host's DNS"));
             return out;
         }
-        // QUIC's port is UDP: only its handshake, in the transport check, can tell whether it answers.
-        if (!c.protocol().equals("quic")) {
+        // QUIC's and KCP's ports are UDP: only their handshake or the login can tell whether one answers.
+        if (!c.protocol().equals("quic") && !c.protocol().equals("kcp")) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(addr, c.serverPort()), (int) timeout.toMillis());
                 out.add(new Check("server port", true, server + " accepts TCP connections", ""));
@@ -107,7 +107,9 @@ public final class Diagnosis {
                         p.addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new Probe(c, runId, tls, result));
                     }).addListener(f -> {
                         if (f.isSuccess()) {
-                            carried.complete(new Check("transport", true, carrier.protocol() + " to " + server + " works", ""));
+                            carried.complete(new Check("transport", true, carrier.protocol() + " to " + server
+                                    + (carrier.protocol().equals("kcp") ? ": socket ready (UDP; the login shows whether a jfrps answers)"
+                                    : " works"), ""));
                         } else {
                             carried.complete(new Check("transport", false, carrier.protocol() + ": " + f.cause().getMessage(),
                                     "does the server take transport.protocol = \"" + carrier.protocol() + "\" on that port?"));

@@ -7,6 +7,7 @@ import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.core.tls.SelfSignedCertificate;
 import io.jfrp.core.tls.TlsContexts;
+import io.jfrp.core.transport.KcpTransport;
 import io.jfrp.core.transport.QuicTransport;
 import io.jfrp.protocol.Wire;
 import io.netty.channel.Channel;
@@ -43,10 +44,13 @@ public final class JfrpServer implements AutoCloseable {
     private final Channel vhostHttps;
     /** The quicBindPort's UDP socket; null when not set. */
     private final Channel quic;
+    /** The kcpBindPort's first UDP socket (each client has one more); null when not set. */
+    private final Channel kcp;
 
     private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint, ServerWeb web, Channel tcpmux,
-                       Channel vhostHttp, Channel vhostHttps, Channel quic) {
+                       Channel vhostHttp, Channel vhostHttps, Channel quic, Channel kcp) {
         this.quic = quic;
+        this.kcp = kcp;
         this.tcpmux = tcpmux;
         this.vhostHttp = vhostHttp;
         this.vhostHttps = vhostHttps;
@@ -94,6 +98,7 @@ public final class JfrpServer implements AutoCloseable {
         Channel vhostHttp = null;
         Channel vhostHttps = null;
         Channel quic = null;
+        Channel kcp = null;
         try {
             if (config.vhost().tcpmuxHTTPConnectPort() != 0) {
                 tcpmux = bindShared(TcpmuxPort.bind(rt), config.vhost().tcpmuxHTTPConnectPort(), "tcpmuxHTTPConnectPort",
@@ -126,6 +131,13 @@ public final class JfrpServer implements AutoCloseable {
                         config.bindAddr(), config.quicBindPort(), "quicBindPort", bound);
                 log.info("QUIC clients on UDP {}", quic.localAddress());
             }
+            if (config.kcpBindPort() != 0) {
+                int wanted = config.kcpBindPort() == VhostSettings.ANY_PORT ? 0 : config.kcpBindPort();
+                kcp = bindShared(KcpTransport.bind(transport, transport.group(), config.bindAddr(), wanted,
+                                p -> ControlChannelInitializer.install(p, rt)),
+                        config.bindAddr(), config.kcpBindPort(), "kcpBindPort", bound);
+                log.info("KCP clients on UDP {}", kcp.localAddress());
+            }
         } catch (IOException e) {
             bound.forEach(c -> c.close().awaitUninterruptibly());
             transport.close();
@@ -141,7 +153,7 @@ public final class JfrpServer implements AutoCloseable {
                 throw e;
             }
         }
-        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux, vhostHttp, vhostHttps, quic);
+        JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux, vhostHttp, vhostHttps, quic, kcp);
         log.info("jfrps {} listening on {} ({}, TLS {}{})", VERSION, server.address(), transport.name(),
                 config.tls().force() ? "required" : "optional", ", " + TlsContexts.provider());
         log.info("TLS certificate {} ({}), SHA-256 fingerprint {}; clients may pin it with transport.tls.serverFingerprint",
@@ -209,6 +221,11 @@ public final class JfrpServer implements AutoCloseable {
         return quic == null ? -1 : ((InetSocketAddress) quic.localAddress()).getPort();
     }
 
+    /** The kcpBindPort as bound (UDP; {@link io.jfrp.core.config.VhostSettings#ANY_PORT} picks one); -1 without one. */
+    public int kcpPort() {
+        return kcp == null ? -1 : ((InetSocketAddress) kcp.localAddress()).getPort();
+    }
+
     /** The port of the web server (webServer.port; 0 there picks one); -1 without one. */
     public int webServerPort() {
         return web == null ? -1 : web.port();
@@ -247,9 +264,12 @@ public final class JfrpServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("sessions did not end within 5s; stopping anyway");
         }
+        // After the sessions: their goodbyes travel on these.
         if (quic != null) {
-            // After the sessions: their goodbyes travel on it.
             quic.close().awaitUninterruptibly();
+        }
+        if (kcp != null) {
+            kcp.close().awaitUninterruptibly();
         }
         rt.transport.close();
         log.info("jfrps stopped");

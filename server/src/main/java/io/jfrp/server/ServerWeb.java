@@ -129,7 +129,7 @@ final class ServerWeb implements AutoCloseable {
             g.writeNumberField("vhostHTTPPort", Math.max(0, c.vhost().vhostHTTPPort()));
             g.writeNumberField("vhostHTTPSPort", Math.max(0, c.vhost().vhostHTTPSPort()));
             g.writeNumberField("tcpmuxHTTPConnectPort", Math.max(0, c.vhost().tcpmuxHTTPConnectPort()));
-            g.writeNumberField("kcpBindPort", 0);
+            g.writeNumberField("kcpBindPort", Math.max(0, c.kcpBindPort()));
             g.writeNumberField("quicBindPort", Math.max(0, c.quicBindPort()));
             g.writeStringField("subdomainHost", c.vhost().subDomainHost());
             g.writeNumberField("maxPoolCount", 0);

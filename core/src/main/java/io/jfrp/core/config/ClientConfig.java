@@ -90,7 +90,7 @@ public record ClientConfig(
         boolean loginFailExit = s.bool("loginFailExit", false);
         String protocol = s.string("transport.protocol", "tcp");
         if (!ClientTransport.PROTOCOLS.contains(protocol)) {
-            s.problem("transport.protocol", s.node("transport.protocol"), List.of("kcp", "quic", "wss")
+            s.problem("transport.protocol", s.node("transport.protocol"), List.of("wss")
                     .contains(protocol) ? "\"" + protocol + "\" is not supported by jfrp yet (supported: "
                     + String.join(", ", ClientTransport.PROTOCOLS) + ")"
                     : "\"" + protocol + "\" (expected: one of " + String.join(", ", ClientTransport.PROTOCOLS) + ")");

@@ -22,72 +22,80 @@ public record ServerConfig(
         UdpSettings udp,
         AdminSettings webServer,
         VhostSettings vhost,
-        int quicBindPort) {
+        int quicBindPort,
+        int kcpBindPort) {
 
     /** Defaults as documented in docs/configuration.md; bindPort 7000 on all addresses. */
     public static ServerConfig defaults() {
         return new ServerConfig("(defaults)", "0.0.0.0", 7000, "0.0.0.0", "", PortRanges.ALL, 0,
                 new ServerTls(false, null, null, null), Duration.ofSeconds(9), Duration.ofSeconds(10),
                 Duration.ofSeconds(30), LogSettings.DEFAULT, Path.of("jfrps-data"),
-                UdpSettings.DEFAULT, null, VhostSettings.NONE, 0);
+                UdpSettings.DEFAULT, null, VhostSettings.NONE, 0, 0);
     }
 
     public ServerConfig withBind(String addr, int port) {
         return new ServerConfig(source, addr, port, addr, authToken, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
     }
 
     public ServerConfig withAuthToken(String token) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, token, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp, webServer, vhost, quicBindPort);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp, webServer, vhost, quicBindPort, kcpBindPort);
     }
 
     public ServerConfig withPorts(PortRanges allow, int maxPerClient) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allow, maxPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
     }
 
     public ServerConfig withSessionGracePeriod(Duration grace) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp, webServer, vhost, quicBindPort);
+                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
     }
 
     /** A UDP port for clients whose transport is QUIC; 0 for none. */
     public ServerConfig withQuicBindPort(int port) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, port);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, port, kcpBindPort);
+    }
+
+    /** A UDP port for clients whose transport is KCP; 0 for none. */
+    public ServerConfig withKcpBindPort(int port) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort,
+                port);
     }
 
     /** How long a silent client is waited for before its channel counts as lost. */
     public ServerConfig withHeartbeatTimeout(Duration timeout) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort);
+                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
     }
 
     public ServerConfig withTls(ServerTls t) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort);
+                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
     }
 
     public ServerConfig withUdp(UdpSettings u) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u, webServer, vhost, quicBindPort);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u, webServer, vhost, quicBindPort, kcpBindPort);
     }
 
     /** The server's web server (frp's webServer.*: /healthz, /api/serverinfo, /api/proxy/TYPE); null: none. */
     public ServerConfig withWebServer(AdminSettings w) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, w, vhost, quicBindPort);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, w, vhost, quicBindPort, kcpBindPort);
     }
 
     public ServerConfig withVhost(VhostSettings v) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, v, quicBindPort);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, v, quicBindPort, kcpBindPort);
     }
 
     static ServerConfig read(ConfigSection s, Path file) {
@@ -127,12 +135,13 @@ public record ServerConfig(
             s.unsupportedUnder(table, "");
         }
         int quicBindPort = s.port("quicBindPort", 0, true);
-        for (String key : List.of("kcpBindPort", "allowedClientIPs",
+        int kcpBindPort = s.port("kcpBindPort", 0, true);
+        for (String key : List.of("allowedClientIPs",
                 "natholeAnalysisDataReserveHours", "httpPlugins")) {
             s.unsupported(key, "");
         }
         s.finish();
         return new ServerConfig(file.toString(), bindAddr, bindPort, proxyBindAddr, token, allow, maxPorts, tls,
-                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp, webServer, vhost, quicBindPort);
+                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp, webServer, vhost, quicBindPort, kcpBindPort);
     }
 }

@@ -219,6 +219,19 @@ public final class NettyTransport implements AutoCloseable {
         return resolver.getResolver(loop).resolve(InetSocketAddress.createUnresolved(host, port));
     }
 
+    /**
+     * As {@link #datagramBootstrap}, with SO_REUSEPORT: several sockets on one port, each connected
+     * socket then taking its own peer's datagrams (how the KCP port gives each client a channel).
+     */
+    public Bootstrap reusePortDatagramBootstrap(EventLoopGroup loop, int packetSize) {
+        Bootstrap b = datagramBootstrap(loop, packetSize);
+        return switch (kind) {
+            case IO_URING -> b.option(io.netty.channel.uring.IoUringChannelOption.SO_REUSEPORT, true);
+            case EPOLL -> b.option(EpollChannelOption.SO_REUSEPORT, true);
+            case NIO -> b.option(io.netty.channel.socket.nio.NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true);
+        };
+    }
+
     private static final int DATAGRAMS_PER_READ = 16;
 
     private ChannelFactory<DatagramChannel> datagramChannelFactory() {

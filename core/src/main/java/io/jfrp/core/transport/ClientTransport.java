@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 public interface ClientTransport {
 
     /** frp's names of the transports jfrp has, in the order {@code transport.protocol} lists them. */
-    List<String> PROTOCOLS = List.of("tcp", "websocket", "quic");
+    List<String> PROTOCOLS = List.of("tcp", "websocket", "quic", "kcp");
 
     /** frp's name of this transport. */
     String protocol();
@@ -37,6 +37,7 @@ public interface ClientTransport {
             case "tcp" -> TcpTransport.INSTANCE;
             case "websocket" -> WebSocketTransport.INSTANCE;
             case "quic" -> QuicTransport.INSTANCE;
+            case "kcp" -> KcpTransport.INSTANCE;
             default -> null;
         };
     }

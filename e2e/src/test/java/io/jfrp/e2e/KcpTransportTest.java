@@ -1,0 +1,173 @@
+package io.jfrp.e2e;
+
+import io.jfrp.client.ClientState;
+import io.jfrp.client.Diagnosis;
+import io.jfrp.client.JfrpClient;
+import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ClientTls;
+import io.jfrp.core.config.VhostSettings;
+import io.jfrp.server.JfrpServer;
+import io.jfrp.testing.EchoServer;
+import io.jfrp.testing.LeakCheck;
+import io.jfrp.testing.Loopback;
+import io.jfrp.testing.RandomBytes;
+import io.jfrp.testing.ThreadLeakCheck;
+import io.jfrp.testing.UdpEchoServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** transport.protocol = "kcp": the control channel over KCP to the server's kcpBindPort, a socket per client. */
+@ExtendWith({LeakCheck.class, ThreadLeakCheck.class})
+class KcpTransportTest {
+
+    @TempDir
+    Path dir;
+    private EchoServer echo;
+    private JfrpServer server;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        echo = new EchoServer();
+        server = JfrpServer.start(Tunnels.serverConfig(dir).withKcpBindPort(VhostSettings.ANY_PORT));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+        server.close();
+        echo.close();
+    }
+
+    private <T extends AutoCloseable> T keep(T c) {
+        closing.add(c);
+        return c;
+    }
+
+    private ClientConfig kcp(boolean tls) {
+        ClientConfig c = ClientConfig.defaults("127.0.0.1", server.kcpPort(), Tunnels.TOKEN,
+                List.of(Tunnels.tcp("echo", echo.port(), 0))).withProtocol("kcp");
+        return tls ? c : c.withTls(new ClientTls(false, null, null, null, "", ""));
+    }
+
+    @Test
+    void tenMebibytesEchoIntactOverTlsOnKcp() throws Exception {
+        JfrpClient client = keep(JfrpClient.start(kcp(true)));
+        int port = Tunnels.awaitRunning(client, "echo");
+        byte[] data = RandomBytes.of(10 * 1024 * 1024, 41);
+        assertThat(RandomBytes.sha256(Loopback.echo(port, data, 60))).isEqualTo(RandomBytes.sha256(data));
+    }
+
+    @Test
+    void tenMebibytesEchoIntactWithoutTheInnerTls() throws Exception {
+        JfrpClient client = keep(JfrpClient.start(kcp(false)));
+        int port = Tunnels.awaitRunning(client, "echo");
+        byte[] data = RandomBytes.of(10 * 1024 * 1024, 42);
+        assertThat(RandomBytes.sha256(Loopback.echo(port, data, 60))).isEqualTo(RandomBytes.sha256(data));
+    }
+
+    @Test
+    void fiftyConcurrentStreamsAndAUdpProxyAllIntact() throws Exception {
+        try (UdpEchoServer udpEcho = new UdpEchoServer()) {
+            JfrpClient client = keep(JfrpClient.start(ClientConfig.defaults("127.0.0.1", server.kcpPort(), Tunnels.TOKEN,
+                    List.of(Tunnels.tcp("echo", echo.port(), 0), Tunnels.udp("u", udpEcho.port(), 0))).withProtocol("kcp")));
+            int port = Tunnels.awaitRunning(client, "echo");
+            int udpPort = Tunnels.awaitRunning(client, "u");
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try {
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    int seed = 200 + i;
+                    results.add(pool.submit(() -> {
+                        byte[] data = RandomBytes.of(256 * 1024, seed);
+                        return RandomBytes.sha256(Loopback.echo(port, data, 60)).equals(RandomBytes.sha256(data));
+                    }));
+                }
+                for (Future<Boolean> r : results) {
+                    assertThat(r.get(90, TimeUnit.SECONDS)).isTrue();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> Tunnels.udpEchoes(udpPort));
+        }
+    }
+
+    @Test
+    void theTcpBindPortAndTheKcpPortServeClientsSideBySide() throws Exception {
+        JfrpClient q = keep(JfrpClient.start(kcp(true)));
+        JfrpClient t = keep(JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("echo2", echo.port(), 0))));
+        assertThat(Tunnels.echoes(Tunnels.awaitRunning(q, "echo"))).isTrue();
+        assertThat(Tunnels.echoes(Tunnels.awaitRunning(t, "echo2"))).isTrue();
+        assertThat(server.sessionCount()).isEqualTo(2);
+    }
+
+    @Test
+    void threeClientsAtOnceEachGetTheirOwnSocket() throws Exception {
+        List<JfrpClient> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            clients.add(keep(JfrpClient.start(ClientConfig.defaults("127.0.0.1", server.kcpPort(), Tunnels.TOKEN,
+                    List.of(Tunnels.tcp("echo" + i, echo.port(), 0))).withProtocol("kcp"))));
+        }
+        for (int i = 0; i < 3; i++) {
+            int port = Tunnels.awaitRunning(clients.get(i), "echo" + i);
+            byte[] data = RandomBytes.of(1024 * 1024, 60 + i);
+            assertThat(RandomBytes.sha256(Loopback.echo(port, data, 60))).isEqualTo(RandomBytes.sha256(data));
+        }
+        assertThat(server.sessionCount()).isEqualTo(3);
+    }
+
+    @Test
+    void oneDatagramInTenLostEachWayAndTheBytesStillArriveIntact() throws Exception {
+        try (LossyUdpRelay relay = new LossyUdpRelay(server.kcpPort(), 10)) {
+            JfrpClient client = keep(JfrpClient.start(ClientConfig.defaults("127.0.0.1", relay.port(), Tunnels.TOKEN,
+                    List.of(Tunnels.tcp("echo", echo.port(), 0))).withProtocol("kcp")));
+            int port = Tunnels.awaitRunning(client, "echo");
+            byte[] data = RandomBytes.of(2 * 1024 * 1024, 70);
+            assertThat(RandomBytes.sha256(Loopback.echo(port, data, 90))).isEqualTo(RandomBytes.sha256(data));
+            assertThat(relay.dropped()).isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void aStrayDatagramOnTheKcpPortCostsNothing() throws Exception {
+        JfrpClient client = keep(JfrpClient.start(kcp(true)));
+        int port = Tunnels.awaitRunning(client, "echo");
+        try (DatagramSocket stray = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            byte[] junk = RandomBytes.of(100, 9);
+            junk[4] = 0; // no KCP command
+            for (int i = 0; i < 100; i++) {
+                stray.send(new java.net.DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(), server.kcpPort()));
+            }
+        }
+        assertThat(Tunnels.echoes(port)).isTrue();
+        assertThat(server.sessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void doctorLogsInOverKcp() {
+        List<Diagnosis.Check> checks = Diagnosis.run(kcp(true), Duration.ofSeconds(3));
+        assertThat(checks).extracting(Diagnosis.Check::name)
+                .containsExactly("server name", "transport", "tls", "login", "proxy echo");
+        assertThat(checks).allMatch(Diagnosis.Check::ok);
+    }
+}
