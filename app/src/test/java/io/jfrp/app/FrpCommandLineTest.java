@@ -42,11 +42,12 @@ class FrpCommandLineTest {
     }
 
     @Test
-    void aFlagForAFeatureJfrpLacksIsRefusedByName() {
+    void theUdpTransportsPortsAreTakenFromFlags() throws Exception {
         ServerCommand a = new ServerCommand();
-        new CommandLine(a).parseArgs("-p", "7100", "--kcp-bind-port", "7100");
-        assertThatThrownBy(() -> ConfigLoader.serverFromFlags(a.flags.settings())).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("command line: kcpBindPort: not supported by jfrp yet");
+        new CommandLine(a).parseArgs("-p", "7100", "--kcp-bind-port", "7100", "--quic_bind_port", "7101");
+        var c = ConfigLoader.serverFromFlags(a.flags.settings()).config();
+        assertThat(c.kcpBindPort()).isEqualTo(7100);
+        assertThat(c.quicBindPort()).isEqualTo(7101);
     }
 
     @Test

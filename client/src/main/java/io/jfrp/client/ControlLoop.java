@@ -1,6 +1,7 @@
 package io.jfrp.client;
 
 import io.jfrp.core.transport.PeerAddress;
+import io.jfrp.core.config.ChannelConfig;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.lifecycle.LifecycleEvent;
@@ -66,6 +67,12 @@ final class ControlLoop {
     private volatile long rttNanos = -1;
     private Channel channel;
     private ScheduledFuture<?> retry;
+    /** The config's channels, best first, and which one the session is on. */
+    private final ChannelChoice choice;
+    /** Probes of better channels while the session runs on a worse one. */
+    private final FailBack failBack;
+    /** The channel is being closed to move the session back to a better one. */
+    private boolean movingBack;
     private boolean everLoggedIn;
     private String certificateReported;
 
@@ -77,8 +84,11 @@ final class ControlLoop {
         this.ssl = ssl;
         this.runId = runId;
         this.loop = transport.group().next();
+        this.choice = new ChannelChoice(config.channels(), config.failBackAfter().toNanos(), System::nanoTime);
         this.machine = new ControlStateMachine(config.reconnect(), System::nanoTime, Math::random, new Slf4jLog(),
                 "Run `jfrpc doctor -c " + config.source() + "` for a diagnosis.");
+        this.failBack = new FailBack(config, transport, ssl, loop, choice,
+                () -> channel != null && machine.state() == ClientState.CONNECTED, this::moveBack);
         this.proxies = new ProxyTable(config.proxies());
         this.registration = new ProxyRegistration(runId, proxySet, proxies, events, loop, () -> channel);
         // What the streams may hold for local services that do not take their bytes: see MemoryBudget.
@@ -161,8 +171,10 @@ final class ControlLoop {
     }
 
     void start() {
-        log.info("jfrpc {} (runId {}) connecting to {}:{} with {} {}", JfrpClient.VERSION, runId, config.serverAddr(),
-                config.serverPort(), proxySet.size(), proxySet.size() == 1 ? "proxy" : "proxies");
+        log.info("jfrpc {} (runId {}) connecting to {}:{} with {} {}{}", JfrpClient.VERSION, runId, config.serverAddr(),
+                config.serverPort(), proxySet.size(), proxySet.size() == 1 ? "proxy" : "proxies",
+                choice.size() == 1 ? "" : " over channel " + choice.current().describe() + " (" + choice.size()
+                        + " channels, best first)");
         loop.execute(this::connect);
     }
 
@@ -180,11 +192,12 @@ final class ControlLoop {
         }
         int dialTimeout = (int) Math.min(Integer.MAX_VALUE, config.dialServerTimeout().toMillis());
         // The control channel shares the loop's thread: its callbacks run in order, with no hop.
-        ClientTransport.of(config.protocol()).dial(transport, loop, config.serverAddr(), config.serverPort(), dialTimeout,
+        ChannelConfig via = choice.current();
+        ClientTransport.of(via.protocol()).dial(transport, loop, via.serverAddr(), via.serverPort(), dialTimeout,
                         p -> {
                             if (ssl != null) {
-                                String sni = config.tls().serverName().isEmpty() ? config.serverAddr() : config.tls().serverName();
-                                p.addLast("tls", ssl.newHandler(p.channel().alloc(), sni, config.serverPort()));
+                                String sni = config.tls().serverName().isEmpty() ? via.serverAddr() : config.tls().serverName();
+                                p.addLast("tls", ssl.newHandler(p.channel().alloc(), sni, via.serverPort()));
                             }
                             p.addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
                             p.addLast("decoder", new FrameDecoder());
@@ -197,8 +210,9 @@ final class ControlLoop {
                         })
                 .addListener(f -> onLoop(() -> {
                     if (!f.isSuccess()) {
-                        attemptFailed("cannot connect to " + config.serverAddr() + ":" + config.serverPort() + ": "
-                                + f.cause().getMessage(), false);
+                        attemptFailed("cannot connect to " + via.serverAddr() + ":" + via.serverPort()
+                                + (choice.size() == 1 ? "" : " (channel " + via.name() + ")") + ": " + f.cause().getMessage(),
+                                false);
                     } else if (machine.state() == ClientState.STOPPED) {
                         ((Channel) f.getNow()).close();
                     } else {
@@ -211,6 +225,10 @@ final class ControlLoop {
     Map<ProxyConfig, Integer> loggedIn(Channel ch, boolean resumed) {
         channel = ch;
         everLoggedIn = true;
+        choice.loggedIn();
+        if (choice.index() > 0) {
+            failBack.start();
+        }
         proxies.pendingAll();
         machine.connected(String.valueOf(PeerAddress.of(ch)), runId);
         publish();
@@ -264,12 +282,22 @@ final class ControlLoop {
             channel = null;
             registration.channelGone();
         }
+        failBack.stop();
         if (machine.state() == ClientState.STOPPED) {
             return;
         }
         if (wasLoggedIn) {
             proxies.pendingAll();
+            if (movingBack) {
+                reason = "moving the session to channel " + choice.current().describe();
+            }
             Duration delay = machine.channelLost(reason, slow);
+            if (movingBack) {
+                movingBack = false;
+                delay = Duration.ZERO;
+            } else if (!slow) {
+                delay = failOver(delay);
+            }
             scheduleRetry(delay);
             publish();
             events.on(new LifecycleEvent.SessionLost(runId, String.valueOf(PeerAddress.of(ch)), reason,
@@ -291,9 +319,30 @@ final class ControlLoop {
             terminated.completeExceptionally(new IllegalStateException("login failed: " + reason));
             return;
         }
-        scheduleRetry(machine.attemptFailed(reason, authRefused));
+        Duration delay = machine.attemptFailed(reason, authRefused);
+        scheduleRetry(authRefused ? delay : failOver(delay));
         publish();
     }
+
+    /** The current channel failed: the next one at once while this round has one, else {@code backoff}. */
+    private Duration failOver(Duration backoff) {
+        String from = choice.current().describe();
+        if (choice.failed()) {
+            // The failure itself was logged by the state machine, with its reason.
+            log.info("channel {} failed; trying channel {} now", from, choice.current().describe());
+            return FAIL_OVER_DELAY;
+        }
+        return backoff;
+    }
+
+    /** Closes the channel so that the next login, at once, is on the better channel {@link FailBack} chose. */
+    private void moveBack() {
+        movingBack = true;
+        channel.close();
+    }
+
+    /** The pause before the next channel is tried, long enough that a failure that repeats at once does not spin. */
+    private static final Duration FAIL_OVER_DELAY = Duration.ofMillis(100);
 
     private void scheduleRetry(Duration delay) {
         retry = loop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -307,6 +356,7 @@ final class ControlLoop {
             if (retry != null) {
                 retry.cancel(false);
             }
+            failBack.stop();
             events.on(new LifecycleEvent.SessionClosed(runId, "client stopping", proxySet.size()));
             if (channel != null) {
                 channel.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, "client stopping"))
@@ -336,7 +386,8 @@ final class ControlLoop {
         long rtt = rttNanos;
         long ageNanos = System.nanoTime() - machine.sinceNanos();
         snapshot = new ClientStatus(machine.state(), Instant.now().minusNanos(ageNanos),
-                config.serverAddr() + ":" + config.serverPort(), rtt < 0 ? -1 : rtt / 1000, machine.reconnects(),
+                choice.current().serverAddr() + ":" + choice.current().serverPort(), rtt < 0 ? -1 : rtt / 1000,
+                machine.reconnects(),
                 machine.consecutiveFailures(), machine.lastError(), runId, List.of());
     }
 

@@ -28,49 +28,65 @@ public record ClientConfig(
         Path stateFile,
         AdminSettings admin,
         List<ProxyConfig> proxies,
-        String clientId) {
+        String clientId,
+        List<ChannelConfig> channels,
+        Duration failBackAfter) {
 
     public ClientConfig {
         proxies = List.copyOf(proxies);
+        channels = channels == null || channels.isEmpty()
+                ? List.of(new ChannelConfig("server", serverAddr, serverPort, protocol)) : List.copyOf(channels);
     }
+
+    /** The default of {@code failBackAfter}: how long a better channel must stay healthy before the session moves back. */
+    public static final Duration FAIL_BACK_AFTER = Duration.ofSeconds(30);
 
     /** A client of {@code addr:port} with frp's defaults otherwise, TLS on and unpinned. */
     public static ClientConfig defaults(String addr, int port, String token, List<ProxyConfig> proxies) {
         return new ClientConfig("(defaults)", addr, port, "tcp", "", token, false,
                 new ClientTls(true, null, null, null, "", ""), Duration.ofSeconds(3), Duration.ofSeconds(9),
-                Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, null, proxies, "");
+                Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, null, proxies, "", null,
+                FAIL_BACK_AFTER);
     }
 
     public ClientConfig withTls(ClientTls t) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, t, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
     }
 
     /** The same client over another transport ({@code transport.protocol}). */
     public ClientConfig withProtocol(String p) {
         return new ClientConfig(source, serverAddr, serverPort, p, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, null, failBackAfter);
+    }
+
+    /** The same client with an ordered list of channels (the first is where it goes first) and a fail-back time. */
+    public ClientConfig withChannels(List<ChannelConfig> list, Duration failBack) {
+        ChannelConfig first = list.get(0);
+        return new ClientConfig(source, first.serverAddr(), first.serverPort(), first.protocol(), user, authToken,
+                loginFailExit, tls, heartbeatInterval, heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin,
+                proxies, clientId, list, failBack);
     }
 
     /** The file that keeps this client's runId across restarts; null for a new runId per start. */
     public ClientConfig withStateFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies, clientId);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies, clientId, channels, failBackAfter);
     }
 
     public ClientConfig withAdmin(AdminSettings a) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies, clientId);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies, clientId, channels, failBackAfter);
     }
 
     public ClientConfig withHeartbeat(Duration interval, Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, interval,
-                timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
+                timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
     }
 
     public ClientConfig withLoginFailExit(boolean exit) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, exit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
     }
 
     static ClientConfig read(ConfigSection s, Path file) {
@@ -89,12 +105,14 @@ public record ClientConfig(
         String token = TokenSource.read(s);
         boolean loginFailExit = s.bool("loginFailExit", false);
         String protocol = s.string("transport.protocol", "tcp");
-        if (!ClientTransport.PROTOCOLS.contains(protocol)) {
+        if (!ClientTransport.PROTOCOLS.contains(protocol) && !protocol.equals("auto")) {
             s.problem("transport.protocol", s.node("transport.protocol"), List.of("wss")
                     .contains(protocol) ? "\"" + protocol + "\" is not supported by jfrp yet (supported: "
                     + String.join(", ", ClientTransport.PROTOCOLS) + ")"
-                    : "\"" + protocol + "\" (expected: one of " + String.join(", ", ClientTransport.PROTOCOLS) + ")");
+                    : "\"" + protocol + "\" (expected: one of " + String.join(", ", ClientTransport.PROTOCOLS) + ", auto)");
         }
+        List<ChannelConfig> channels = ChannelConfig.read(s, serverAddr, serverPort, protocol);
+        Duration failBack = s.duration("transport.failBackAfter", FAIL_BACK_AFTER, Duration.ofSeconds(1), false);
         String fingerprint = s.string("transport.tls.serverFingerprint", "");
         if (!fingerprint.isEmpty() && Fingerprints.normalize(fingerprint) == null) {
             s.problem("transport.tls.serverFingerprint", s.node("transport.tls.serverFingerprint"),
@@ -182,7 +200,9 @@ public record ClientConfig(
         }
         s.unsupported("visitors", "");
         s.finish();
-        return new ClientConfig(file.toString(), serverAddr, serverPort, protocol, user, token, loginFailExit, tls, interval,
-                timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold), log, stateFile, admin, proxies, clientId);
+        ChannelConfig first = channels.get(0);
+        return new ClientConfig(file.toString(), first.serverAddr(), first.serverPort(), first.protocol(), user, token,
+                loginFailExit, tls, interval, timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold),
+                log, stateFile, admin, proxies, clientId, channels, failBack);
     }
 }

@@ -265,10 +265,46 @@ class ConfigLoaderTest {
 
     @Test
     void keysWeDoNotSupportYetAreErrorsNotSilence() {
-        assertThat(clientProblems("frpc.toml", "transport.protocol = \"kcp\"\n")).singleElement().asString()
-                .contains("\"kcp\" is not supported by jfrp yet");
+        assertThat(clientProblems("frpc.toml", "transport.protocol = \"wss\"\n")).singleElement().asString()
+                .contains("\"wss\" is not supported by jfrp yet");
         assertThat(clientProblems("frpc.toml", "dnsServer = \"8.8.8.8\"\n")).singleElement().asString()
                 .contains("dnsServer: not supported by jfrp yet");
+    }
+
+    @Test
+    void channelsAreAnOrderedListAndAutoIsTcpThenWebSocket() throws Exception {
+        ClientConfig c = client("frpc.toml", """
+                transport.failBackAfter = "45s"
+                [[channels]]
+                name = "fibre"
+                serverAddr = "10.0.0.1"
+                serverPort = 7000
+                [[channels]]
+                name = "lte"
+                serverAddr = "10.0.1.1"
+                serverPort = 7001
+                protocol = "quic"
+                """).config();
+        assertThat(c.channels()).containsExactly(new ChannelConfig("fibre", "10.0.0.1", 7000, "tcp"),
+                new ChannelConfig("lte", "10.0.1.1", 7001, "quic"));
+        assertThat(c.serverAddr()).isEqualTo("10.0.0.1");
+        assertThat(c.failBackAfter()).isEqualTo(Duration.ofSeconds(45));
+
+        assertThat(client("frpc.toml", "serverAddr = \"h\"\ntransport.protocol = \"auto\"\n").config().channels())
+                .extracting(ChannelConfig::protocol).containsExactly("tcp", "websocket");
+
+        assertThat(clientProblems("frpc.toml", """
+                serverAddr = "h"
+                [[channels]]
+                serverAddr = "a"
+                protocol = "carrier-pigeon"
+                localAddr = "10.0.0.2"
+                [[channels]]
+                serverPort = 7000
+                """)).anySatisfy(p -> assertThat(p).contains("channels: set beside serverAddr/serverPort"))
+                .anySatisfy(p -> assertThat(p).contains("channels[0].protocol: \"carrier-pigeon\""))
+                .anySatisfy(p -> assertThat(p).contains("channels[0].localAddr: not supported by jfrp yet"))
+                .anySatisfy(p -> assertThat(p).contains("channels[1].serverAddr"));
     }
 
     @Test

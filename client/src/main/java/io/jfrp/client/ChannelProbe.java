@@ -1,0 +1,89 @@
+package io.jfrp.client;
+
+import io.jfrp.core.config.ChannelConfig;
+import io.jfrp.core.net.NettyTransport;
+import io.jfrp.core.transport.ClientTransport;
+import io.jfrp.protocol.FrameDecoder;
+import io.jfrp.protocol.FrameEncoder;
+import io.jfrp.protocol.Message;
+import io.jfrp.protocol.Wire;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whether a channel reaches a jfrps now: the same transport and TLS as a session's, then HELLO until the
+ * server's challenge, then goodbye. A carrier that merely connects proves nothing over UDP (KCP) or
+ * through a proxy that accepts and drops, so the server itself must answer.
+ */
+final class ChannelProbe {
+
+    private ChannelProbe() {
+    }
+
+    static Future<Boolean> probe(NettyTransport io, EventLoop loop, ChannelConfig ch, SslContext ssl, String serverName,
+                                 int timeoutMillis) {
+        Promise<Boolean> answered = loop.newPromise();
+        Promise<Channel> opened = loop.newPromise();
+        ClientTransport.of(ch.protocol()).dial(io, loop, ch.serverAddr(), ch.serverPort(), timeoutMillis, p -> {
+            if (ssl != null) {
+                p.addLast("tls", ssl.newHandler(p.channel().alloc(),
+                        serverName.isEmpty() ? ch.serverAddr() : serverName, ch.serverPort()));
+            }
+            p.addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelActive(ChannelHandlerContext ctx) {
+                    ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
+                    ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, 0));
+                }
+
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof Message.Challenge) {
+                        answered.trySuccess(true);
+                        ctx.close();
+                    }
+                    ReferenceCountUtil.release(msg);
+                }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    answered.trySuccess(false);
+                    ctx.close();
+                }
+
+                @Override
+                public void channelInactive(ChannelHandlerContext ctx) {
+                    answered.trySuccess(false);
+                }
+            });
+        }).addListener(f -> {
+            if (f.isSuccess()) {
+                opened.trySuccess((Channel) f.getNow());
+            } else {
+                answered.trySuccess(false);
+            }
+        });
+        var deadline = loop.schedule(() -> answered.trySuccess(false), timeoutMillis, TimeUnit.MILLISECONDS);
+        answered.addListener(f -> {
+            deadline.cancel(false);
+            if (opened.isSuccess()) {
+                opened.getNow().close();
+            } else {
+                opened.addListener(o -> {
+                    if (o.isSuccess()) {
+                        ((Channel) o.getNow()).close();
+                    }
+                });
+            }
+        });
+        return answered;
+    }
+}
