@@ -145,6 +145,9 @@ public final class Diagnosis {
                         + "with the fingerprint jfrps logs at start"));
             }
             out.add(login);
+        } finally {
+            // After the transport closed: no handshake is left to use it.
+            TlsContexts.release(ssl);
         }
         return out;
     }

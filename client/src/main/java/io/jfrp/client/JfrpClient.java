@@ -21,11 +21,14 @@ public final class JfrpClient implements AutoCloseable {
     private final ControlLoop loop;
     private final RunIdStore store;
     private volatile AdminServer admin;
+    /** The client's TLS context, released at close; null without TLS. */
+    private final SslContext ssl;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final ClientConfig config;
 
-    private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store, ClientConfig config) {
+    private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store, ClientConfig config, SslContext ssl) {
+        this.ssl = ssl;
         this.transport = transport;
         this.loop = loop;
         this.store = store;
@@ -130,7 +133,7 @@ public final class JfrpClient implements AutoCloseable {
         if (store != null) {
             loop.keepSessionSecret(store.sessionSecret(runId), secret -> store.sessionSecret(runId, secret));
         }
-        JfrpClient client = new JfrpClient(transport, loop, store, config);
+        JfrpClient client = new JfrpClient(transport, loop, store, config, ssl);
         if (config.admin() != null) {
             try {
                 AdminActions actions = client.new Actions();
@@ -179,6 +182,8 @@ public final class JfrpClient implements AutoCloseable {
             // closing anyway
         }
         transport.close();
+        // After the loops: no handshake can start with it any more.
+        TlsContexts.release(ssl);
         if (store != null) {
             try {
                 store.close();

@@ -62,6 +62,7 @@ class HttpsVhostTest {
         SelfSignedCertificate.ensure(serviceDir);
         SslContext ssl = TlsContexts.server(serviceDir.resolve(SelfSignedCertificate.CERT_FILE),
                 serviceDir.resolve(SelfSignedCertificate.KEY_FILE));
+        closer.keep(() -> TlsContexts.release(ssl));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         closer.keep(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

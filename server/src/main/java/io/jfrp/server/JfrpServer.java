@@ -90,6 +90,7 @@ public final class JfrpServer implements AutoCloseable {
                 .awaitUninterruptibly();
         if (!bind.isSuccess()) {
             transport.close();
+            TlsContexts.release(ssl);
             throw new IOException("cannot listen on " + config.bindAddr() + ":" + config.bindPort() + ": "
                     + bind.cause().getMessage(), bind.cause());
         }
@@ -141,6 +142,7 @@ public final class JfrpServer implements AutoCloseable {
         } catch (IOException e) {
             bound.forEach(c -> c.close().awaitUninterruptibly());
             transport.close();
+            TlsContexts.release(ssl);
             throw e;
         }
         ServerWeb web = null;
@@ -150,6 +152,7 @@ public final class JfrpServer implements AutoCloseable {
             } catch (IOException e) {
                 bound.forEach(c -> c.close().awaitUninterruptibly());
                 transport.close();
+                TlsContexts.release(ssl);
                 throw e;
             }
         }
@@ -272,6 +275,7 @@ public final class JfrpServer implements AutoCloseable {
             kcp.close().awaitUninterruptibly();
         }
         rt.transport.close();
+        TlsContexts.release(rt.ssl);
         log.info("jfrps stopped");
     }
 
