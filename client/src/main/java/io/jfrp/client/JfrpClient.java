@@ -123,7 +123,14 @@ public final class JfrpClient implements AutoCloseable {
      */
     public static JfrpClient start(ClientConfig config, LifecycleListener listener) throws IOException {
         SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls()) : null;
-        RunIdStore store = config.stateFile() == null ? null : RunIdStore.open(config.stateFile());
+        RunIdStore store;
+        try {
+            store = config.stateFile() == null ? null : RunIdStore.open(config.stateFile());
+        } catch (IOException | RuntimeException e) {
+            // Another client holds the state file: this one never starts, and its context goes now.
+            TlsContexts.release(ssl);
+            throw e;
+        }
         // frp's clientID names the client to the server for good: it is the runId, kept or not.
         String runId = !config.clientId().isEmpty() ? config.clientId()
                 : store == null ? RunIdStore.newRunId() : store.runId();
