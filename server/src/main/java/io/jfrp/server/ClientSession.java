@@ -34,6 +34,8 @@ final class ClientSession {
 
     final String runId;
     final String user;
+    /** The [[users]] entry this session counts against; null for a client of auth.token. */
+    final UserAccounts.Account account;
     /** What a login must prove (LoginProof.resume) to resume this session: a runId alone never does. */
     final byte[] secret = new byte[32];
     final EventLoop loop;
@@ -67,8 +69,9 @@ final class ClientSession {
         CLOSED
     }
 
-    ClientSession(ServerRuntime rt, String runId, String user, EventLoop loop) {
+    ClientSession(ServerRuntime rt, String runId, String user, UserAccounts.Account account, EventLoop loop) {
         this.rt = rt;
+        this.account = account;
         this.runId = runId;
         this.user = user;
         this.loop = loop;
@@ -280,6 +283,9 @@ final class ClientSession {
             h.abort.run();
         });
         rt.registry.unregister(this);
+        if (account != null) {
+            account.sessionClosed();
+        }
         if (peer != null) {
             peer.dismiss(ClientPeer.Dismissal.SESSION_OVER, reason);
             peer = null;

@@ -163,12 +163,19 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                     + "s); set both hosts' clocks right (NTP)");
             return;
         }
-        if (!LoginProof.verify(rt.config.authToken(), nonce, l.timestampMillis(), l.runId(), l.proof())) {
+        UserAccounts.Account account = rt.users.find(l.user());
+        // A [[users]] entry's own token, else frp's auth.token; with users and no auth.token, nobody else.
+        boolean noToken = account == null && !rt.users.isEmpty() && rt.config.authToken().isEmpty();
+        String token = account != null ? account.user.token() : rt.config.authToken();
+        if (noToken || !LoginProof.verify(token, nonce, l.timestampMillis(), l.runId(), l.proof())) {
             if (from != null) {
                 rt.loginThrottle.failed(from, System.nanoTime());
             }
             loginRefused(ctx, peer, l, ErrorCode.AUTH_FAILED,
-                    "authentication failed: the client's auth.token does not match the server's");
+                    rt.users.isEmpty() ? "authentication failed: the client's auth.token does not match the server's"
+                            // The same words for an unknown user and a wrong token: no list of users to be had.
+                            : "authentication failed: user \"" + PeerText.escape(l.user()) + "\" with this auth.token "
+                            + "is not a user of this server");
             return;
         }
         if (from != null) {
@@ -181,8 +188,14 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
                     + " s): set transport.heartbeatInterval within it");
             return;
         }
-        ClientSession session = rt.registry.sessionFor(rt, l.runId(), l.user(), ctx.channel().eventLoop(),
+        SessionRegistry.Found found = rt.registry.sessionFor(rt, l.runId(), l.user(), account, ctx.channel().eventLoop(),
                 s -> LoginProof.verifyResume(s.secret, nonce, l.runId(), l.resumeProof()));
+        if (found.userFull()) {
+            loginRefused(ctx, peer, l, ErrorCode.AUTH_FAILED, "user " + l.user() + " has " + account.user.maxSessions()
+                    + " sessions already (maxSessions on the server)");
+            return;
+        }
+        ClientSession session = found.session();
         if (session == null) {
             loginRefused(ctx, peer, l, ErrorCode.SESSION_NOT_YOURS, "this runId belongs to a live session that this "
                     + "client cannot prove is its own (a state file or clientID shared with another client?); it is "

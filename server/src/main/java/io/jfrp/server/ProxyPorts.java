@@ -132,16 +132,24 @@ final class ProxyPorts {
             return;
         }
         int port = req.remotePort();
-        if (port != 0 && !rt.config.allowPorts().allows(port)) {
+        if (port != 0 && !allowPorts().allows(port)) {
             rt.registry.releaseName(name, session);
             refuse(client, req, ProxyRefusal.PORT_NOT_ALLOWED, "port " + port + " is not allowed on this server "
-                    + "(allowPorts: " + rt.config.allowPorts() + ")");
+                    + "(allowPorts" + (session.account != null ? " of user " + session.user : "") + ": " + allowPorts() + ")");
             return;
         }
+        UserAccounts.Account account = session.account;
         int max = rt.config.maxPortsPerClient();
-        if (max > 0 && open.size() + binding.size() >= max) {
+        if (account == null && max > 0 && open.size() + binding.size() >= max) {
             rt.registry.releaseName(name, session);
             refuse(client, req, ProxyRefusal.TOO_MANY_PORTS, "this client already has " + max + " ports (maxPortsPerClient)");
+            return;
+        }
+        // A user's ports count across all its sessions: a second runId is no way around its limit.
+        if (account != null && !account.reservePort()) {
+            rt.registry.releaseName(name, session);
+            refuse(client, req, ProxyRefusal.TOO_MANY_PORTS, "user " + session.user + " already has "
+                    + account.user.maxPorts() + " ports open (maxPorts of the user, over all its clients)");
             return;
         }
         binding.add(name);
@@ -227,8 +235,20 @@ final class ProxyPorts {
         client.proxyOpened(req.name(), port);
     }
 
+    /** The ports this session may ask for: its user's allowPorts, else the server's. */
+    private io.jfrp.core.config.PortRanges allowPorts() {
+        return session.account != null ? session.account.allowPorts(rt.config) : rt.config.allowPorts();
+    }
+
+    /** A port counted against the session's user is free again. */
+    private void portReleased() {
+        if (session.account != null) {
+            session.account.portReleased();
+        }
+    }
+
     private void bind(ClientPeer client, ProxyRequest req, String name, int requested, int attempt) {
-        int port = requested == 0 && !rt.config.allowPorts().isAll() ? randomAllowedPort() : requested;
+        int port = requested == 0 && !allowPorts().isAll() ? randomAllowedPort() : requested;
         ProxyListener.bind(rt, session, name, req.type(), rt.config.proxyBindAddr(), port).addListener((ChannelFutureListener) f ->
                 session.onLoop(() -> bound(client, req, name, requested, port, attempt, f)));
     }
@@ -237,6 +257,9 @@ final class ProxyPorts {
                        ChannelFuture f) {
         if (f.isSuccess() && (!binding.contains(name) || session.isClosed())) {
             f.channel().close();
+            if (binding.remove(name)) {
+                portReleased();
+            }
             return;
         }
         if (f.isSuccess()) {
@@ -253,16 +276,18 @@ final class ProxyPorts {
             client.proxyOpened(req.name(), listener.port());
             return;
         }
-        if (requested == 0 && !rt.config.allowPorts().isAll() && attempt < RANDOM_PORT_TRIES) {
+        if (requested == 0 && !allowPorts().isAll() && attempt < RANDOM_PORT_TRIES) {
             bind(client, req, name, 0, attempt + 1);
             return;
         }
-        binding.remove(name);
+        if (binding.remove(name)) {
+            portReleased();
+        }
         rt.registry.releaseName(name, session);
         Throwable cause = f.cause();
         if (cause instanceof BindException || (cause != null && String.valueOf(cause.getMessage()).contains("in use"))) {
             refuse(client, req, ProxyRefusal.PORT_IN_USE, requested == 0
-                    ? "no free port in allowPorts " + rt.config.allowPorts() + " after " + RANDOM_PORT_TRIES + " tries"
+                    ? "no free port in allowPorts " + allowPorts() + " after " + RANDOM_PORT_TRIES + " tries"
                     : "port " + tried + " is already in use on " + rt.config.proxyBindAddr());
         } else {
             refuse(client, req, ProxyRefusal.INTERNAL, "cannot listen on " + rt.config.proxyBindAddr() + ":" + tried + ": " + cause);
@@ -270,7 +295,7 @@ final class ProxyPorts {
     }
 
     private int randomAllowedPort() {
-        List<int[]> ranges = rt.config.allowPorts().ranges();
+        List<int[]> ranges = allowPorts().ranges();
         int[] r = ranges.get(ThreadLocalRandom.current().nextInt(ranges.size()));
         return r[0] + ThreadLocalRandom.current().nextInt(r[1] - r[0] + 1);
     }
@@ -301,6 +326,7 @@ final class ProxyPorts {
         ProxyListener l = open.remove(name);
         if (l != null) {
             l.close();
+            portReleased();
             rt.registry.releaseName(name, session);
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, name, l.port(), why));
         }
@@ -314,6 +340,7 @@ final class ProxyPorts {
             if (f != null) {
                 closing.add(f);
             }
+            portReleased();
             rt.registry.releaseName(l.name, session);
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, l.name, l.port(), why));
         }
@@ -324,6 +351,7 @@ final class ProxyPorts {
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, e.getKey(), e.getValue().port(), why));
         }
         routed.clear();
+        binding.forEach(b -> portReleased());
         binding.clear();
         unconfirmed.clear();
         return closing;

@@ -17,6 +17,7 @@ final class ServerRuntime {
     final NettyTransport transport;
     final SslContext ssl;
     final SessionRegistry registry = new SessionRegistry();
+    final UserAccounts users;
     /** Names that route CONNECTs on the tcpmux port to proxies, across every session. */
     final DomainRoutes tcpmuxRoutes = new DomainRoutes();
     /** Names and paths that route requests on the vhost HTTP port to proxies, across every session. */
@@ -66,6 +67,7 @@ final class ServerRuntime {
         this.config = config;
         this.transport = transport;
         this.ssl = ssl;
+        this.users = new UserAccounts(config);
         this.events = LifecycleListener.all(List.of(new SessionLog(config.proxyBindAddr(), peerProblems), listener));
     }
 

@@ -16,20 +16,32 @@ final class SessionRegistry {
      * the same user, a new one on {@code loop} when there is none; null when a live session holds the runId
      * and the login cannot prove it is its own: a runId is an identifier, and knowing it takes nothing.
      */
-    ClientSession sessionFor(ServerRuntime rt, String runId, String user, EventLoop loop,
-                             java.util.function.Predicate<ClientSession> owns) {
+    /** What a login found: its session, none because another owns the runId, or none because its user is full. */
+    record Found(ClientSession session, boolean userFull) {
+    }
+
+    Found sessionFor(ServerRuntime rt, String runId, String user, UserAccounts.Account account, EventLoop loop,
+                     java.util.function.Predicate<ClientSession> owns) {
         ClientSession[] made = new ClientSession[1];
+        boolean[] full = new boolean[1];
         ClientSession s = byRunId.compute(runId, (k, old) -> {
             if (old == null || old.isClosed()) {
-                made[0] = new ClientSession(rt, runId, user, loop);
+                if (account != null && !account.openSession()) {
+                    full[0] = true;
+                    return old;
+                }
+                made[0] = new ClientSession(rt, runId, user, account, loop);
                 return made[0];
             }
             return old;
         });
-        if (s == made[0]) {
-            return s;
+        if (full[0]) {
+            return new Found(null, true);
         }
-        return s.user.equals(user) && owns.test(s) ? s : null;
+        if (s == made[0]) {
+            return new Found(s, false);
+        }
+        return new Found(s.user.equals(user) && owns.test(s) ? s : null, false);
     }
 
     void unregister(ClientSession s) {

@@ -36,7 +36,7 @@ class ClientSessionTest {
 
     ClientSessionTest() {
         loop.freezeTime();
-        session = rt.registry.sessionFor(rt, "run-1", "", loop.eventLoop(), s -> true);
+        session = rt.registry.sessionFor(rt, "run-1", "", null, loop.eventLoop(), s -> true).session();
     }
 
     private final Map<EmbeddedChannel, ClientPeer> peers = new IdentityHashMap<>();

@@ -62,7 +62,7 @@ class ProxyPortsTest {
         final Map<String, Message.NewProxyResult> results = new ConcurrentHashMap<>();
 
         Client(ServerRuntime rt, String runId) throws Exception {
-            session = rt.registry.sessionFor(rt, runId, "", loop, s -> true);
+            session = rt.registry.sessionFor(rt, runId, "", null, loop, s -> true).session();
             sessions.add(session);
             control = onLoop(() -> {
                 EmbeddedChannel ch = new EmbeddedChannel();

@@ -68,6 +68,12 @@ public record ClientConfig(
                 proxies, clientId, list, failBack);
     }
 
+    /** The same client logging in as {@code u} (frp's {@code user}) with {@code token}. */
+    public ClientConfig withUser(String u, String token) {
+        return new ClientConfig(source, serverAddr, serverPort, protocol, u, token, loginFailExit, tls, heartbeatInterval,
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
+    }
+
     /** The file that keeps this client's runId across restarts; null for a new runId per start. */
     public ClientConfig withStateFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,

@@ -23,79 +23,91 @@ public record ServerConfig(
         AdminSettings webServer,
         VhostSettings vhost,
         int quicBindPort,
-        int kcpBindPort) {
+        int kcpBindPort,
+        List<ServerUser> users) {
+
+    public ServerConfig {
+        users = users == null ? List.of() : List.copyOf(users);
+    }
 
     /** Defaults as documented in docs/configuration.md; bindPort 7000 on all addresses. */
     public static ServerConfig defaults() {
         return new ServerConfig("(defaults)", "0.0.0.0", 7000, "0.0.0.0", "", PortRanges.ALL, 0,
                 new ServerTls(false, null, null, null), Duration.ofSeconds(9), Duration.ofSeconds(10),
                 Duration.ofSeconds(30), LogSettings.DEFAULT, Path.of("jfrps-data"),
-                UdpSettings.DEFAULT, null, VhostSettings.NONE, 0, 0);
+                UdpSettings.DEFAULT, null, VhostSettings.NONE, 0, 0, List.of());
     }
 
     public ServerConfig withBind(String addr, int port) {
         return new ServerConfig(source, addr, port, addr, authToken, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
     }
 
     public ServerConfig withAuthToken(String token) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, token, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp, webServer, vhost, quicBindPort, kcpBindPort);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
     }
 
     public ServerConfig withPorts(PortRanges allow, int maxPerClient) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allow, maxPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
     }
 
     public ServerConfig withSessionGracePeriod(Duration grace) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
+                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
     }
 
     /** A UDP port for clients whose transport is QUIC; 0 for none. */
     public ServerConfig withQuicBindPort(int port) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, port, kcpBindPort);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, port, kcpBindPort, users);
     }
 
     /** A UDP port for clients whose transport is KCP; 0 for none. */
     public ServerConfig withKcpBindPort(int port) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
                 tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort,
-                port);
+                port, users);
+    }
+
+    /** The server with these users (each a token of its own, and limits), beside auth.token's clients. */
+    public ServerConfig withUsers(List<ServerUser> list) {
+        return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort,
+                kcpBindPort, list);
     }
 
     /** How long a silent client is waited for before its channel counts as lost. */
     public ServerConfig withHeartbeatTimeout(Duration timeout) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
+                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
     }
 
     public ServerConfig withTls(ServerTls t) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort);
+                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
     }
 
     public ServerConfig withUdp(UdpSettings u) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u, webServer, vhost, quicBindPort, kcpBindPort);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u, webServer, vhost, quicBindPort, kcpBindPort, users);
     }
 
     /** The server's web server (frp's webServer.*: /healthz, /api/serverinfo, /api/proxy/TYPE); null: none. */
     public ServerConfig withWebServer(AdminSettings w) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, w, vhost, quicBindPort, kcpBindPort);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, w, vhost, quicBindPort, kcpBindPort, users);
     }
 
     public ServerConfig withVhost(VhostSettings v) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, v, quicBindPort, kcpBindPort);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, v, quicBindPort, kcpBindPort, users);
     }
 
     static ServerConfig read(ConfigSection s, Path file) {
@@ -118,7 +130,8 @@ public record ServerConfig(
         LogSettings log = LogSettings.read(s);
         UdpSettings udp = UdpSettings.read(s);
         AdminSettings webServer = AdminSettings.read(s, true);
-        UnsafeSettings.server(s, token, webServer);
+        List<ServerUser> users = ServerUser.read(s);
+        UnsafeSettings.server(s, token, !users.isEmpty(), webServer);
         VhostSettings vhost = VhostSettings.read(s);
         Path defaultData = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
                 .resolve("jfrps-data");
@@ -136,12 +149,13 @@ public record ServerConfig(
         }
         int quicBindPort = s.port("quicBindPort", 0, true);
         int kcpBindPort = s.port("kcpBindPort", 0, true);
+
         for (String key : List.of("allowedClientIPs",
                 "natholeAnalysisDataReserveHours", "httpPlugins")) {
             s.unsupported(key, "");
         }
         s.finish();
         return new ServerConfig(file.toString(), bindAddr, bindPort, proxyBindAddr, token, allow, maxPorts, tls,
-                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp, webServer, vhost, quicBindPort, kcpBindPort);
+                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp, webServer, vhost, quicBindPort, kcpBindPort, users);
     }
 }

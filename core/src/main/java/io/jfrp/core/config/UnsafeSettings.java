@@ -10,8 +10,9 @@ final class UnsafeSettings {
     private UnsafeSettings() {
     }
 
-    static void server(ConfigSection s, String token, AdminSettings web) {
-        if (token.isEmpty()) {
+    static void server(ConfigSection s, String token, boolean users, AdminSettings web) {
+        // With [[users]] and no auth.token, only the users' tokens let anyone in.
+        if (token.isEmpty() && !users) {
             s.warn("auth.token", "empty: any client that reaches the bind port can log in and open ports; set a token");
         }
         webServer(s, web, "clients, proxies and traffic");

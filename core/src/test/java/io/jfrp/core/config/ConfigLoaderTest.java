@@ -308,6 +308,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void usersEachWithATokenAndLimits() throws Exception {
+        ConfigLoader.Loaded<ServerConfig> l = server("frps.toml", """
+                bindPort = 7000
+                [[users]]
+                name = "alice"
+                token = "alice-token-0123456789"
+                allowPorts = [ { start = 6000, end = 6010 } ]
+                maxPorts = 3
+                maxSessions = 2
+                [[users]]
+                name = "bob"
+                token = "bob-token-0123456789ab"
+                """);
+        assertThat(l.config().users()).extracting(ServerUser::name).containsExactly("alice", "bob");
+        ServerUser alice = l.config().users().get(0);
+        assertThat(alice.allowPorts().allows(6005)).isTrue();
+        assertThat(alice.allowPorts().allows(7000)).isFalse();
+        assertThat(alice.maxPorts()).isEqualTo(3);
+        assertThat(l.config().users().get(1).allowPorts()).isNull();
+        assertThat(alice.toString()).doesNotContain("alice-token");
+        // No shared token, but users: nothing to warn about.
+        assertThat(l.warnings()).noneMatch(w -> w.contains("auth.token"));
+
+        ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> server("frps.toml", """
+                bindPort = 7000
+                [[users]]
+                name = "a.b"
+                token = "short"
+                [[users]]
+                name = "c"
+                token = "short"
+                """), ConfigException.class);
+        assertThat(e.problems()).extracting(ConfigProblem::toString)
+                .anySatisfy(p -> assertThat(p).contains("users[0].name: \"a.b\""))
+                .anySatisfy(p -> assertThat(p).contains("users[0].token: is 5 characters (expected: at least 16"));
+    }
+
+    @Test
     void adminApiStateFileAndGracePeriodKeys() throws Exception {
         ClientConfig c = client("frpc.toml", """
                 webServer.port = 7400
