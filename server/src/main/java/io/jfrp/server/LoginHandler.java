@@ -125,26 +125,34 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         stage = Stage.LOGIN;
     }
 
-    /** A login is checked now, or held while its address waits out its failed logins (LoginThrottle). */
+    /** A login is checked now, or held while its address, or the user it names, waits out failed logins (LoginThrottle). */
     private void onLogin(ChannelHandlerContext ctx, Message.Login l) {
         stage = Stage.DONE;
         java.net.InetAddress from = PeerAddress.of(ctx.channel()) instanceof java.net.InetSocketAddress a
                 ? a.getAddress() : null;
-        long hold = from == null ? 0 : rt.loginThrottle.admit(from, System.nanoTime());
+        long now = System.nanoTime();
+        long hold = from == null ? 0 : rt.loginThrottle.admit(from, now);
         if (hold < 0) {
             loginRefused(ctx, String.valueOf(PeerAddress.of(ctx.channel())), l, ErrorCode.AUTH_FAILED,
                     "too many failed logins from this address, and others waiting: retry later");
             return;
         }
-        if (hold > 0) {
+        String user = rt.users.find(l.user()) != null ? l.user() : null;
+        long userHold = user == null ? 0 : rt.userThrottle.admit(user, now);
+        if (hold > 0 || userHold > 0) {
             ctx.channel().config().setAutoRead(false);
             ctx.executor().schedule(() -> {
-                rt.loginThrottle.released(from);
+                if (hold > 0) {
+                    rt.loginThrottle.released(from);
+                }
+                if (userHold > 0) {
+                    rt.userThrottle.released(user);
+                }
                 ctx.channel().config().setAutoRead(true);
                 if (ctx.channel().isActive()) {
                     checkLogin(ctx, l, from);
                 }
-            }, hold, TimeUnit.MILLISECONDS);
+            }, Math.max(hold, userHold), TimeUnit.MILLISECONDS);
             return;
         }
         checkLogin(ctx, l, from);
@@ -171,6 +179,9 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
             if (from != null) {
                 rt.loginThrottle.failed(from, System.nanoTime());
             }
+            if (account != null) {
+                rt.userThrottle.failed(l.user(), System.nanoTime());
+            }
             loginRefused(ctx, peer, l, ErrorCode.AUTH_FAILED,
                     rt.users.isEmpty() ? "authentication failed: the client's auth.token does not match the server's"
                             // The same words for an unknown user and a wrong token: no list of users to be had.
@@ -180,6 +191,9 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         if (from != null) {
             rt.loginThrottle.succeeded(from);
+        }
+        if (account != null) {
+            rt.userThrottle.succeeded(l.user());
         }
         if (l.heartbeatIntervalMillis() < 0 || l.heartbeatIntervalMillis() > MAX_HEARTBEAT_INTERVAL_MILLIS) {
             // The client's interval sets how long this server waits for a silent client: its own limit wins.

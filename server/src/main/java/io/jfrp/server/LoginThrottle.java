@@ -1,25 +1,44 @@
 package io.jfrp.server;
 
-import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Failed logins by source address, and when that address's next login is checked. The first
+ * Failed logins by key (a source address; a [[users]] name), and when that key's next login is checked. The first
  * {@link #FREE_FAILURES} cost nothing (a mistyped token); then each failure doubles the wait, from 100 ms
  * up to {@link #MAX_DELAY_MILLIS}. A login that arrives during the wait is held until it ends, then
  * checked like any other (a good client behind the same address as a guesser gets in, later), and at
- * most {@link #MAX_HELD} are held per address: more are refused unchecked. So one address gets a few
- * guesses a second at most, whatever it sends. A good login resets its address. The table keeps at most
- * {@link #MAX_ADDRESSES} addresses (the least recently seen go first) and forgets an address an hour
- * after its last failure. Thread-safe; every call is short.
+ * most {@code maxHeld} are held per key: more are refused unchecked. So one address gets a few
+ * guesses a second at most, whatever it sends. A good login resets its key. The table keeps at most
+ * {@link #MAX_ADDRESSES} keys (the least recently seen go first) and forgets a key an hour after its
+ * last failure. Thread-safe; every call is short.
+ * <p>
+ * Per user, logins are held but never refused ({@link #perUser}): a guesser who names a user from many
+ * addresses slows that user's logins by at most {@link #MAX_DELAY_MILLIS}, and cannot lock it out (each
+ * address's own limit still caps what it holds).
  */
-final class LoginThrottle {
+final class LoginThrottle<K> {
 
     static final int FREE_FAILURES = 5;
     /** Below the login deadline (10 s), so a held login is still checked within it. */
     static final long MAX_DELAY_MILLIS = 5_000;
     static final int MAX_HELD = 8;
+
+    /** By source address: {@link #MAX_HELD} held at most, then refused. */
+    static LoginThrottle<java.net.InetAddress> perAddress() {
+        return new LoginThrottle<>(MAX_HELD);
+    }
+
+    /** By [[users]] name: held, never refused. */
+    static LoginThrottle<String> perUser() {
+        return new LoginThrottle<>(Integer.MAX_VALUE);
+    }
+
+    private final int maxHeld;
+
+    private LoginThrottle(int maxHeld) {
+        this.maxHeld = maxHeld;
+    }
     static final int MAX_ADDRESSES = 10_000;
     private static final long FORGET_NANOS = 3_600_000_000_000L;
 
@@ -30,9 +49,9 @@ final class LoginThrottle {
         long allowedAtNanos;
     }
 
-    private final Map<InetAddress, Failures> byAddress = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<K, Failures> byAddress = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, Failures> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<K, Failures> eldest) {
             return size() > MAX_ADDRESSES;
         }
     };
@@ -42,7 +61,7 @@ final class LoginThrottle {
      * @return 0 to check it now, a positive delay in milliseconds to hold it (then {@link #released}), or -1
      *         to refuse it unchecked (too many held already)
      */
-    synchronized long admit(InetAddress address, long nowNanos) {
+    synchronized long admit(K address, long nowNanos) {
         Failures f = byAddress.get(address);
         if (f == null) {
             return 0;
@@ -55,7 +74,7 @@ final class LoginThrottle {
         if (wait <= 0) {
             return 0;
         }
-        if (f.held >= MAX_HELD) {
+        if (f.held >= maxHeld) {
             return -1;
         }
         f.held++;
@@ -63,14 +82,14 @@ final class LoginThrottle {
     }
 
     /** A held login's wait is over (checked, or its connection gone). */
-    synchronized void released(InetAddress address) {
+    synchronized void released(K address) {
         Failures f = byAddress.get(address);
         if (f != null && f.held > 0) {
             f.held--;
         }
     }
 
-    synchronized void failed(InetAddress address, long nowNanos) {
+    synchronized void failed(K address, long nowNanos) {
         Failures f = byAddress.computeIfAbsent(address, a -> new Failures());
         f.count++;
         f.lastNanos = nowNanos;
@@ -80,7 +99,7 @@ final class LoginThrottle {
         }
     }
 
-    synchronized void succeeded(InetAddress address) {
+    synchronized void succeeded(K address) {
         Failures f = byAddress.get(address);
         if (f != null && f.held == 0) {
             byAddress.remove(address);

@@ -35,7 +35,8 @@ final class ServerRuntime {
     volatile int httpPort;
     final LogLimiter peerProblems = new LogLimiter(Duration.ofSeconds(60));
     /** Failed logins by source address: guessing a token costs time. */
-    final LoginThrottle loginThrottle = new LoginThrottle();
+    final LoginThrottle<java.net.InetAddress> loginThrottle = LoginThrottle.perAddress();
+    final LoginThrottle<String> userThrottle = LoginThrottle.perUser();
     final SecureRandom random = new SecureRandom();
     /** What all sessions' streams may hold for their users together, and each session alone. */
     final MemoryBudget memory = MemoryBudget.forThisJvm();
