@@ -99,16 +99,28 @@ final class ConfigFiles {
     // ---- TOML
 
     private static ConfigNode toml(String text, String file, List<ConfigProblem> problems) {
-        TomlParseResult r = Toml.parse(text);
+        TomlParseResult r;
+        try {
+            r = Toml.parse(text);
+        } catch (TomlParseError e) {
+            // tomlj throws some errors instead of listing them: an invalid escape in a quoted key of a
+            // [[table]] header, found by ConfigFuzzTest.
+            problems.add(tomlProblem(file, e));
+            return null;
+        }
         if (r.hasErrors()) {
             for (TomlParseError e : r.errors()) {
-                TomlPosition p = e.position();
-                problems.add(new ConfigProblem(file, p == null ? 0 : p.line(), p == null ? 0 : p.column(), null,
-                        "TOML syntax error: " + e.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", "")));
+                problems.add(tomlProblem(file, e));
             }
             return null;
         }
         return tomlTable(r, 1, 1);
+    }
+
+    private static ConfigProblem tomlProblem(String file, TomlParseError e) {
+        TomlPosition p = e.position();
+        return new ConfigProblem(file, p == null ? 0 : p.line(), p == null ? 0 : p.column(), null,
+                "TOML syntax error: " + e.getMessage().replaceFirst(" \\(line \\d+, column \\d+\\)$", ""));
     }
 
     private static ConfigNode tomlTable(TomlTable t, int line, int column) {

@@ -308,6 +308,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTomlErrorThatTheParserThrowsIsStillAProblemWithItsLine() {
+        // Found by ConfigFuzzTest: tomlj throws this one instead of listing it.
+        assertThat(clientProblems("frpc.toml", "serverPort = 7000\n[[\"o\\yl\"]]\n")).singleElement().asString()
+                .contains("frpc.toml:2").contains("TOML syntax error").contains("Invalid escape sequence");
+    }
+
+    @Test
     void usersEachWithATokenAndLimits() throws Exception {
         ConfigLoader.Loaded<ServerConfig> l = server("frps.toml", """
                 bindPort = 7000
