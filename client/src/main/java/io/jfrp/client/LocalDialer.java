@@ -99,8 +99,10 @@ final class LocalDialer implements MuxSession.StreamListener {
                         session.acceptStream(open, f.channel());
                         return;
                     }
+                    Throwable c = f.cause();
+                    // Some failures carry no message (NotYetConnectedException, seen once in CI): name them.
                     String reason = "local service " + p.localIP() + ":" + p.localPort() + " unreachable: "
-                            + f.cause().getMessage();
+                            + (c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName());
                     table.error(name, reason);
                     events.on(new LifecycleEvent.StreamRefused(runId, open.proxyName(), open.userAddress(), reason));
                     String suffix = limiter.admit(name);
