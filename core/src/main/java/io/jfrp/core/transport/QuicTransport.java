@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -50,7 +51,22 @@ public final class QuicTransport implements ClientTransport {
      */
     private static final long IDLE_SECONDS = 330;
 
+    /** QUIC's TLS on the client accepts any certificate (a carrier only): one context serves every dial. */
+    private static final QuicSslContext CLIENT_TLS = TlsContexts.quicClient();
+
     private QuicTransport() {
+    }
+
+    /** What both sides' codecs share; {@code peerStreams} is how many streams the other side may open. */
+    private static <B extends QuicCodecBuilder<B>> B carrier(B b, int peerStreams) {
+        return b.maxIdleTimeout(IDLE_SECONDS, TimeUnit.SECONDS)
+                .maxSendUdpPayloadSize(UDP_PAYLOAD)
+                .maxRecvUdpPayloadSize(UDP_PAYLOAD)
+                .initialMaxData(WINDOW)
+                .initialMaxStreamDataBidirectionalLocal(WINDOW)
+                .initialMaxStreamDataBidirectionalRemote(WINDOW)
+                .initialMaxStreamsBidirectional(peerStreams)
+                .initialMaxStreamsUnidirectional(0);
     }
 
     @Override
@@ -62,17 +78,7 @@ public final class QuicTransport implements ClientTransport {
     public Future<Channel> dial(NettyTransport io, EventLoop loop, String host, int port, int timeoutMillis,
                                 Consumer<ChannelPipeline> session) {
         Promise<Channel> ready = loop.newPromise();
-        ChannelHandler codec = new QuicClientCodecBuilder()
-                .sslContext(TlsContexts.quicClient())
-                .maxIdleTimeout(IDLE_SECONDS, TimeUnit.SECONDS)
-                .maxSendUdpPayloadSize(UDP_PAYLOAD)
-                .maxRecvUdpPayloadSize(UDP_PAYLOAD)
-                .initialMaxData(WINDOW)
-                .initialMaxStreamDataBidirectionalLocal(WINDOW)
-                .initialMaxStreamDataBidirectionalRemote(WINDOW)
-                .initialMaxStreamsBidirectional(0)
-                .initialMaxStreamsUnidirectional(0)
-                .build();
+        ChannelHandler codec = carrier(new QuicClientCodecBuilder().sslContext(CLIENT_TLS), 0).build();
         ScheduledFuture<?> deadline = loop.schedule(() -> {
             ready.tryFailure(new IOException("no QUIC handshake with " + host + ":" + port + " (UDP) within "
                     + timeoutMillis + " ms: is quicBindPort set on the server, and is UDP let through?"));
@@ -152,16 +158,7 @@ public final class QuicTransport implements ClientTransport {
      */
     public static ChannelFuture bind(NettyTransport io, EventLoopGroup loop, String addr, int port, QuicSslContext ssl,
                                      Consumer<ChannelPipeline> session) {
-        ChannelHandler codec = new QuicServerCodecBuilder()
-                .sslContext(ssl)
-                .maxIdleTimeout(IDLE_SECONDS, TimeUnit.SECONDS)
-                .maxSendUdpPayloadSize(UDP_PAYLOAD)
-                .maxRecvUdpPayloadSize(UDP_PAYLOAD)
-                .initialMaxData(WINDOW)
-                .initialMaxStreamDataBidirectionalLocal(WINDOW)
-                .initialMaxStreamDataBidirectionalRemote(WINDOW)
-                .initialMaxStreamsBidirectional(1)
-                .initialMaxStreamsUnidirectional(0)
+        ChannelHandler codec = carrier(new QuicServerCodecBuilder().sslContext(ssl), 1)
                 // A retry token proves the client's address before the server keeps any state for it.
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(new ChannelInitializer<QuicChannel>() {
