@@ -63,15 +63,21 @@ final class KcpCarrier extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof DatagramPacket p) || !peer.equals(p.sender())) {
+        if (released || !(msg instanceof DatagramPacket p) || !peer.equals(p.sender())) {
+            // Once released, the engine would still queue what it is given, and nothing would free it.
             ReferenceCountUtil.release(msg);
             return;
         }
+        // KCP keeps a retained slice of each segment it holds (out of order, or not yet read). A datagram
+        // is itself a slice of the read's 32 KiB recvmmsg buffer, so without this copy every held segment
+        // would pin a whole one: a peer sending out of order could hold 512 x 32 KiB per session.
+        ByteBuf segments = p.content().copy();
+        p.release();
         int r;
         try {
-            r = kcp.input(p.content());
+            r = kcp.input(segments);
         } finally {
-            p.release();
+            segments.release();
         }
         if (r < 0) {
             // Not KCP, or another conversation: a stray or forged datagram costs only itself.
@@ -113,7 +119,7 @@ final class KcpCarrier extends ChannelDuplexHandler {
 
     /** Moves waiting writes into KCP while its send window has room. */
     private void drain() {
-        while (!pending.isEmpty() && kcp.waitSnd() < SEND_WINDOW * 2) {
+        while (!released && !pending.isEmpty() && kcp.waitSnd() < SEND_WINDOW * 2) {
             ByteBuf data = ((ByteBuf) pending.current()).retain();
             ChannelPromise done = pending.remove();
             try {
@@ -126,6 +132,9 @@ final class KcpCarrier extends ChannelDuplexHandler {
     }
 
     private void update() {
+        if (released) {
+            return;
+        }
         kcp.update((int) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - epoch));
     }
 
