@@ -32,11 +32,7 @@ final class ChannelProbe {
                                  int timeoutMillis) {
         Promise<Boolean> answered = loop.newPromise();
         Promise<Channel> opened = loop.newPromise();
-        ClientTransport.of(ch.protocol()).dial(io, loop, ch.serverAddr(), ch.serverPort(), timeoutMillis, p -> {
-            if (ssl != null) {
-                p.addLast("tls", ssl.newHandler(p.channel().alloc(),
-                        serverName.isEmpty() ? ch.serverAddr() : serverName, ch.serverPort()));
-            }
+        ClientTransport.of(ch.protocol()).dial(io, loop, ch.route(timeoutMillis, ssl, serverName), p -> {
             p.addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelActive(ChannelHandlerContext ctx) {

@@ -193,12 +193,8 @@ final class ControlLoop {
         int dialTimeout = (int) Math.min(Integer.MAX_VALUE, config.dialServerTimeout().toMillis());
         // The control channel shares the loop's thread: its callbacks run in order, with no hop.
         ChannelConfig via = choice.current();
-        ClientTransport.of(via.protocol()).dial(transport, loop, via.serverAddr(), via.serverPort(), dialTimeout,
+        ClientTransport.of(via.protocol()).dial(transport, loop, via.route(dialTimeout, ssl, config.tls().serverName()),
                         p -> {
-                            if (ssl != null) {
-                                String sni = config.tls().serverName().isEmpty() ? via.serverAddr() : config.tls().serverName();
-                                p.addLast("tls", ssl.newHandler(p.channel().alloc(), sni, via.serverPort()));
-                            }
                             p.addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
                             p.addLast("decoder", new FrameDecoder());
                             p.addLast("heartbeat-timeout",
@@ -211,6 +207,7 @@ final class ControlLoop {
                 .addListener(f -> onLoop(() -> {
                     if (!f.isSuccess()) {
                         attemptFailed("cannot connect to " + via.serverAddr() + ":" + via.serverPort()
+                                + (via.proxy() == null ? "" : " through " + via.proxy())
                                 + (choice.size() == 1 ? "" : " (channel " + via.name() + ")") + ": " + f.cause().getMessage(),
                                 false);
                     } else if (machine.state() == ClientState.STOPPED) {

@@ -6,6 +6,7 @@ import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.core.tls.TlsContexts;
 import io.jfrp.core.transport.ClientTransport;
+import io.jfrp.core.transport.OutboundProxy;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
@@ -48,6 +49,21 @@ public final class Diagnosis {
     public static List<Check> run(ClientConfig c, Duration timeout) {
         List<Check> out = new ArrayList<>();
         String server = c.serverAddr() + ":" + c.serverPort();
+        OutboundProxy proxy = c.channels().get(0).proxy();
+        if (proxy != null) {
+            // Through a proxy the server's name and port are the proxy's to reach: the login shows whether it does.
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(proxy.host(), proxy.port()), (int) timeout.toMillis());
+                out.add(new Check("proxy", true, proxy + " accepts TCP connections", ""));
+            } catch (IOException e) {
+                out.add(new Check("proxy", false, proxy + ": " + e.getMessage(),
+                        "check transport.proxyURL (or the http_proxy environment variable it defaults to)"));
+                return out;
+            }
+            out.addAll(login(c, timeout));
+            out.addAll(localServices(c, timeout));
+            return out;
+        }
         InetAddress addr;
         try {
             addr = InetAddress.getByName(c.serverAddr());
@@ -69,6 +85,12 @@ public final class Diagnosis {
             }
         }
         out.addAll(login(c, timeout));
+        out.addAll(localServices(c, timeout));
+        return out;
+    }
+
+    private static List<Check> localServices(ClientConfig c, Duration timeout) {
+        List<Check> out = new ArrayList<>();
         for (ProxyConfig p : c.proxies()) {
             String local = p.localIP() + ":" + p.localPort();
             try (Socket s = new Socket()) {
@@ -98,12 +120,9 @@ public final class Diagnosis {
         try (NettyTransport transport = NettyTransport.create("jfrpc-doctor", 1)) {
             ClientTransport carrier = ClientTransport.of(c.protocol());
             CompletableFuture<Check> carried = new CompletableFuture<>();
-            carrier.dial(transport, transport.group().next(), c.serverAddr(), c.serverPort(), (int) timeout.toMillis(),
+            carrier.dial(transport, transport.group().next(),
+                    c.channels().get(0).route((int) timeout.toMillis(), ssl, c.tls().serverName()),
                     p -> {
-                        if (ssl != null) {
-                            p.addLast(ssl.newHandler(p.channel().alloc(), c.tls().serverName().isEmpty()
-                                    ? c.serverAddr() : c.tls().serverName(), c.serverPort()));
-                        }
                         p.addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new Probe(c, runId, tls, result));
                     }).addListener(f -> {
                         if (f.isSuccess()) {

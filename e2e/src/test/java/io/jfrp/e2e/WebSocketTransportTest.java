@@ -79,6 +79,27 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void wssStraightToTheBindPortCarriesTenMebibytes() throws Exception {
+        // TLS first, the upgrade inside it, then the session's frames with no second TLS: what an HTTPS
+        // reverse proxy in front of a server passes on, and what jfrps's bind port takes itself.
+        JfrpClient client = keep(JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("echo", echo.port(), 0))
+                .withProtocol("wss")));
+        int port = Tunnels.awaitRunning(client, "echo");
+        byte[] data = RandomBytes.of(10 * 1024 * 1024, 33);
+        assertThat(RandomBytes.sha256(Loopback.echo(port, data, 60))).isEqualTo(RandomBytes.sha256(data));
+    }
+
+    @Test
+    void wssChecksTheServersCertificateAsTcpDoes() throws Exception {
+        JfrpClient client = keep(JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("echo", echo.port(), 0))
+                .withProtocol("wss").withTls(new ClientTls(true, null, null, null, "", "00".repeat(32)))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status().lastError() != null
+                && !client.status().lastError().isEmpty());
+        assertThat(client.status().state()).isNotEqualTo(ClientState.CONNECTED);
+        assertThat(server.sessionCount()).isZero();
+    }
+
+    @Test
     void plainWebSocketCarriesFramesLargerThanOneWebSocketFrame() throws Exception {
         // Without TLS the session writes data frames of up to 64 KiB plus headers, and batches: some
         // writes pass the WebSocket's frame limit and are cut into several frames.

@@ -14,7 +14,8 @@ import java.util.List;
  * port is also the vhostHTTPPort or vhostHTTPSPort, as frp allows, any other HTTP method is a user's
  * request (no method starts with the magic), and a TLS ClientHello is an HTTPS user's when its server
  * name routes to an https proxy, a client's otherwise. A user's connection loses the control pipeline
- * and becomes a vhost one; a client's keeps it.
+ * and becomes a vhost one; a client's keeps it. Inside a client's TLS, a WebSocket upgrade may come
+ * first ({@code wss}).
  */
 final class SharedBindPort extends ByteToMessageDecoder {
 
@@ -42,16 +43,19 @@ final class SharedBindPort extends ByteToMessageDecoder {
         } else if (http && first >= 'A' && first <= 'Z' && first != 'J') {
             removeControl(p);
             VhostHttpPort.install(p, rt);
-        } else if (https && first == 0x16) {
-            // Decided by the server name: the control handlers stay until then, and go if it is a user's.
-            p.addAfter(ctx.name(), "sni", new VhostHttpsPort.SniRouter(rt, true));
+        } else if (first == 0x16) {
+            p.addBefore("outbound-limit", WebSocketUnderTls.NAME, new WebSocketUnderTls());
+            if (https) {
+                // Decided by the server name: the control handlers stay until then, and go if it is a user's.
+                p.addAfter(ctx.name(), "sni", new VhostHttpsPort.SniRouter(rt, true));
+            }
         }
         // What this read holds goes on to whichever pipeline stays.
         p.remove(this);
     }
 
     static void removeControl(ChannelPipeline p) {
-        for (String control : List.of("tls", "outbound-limit", "decoder", "encoder", "login")) {
+        for (String control : List.of("tls", WebSocketUnderTls.NAME, "outbound-limit", "decoder", "encoder", "login")) {
             if (p.get(control) != null) {
                 p.remove(control);
             }

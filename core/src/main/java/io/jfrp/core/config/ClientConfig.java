@@ -112,10 +112,8 @@ public record ClientConfig(
         boolean loginFailExit = s.bool("loginFailExit", false);
         String protocol = s.string("transport.protocol", "tcp");
         if (!ClientTransport.PROTOCOLS.contains(protocol) && !protocol.equals("auto")) {
-            s.problem("transport.protocol", s.node("transport.protocol"), List.of("wss")
-                    .contains(protocol) ? "\"" + protocol + "\" is not supported by jfrp yet (supported: "
-                    + String.join(", ", ClientTransport.PROTOCOLS) + ")"
-                    : "\"" + protocol + "\" (expected: one of " + String.join(", ", ClientTransport.PROTOCOLS) + ", auto)");
+            s.problem("transport.protocol", s.node("transport.protocol"),
+                    "\"" + protocol + "\" (expected: one of " + String.join(", ", ClientTransport.PROTOCOLS) + ", auto)");
         }
         List<ChannelConfig> channels = ChannelConfig.read(s, serverAddr, serverPort, protocol);
         Duration failBack = s.duration("transport.failBackAfter", FAIL_BACK_AFTER, Duration.ofSeconds(1), false);
@@ -128,6 +126,10 @@ public record ClientConfig(
                 s.existingFile("transport.tls.keyFile"), s.existingFile("transport.tls.trustedCaFile"),
                 s.string("transport.tls.serverName", ""), fingerprint);
         KeyPairCheck.check(s, tls.certFile(), tls.keyFile());
+        if (!tls.enable() && channels.stream().anyMatch(ch -> ch.protocol().equals("wss"))) {
+            s.problem("transport.tls.enable", s.node("transport.tls.enable"), "false while a channel's protocol is "
+                    + "wss, a WebSocket over TLS (expected: TLS on, or protocol websocket)");
+        }
         if (!tls.enable() && !fingerprint.isEmpty()) {
             s.problem("transport.tls.serverFingerprint", s.node("transport.tls.serverFingerprint"),
                     "set while transport.tls.enable = false (expected: TLS on to pin a certificate)");
@@ -167,8 +169,7 @@ public record ClientConfig(
         AdminSettings admin = AdminSettings.read(s);
         UnsafeSettings.client(s, token, tls, serverAddr, admin);
         s.noEffectUnder("metadatas", "frp hands a client's metadatas to server plugins, which jfrp does not have yet");
-        for (String key : List.of("start", "dnsServer", "transport.connectServerLocalIP", "transport.proxyURL",
-                "natHoleStunServer", "transport.quic.keepalivePeriod")) {
+        for (String key : List.of("start", "dnsServer", "natHoleStunServer", "transport.quic.keepalivePeriod")) {
             s.unsupported(key, "");
         }
         int udpPacketSize = (int) s.integer("udpPacketSize", UdpProxyConfig.DEFAULT_PACKET_SIZE, 1, 65507);

@@ -16,26 +16,29 @@ import java.util.function.Consumer;
 public interface ClientTransport {
 
     /** frp's names of the transports jfrp has, in the order {@code transport.protocol} lists them. */
-    List<String> PROTOCOLS = List.of("tcp", "websocket", "quic", "kcp");
+    List<String> PROTOCOLS = List.of("tcp", "websocket", "wss", "quic", "kcp");
+
+    /** The transports a proxy ({@code proxyURL}) can carry: those over TCP. */
+    List<String> OVER_TCP = List.of("tcp", "websocket", "wss");
 
     /** frp's name of this transport. */
     String protocol();
 
     /**
-     * Connects to {@code host:port} on {@code loop}. {@code session} adds the session's handlers at the end
-     * of the carrier's pipeline; they see {@code channelActive} once the carrier carries bytes (after
-     * the WebSocket upgrade, on QUIC's first stream), and the future completes then, with the channel
-     * they are on. It fails, with why, when the carrier could not be made; a carrier that fails later
-     * closes its channel, which the session's handlers see.
+     * Connects to the route's server on {@code loop}. {@code session} adds the session's handlers at the
+     * end of the carrier's pipeline, after the route's TLS; they see {@code channelActive} once the
+     * carrier carries bytes (after the WebSocket upgrade, on QUIC's first stream), and the future
+     * completes then, with the channel they are on. It fails, with why, when the carrier could not be
+     * made; a carrier that fails later closes its channel, which the session's handlers see.
      */
-    Future<Channel> dial(NettyTransport io, EventLoop loop, String host, int port, int timeoutMillis,
-                         Consumer<ChannelPipeline> session);
+    Future<Channel> dial(NettyTransport io, EventLoop loop, ServerRoute route, Consumer<ChannelPipeline> session);
 
     /** The transport of a {@code transport.protocol} value; null for one jfrp does not have. */
     static ClientTransport of(String protocol) {
         return switch (protocol) {
             case "tcp" -> TcpTransport.INSTANCE;
             case "websocket" -> WebSocketTransport.INSTANCE;
+            case "wss" -> WebSocketTransport.SECURE;
             case "quic" -> QuicTransport.INSTANCE;
             case "kcp" -> KcpTransport.INSTANCE;
             default -> null;

@@ -56,10 +56,10 @@ public final class KcpTransport implements ClientTransport {
     }
 
     @Override
-    public Future<Channel> dial(NettyTransport io, EventLoop loop, String host, int port, int timeoutMillis,
-                                Consumer<ChannelPipeline> session) {
+    public Future<Channel> dial(NettyTransport io, EventLoop loop, ServerRoute route, Consumer<ChannelPipeline> session) {
+        Consumer<ChannelPipeline> inside = route.tlsThen(session);
         Promise<Channel> ready = loop.newPromise();
-        io.resolve(loop, host, port).addListener(r -> {
+        io.resolve(loop, route.host(), route.port()).addListener(r -> {
             if (!r.isSuccess()) {
                 ready.tryFailure(r.cause());
                 return;
@@ -71,10 +71,10 @@ public final class KcpTransport implements ClientTransport {
                         @Override
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast("kcp", new KcpCarrier(conv, server, false));
-                            session.accept(ch.pipeline());
+                            inside.accept(ch.pipeline());
                         }
                     })
-                    .connect(server);
+                    .connect(server, route.localAddr().isEmpty() ? null : new InetSocketAddress(route.localAddr(), 0));
             f.addListener(c -> {
                 if (f.isSuccess()) {
                     ready.trySuccess(f.channel());

@@ -75,8 +75,10 @@ public final class QuicTransport implements ClientTransport {
     }
 
     @Override
-    public Future<Channel> dial(NettyTransport io, EventLoop loop, String host, int port, int timeoutMillis,
-                                Consumer<ChannelPipeline> session) {
+    public Future<Channel> dial(NettyTransport io, EventLoop loop, ServerRoute route, Consumer<ChannelPipeline> session) {
+        String host = route.host();
+        int port = route.port();
+        int timeoutMillis = route.timeoutMillis();
         Promise<Channel> ready = loop.newPromise();
         ChannelHandler codec = carrier(new QuicClientCodecBuilder().sslContext(CLIENT_TLS), 0).build();
         ScheduledFuture<?> deadline = loop.schedule(() -> {
@@ -90,8 +92,9 @@ public final class QuicTransport implements ClientTransport {
                 return;
             }
             InetSocketAddress server = (InetSocketAddress) r.getNow();
-            ChannelFuture udp = io.datagramBootstrap(loop, PACKET).handler(codec).bind(
-                    new InetSocketAddress(server.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0));
+            String local = !route.localAddr().isEmpty() ? route.localAddr()
+                    : server.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0";
+            ChannelFuture udp = io.datagramBootstrap(loop, PACKET).handler(codec).bind(new InetSocketAddress(local, 0));
             udp.addListener(b -> {
                 if (!b.isSuccess()) {
                     ready.tryFailure(b.cause());
@@ -124,7 +127,7 @@ public final class QuicTransport implements ClientTransport {
                                 quic.close();
                                 return;
                             }
-                            quic.createStream(QuicStreamType.BIDIRECTIONAL, streamOf(session)).addListener(s -> {
+                            quic.createStream(QuicStreamType.BIDIRECTIONAL, streamOf(route.tlsThen(session))).addListener(s -> {
                                 if (s.isSuccess()) {
                                     if (!ready.trySuccess((Channel) s.getNow())) {
                                         quic.close();

@@ -23,11 +23,14 @@ import java.util.function.Consumer;
 /**
  * The control channel inside a WebSocket (frp's {@code transport.protocol = "websocket"}): an HTTP
  * upgrade at {@code /~!frp} on the server's bind port, then binary frames carry the channel's bytes, TLS
- * included. For networks that pass only HTTP, or a CDN or reverse proxy in front of jfrps.
+ * included. For networks that pass only HTTP, or a CDN or reverse proxy in front of jfrps. {@code wss}
+ * (as frp) puts the session's TLS under the WebSocket instead: TLS, then the upgrade, then frames, which
+ * is what an HTTPS reverse proxy in front of the server terminates and passes on as a plain WebSocket.
  */
 public final class WebSocketTransport implements ClientTransport {
 
-    static final WebSocketTransport INSTANCE = new WebSocketTransport();
+    static final WebSocketTransport INSTANCE = new WebSocketTransport(false);
+    static final WebSocketTransport SECURE = new WebSocketTransport(true);
 
     /** The upgrade's path, frp's. */
     public static final String PATH = "/~!frp";
@@ -44,20 +47,29 @@ public final class WebSocketTransport implements ClientTransport {
     /** The longest the upgrade may take, each side. */
     private static final long HANDSHAKE_MILLIS = 10_000;
 
-    private WebSocketTransport() {
+    /** Whether the TLS is under the WebSocket ({@code wss}) rather than inside it. */
+    private final boolean secure;
+
+    private WebSocketTransport(boolean secure) {
+        this.secure = secure;
     }
 
     @Override
     public String protocol() {
-        return "websocket";
+        return secure ? "wss" : "websocket";
     }
 
     @Override
-    public Future<Channel> dial(NettyTransport io, EventLoop loop, String host, int port, int timeoutMillis,
-                                Consumer<ChannelPipeline> session) {
+    public Future<Channel> dial(NettyTransport io, EventLoop loop, ServerRoute route, Consumer<ChannelPipeline> session) {
+        String host = route.host();
+        int port = route.port();
+        int timeoutMillis = route.timeoutMillis();
+        if (secure && route.ssl() == null) {
+            return loop.newFailedFuture(new IllegalArgumentException("wss is a WebSocket over TLS: TLS must be on"));
+        }
         URI uri;
         try {
-            uri = new URI("ws", null, host, port, PATH, null, null);
+            uri = new URI(secure ? "wss" : "ws", null, host, port, PATH, null, null);
         } catch (URISyntaxException e) {
             return loop.newFailedFuture(e);
         }
@@ -69,11 +81,15 @@ public final class WebSocketTransport implements ClientTransport {
                 .generateOriginHeader(false)
                 .build();
         Promise<Channel> upgraded = loop.newPromise();
-        TcpTransport.connect(io, loop, host, port, timeoutMillis, p -> {
+        TcpTransport.connect(io, loop, route, p -> {
+            if (secure) {
+                route.addTls(p);
+            }
             p.addLast("ws-http", new HttpClientCodec());
             p.addLast("ws-aggregator", new HttpObjectAggregator(8 * 1024));
             p.addLast("ws", new WebSocketClientProtocolHandler(ws));
-            p.addLast("ws-bytes", new WebSocketBytes(host + ":" + port + PATH, session, upgraded));
+            p.addLast("ws-bytes", new WebSocketBytes(uri.getScheme() + "://" + route.hostPort() + PATH,
+                    secure ? session : route.tlsThen(session), upgraded));
         }).addListener(f -> {
             if (!f.isSuccess()) {
                 upgraded.tryFailure(f.cause());
