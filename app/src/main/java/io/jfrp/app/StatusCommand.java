@@ -88,13 +88,30 @@ final class StatusCommand extends AdminApiCommand {
     static void print(Map<String, Object> s, PrintWriter out) {
         Instant since = Instant.parse(String.valueOf(s.get("since")));
         long ago = Duration.between(since, Instant.now()).getSeconds();
-        Object rtt = s.get("rttMillis");
-        out.printf("server %s  %s for %s  rtt %s  reconnects %s  runId %s%n", s.get("server"), s.get("state"),
-                human(ago), rtt == null ? "-" : String.format("%.2f ms", ((Number) rtt).doubleValue()),
-                s.get("reconnects"), s.get("runId"));
+        List<Object> channels = (List<Object>) s.getOrDefault("channels", List.of());
+        String via = "";
+        if (channels.size() == 1) {
+            Map<String, Object> c = (Map<String, Object>) channels.get(0);
+            via = " via " + c.get("protocol") + (str(c.get("proxy")).isEmpty() ? "" : " through " + c.get("proxy"));
+        }
+        out.printf("server %s%s  %s for %s  rtt %s  reconnects %s  runId %s%n", s.get("server"), via, s.get("state"),
+                human(ago), millis(s.get("rttMillis")), s.get("reconnects"), s.get("runId"));
         String lastError = String.valueOf(s.getOrDefault("lastError", ""));
         if (!lastError.isEmpty()) {
             out.printf("last error: %s (%s consecutive failures)%n", lastError, s.get("consecutiveFailures"));
+        }
+        if (channels.size() > 1) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[]{"CHANNEL", "PROTOCOL", "ADDRESS", "STATE", "RTT", "FOR", "LAST ERROR"});
+            for (Object o : channels) {
+                Map<String, Object> c = (Map<String, Object>) o;
+                String address = str(c.get("address")) + (str(c.get("proxy")).isEmpty() ? "" : " through " + c.get("proxy"));
+                long forSeconds = Duration.between(Instant.parse(str(c.get("since"))), Instant.now()).getSeconds();
+                rows.add(new String[]{str(c.get("name")), str(c.get("protocol")), address, str(c.get("state")),
+                        millis(c.get("rttMillis")), human(forSeconds), str(c.get("lastError"))});
+            }
+            out.println();
+            table(rows, out);
         }
         List<Object> proxies = (List<Object>) s.getOrDefault("proxies", List.of());
         List<String[]> rows = new ArrayList<>();
@@ -106,18 +123,31 @@ final class StatusCommand extends AdminApiCommand {
                     port instanceof Number n && n.intValue() > 0 ? String.valueOf(n) : "-", str(p.get("local")),
                     str(p.get("lastError"))});
         }
-        int[] w = new int[6];
+        out.println();
+        table(rows, out);
+        out.flush();
+    }
+
+    /** Rows in columns as wide as their widest cell; the last column is not padded. */
+    private static void table(List<String[]> rows, PrintWriter out) {
+        int columns = rows.get(0).length;
+        int[] w = new int[columns];
         for (String[] r : rows) {
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < columns - 1; i++) {
                 w[i] = Math.max(w[i], r[i].length());
             }
         }
-        out.println();
         for (String[] r : rows) {
-            out.printf("%-" + w[0] + "s  %-" + w[1] + "s  %-" + w[2] + "s  %-" + w[3] + "s  %-" + w[4] + "s  %s%n",
-                    (Object[]) r);
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns - 1; i++) {
+                line.append(String.format("%-" + w[i] + "s  ", r[i]));
+            }
+            out.println(line.append(r[columns - 1]).toString().stripTrailing());
         }
-        out.flush();
+    }
+
+    private static String millis(Object rtt) {
+        return rtt instanceof Number n ? String.format("%.2f ms", n.doubleValue()) : "-";
     }
 
     private static String str(Object o) {

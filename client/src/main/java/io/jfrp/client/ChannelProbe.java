@@ -28,9 +28,11 @@ final class ChannelProbe {
     private ChannelProbe() {
     }
 
-    static Future<Boolean> probe(NettyTransport io, EventLoop loop, ChannelConfig ch, SslContext ssl, String serverName,
-                                 int timeoutMillis) {
-        Promise<Boolean> answered = loop.newPromise();
+    /** @return the round trip from HELLO to the challenge, in nanoseconds; -1 when the server did not answer */
+    static Future<Long> probe(NettyTransport io, EventLoop loop, ChannelConfig ch, SslContext ssl, String serverName,
+                              int timeoutMillis) {
+        Promise<Long> answered = loop.newPromise();
+        long[] sent = {-1};
         Promise<Channel> opened = loop.newPromise();
         ClientTransport.of(ch.protocol()).dial(io, loop, ch.route(timeoutMillis, ssl, serverName), p -> {
             p.addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new ChannelInboundHandlerAdapter() {
@@ -38,12 +40,13 @@ final class ChannelProbe {
                 public void channelActive(ChannelHandlerContext ctx) {
                     ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
                     ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, 0));
+                    sent[0] = System.nanoTime();
                 }
 
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
                     if (msg instanceof Message.Challenge) {
-                        answered.trySuccess(true);
+                        answered.trySuccess(System.nanoTime() - sent[0]);
                         ctx.close();
                     }
                     ReferenceCountUtil.release(msg);
@@ -51,23 +54,23 @@ final class ChannelProbe {
 
                 @Override
                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                    answered.trySuccess(false);
+                    answered.trySuccess(-1L);
                     ctx.close();
                 }
 
                 @Override
                 public void channelInactive(ChannelHandlerContext ctx) {
-                    answered.trySuccess(false);
+                    answered.trySuccess(-1L);
                 }
             });
         }).addListener(f -> {
             if (f.isSuccess()) {
                 opened.trySuccess((Channel) f.getNow());
             } else {
-                answered.trySuccess(false);
+                answered.trySuccess(-1L);
             }
         });
-        var deadline = loop.schedule(() -> answered.trySuccess(false), timeoutMillis, TimeUnit.MILLISECONDS);
+        var deadline = loop.schedule(() -> answered.trySuccess(-1L), timeoutMillis, TimeUnit.MILLISECONDS);
         answered.addListener(f -> {
             deadline.cancel(false);
             if (opened.isSuccess()) {

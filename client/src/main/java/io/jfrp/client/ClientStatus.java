@@ -3,9 +3,22 @@ package io.jfrp.client;
 import java.time.Instant;
 import java.util.List;
 
-/** A snapshot of the client for status output and tests. */
+/**
+ * A snapshot of the client for status output and tests: the session, the channel it is on and every
+ * channel's health, and each proxy.
+ */
 public record ClientStatus(ClientState state, Instant since, String server, long rttMicros, int reconnects,
-                           int consecutiveFailures, String lastError, String runId, List<Proxy> proxies) {
+                           int consecutiveFailures, String lastError, String runId, List<Proxy> proxies,
+                           String channel, List<Channel> channels) {
+
+    /**
+     * One channel: its transport, address and proxy; active (the session's), standby (answered its last
+     * probe), failed (and why) or untried; its round trip (the session's heartbeat when active, the last
+     * probe's otherwise; -1 unknown); and since when it is in that state.
+     */
+    public record Channel(String name, String protocol, String address, String proxy, String state, long rttMicros,
+                          String lastError, Instant since) {
+    }
 
     /** One proxy: pending until the server answers, then running with its port, or refused and why. */
     public record Proxy(String name, ProxyState state, int remotePort, String lastError) {

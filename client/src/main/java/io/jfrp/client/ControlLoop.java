@@ -71,8 +71,14 @@ final class ControlLoop {
     private final ChannelChoice choice;
     /** Probes of better channels while the session runs on a worse one. */
     private final FailBack failBack;
+    /** What the client last saw of each channel, for status. */
+    private final ChannelHealth health;
     /** The channel is being closed to move the session back to a better one. */
     private boolean movingBack;
+    /** While the session moves between channels: the channel it left, why, and since when; null otherwise. */
+    private String switchFrom;
+    private String switchCause;
+    private long switchStartedNanos;
     private boolean everLoggedIn;
     private String certificateReported;
 
@@ -87,7 +93,8 @@ final class ControlLoop {
         this.choice = new ChannelChoice(config.channels(), config.failBackAfter().toNanos(), System::nanoTime);
         this.machine = new ControlStateMachine(config.reconnect(), System::nanoTime, Math::random, new Slf4jLog(),
                 "Run `jfrpc doctor -c " + config.source() + "` for a diagnosis.");
-        this.failBack = new FailBack(config, transport, ssl, loop, choice,
+        this.health = new ChannelHealth(config.channels());
+        this.failBack = new FailBack(config, transport, ssl, loop, choice, health,
                 () -> channel != null && machine.state() == ClientState.CONNECTED, this::moveBack);
         this.proxies = new ProxyTable(config.proxies());
         this.registration = new ProxyRegistration(runId, proxySet, proxies, events, loop, () -> channel);
@@ -112,6 +119,34 @@ final class ControlLoop {
     void keepSessionSecret(byte[] kept, SecretKeeper keeper) {
         sessionSecret = kept;
         secretKeeper = keeper;
+    }
+
+    /** Where the transport that last worked is kept between runs (the state file), for {@code auto}. */
+    interface TransportKeeper {
+        void keep(String protocol) throws java.io.IOException;
+    }
+
+    private volatile TransportKeeper transportKeeper;
+
+    /**
+     * With {@code transport.protocol = "auto"}: starts with {@code kept}, the transport that last carried a
+     * session to this server (null: the documented order), and keeps each one that carries one.
+     */
+    void rememberTransport(String kept, TransportKeeper keeper) {
+        if (!config.protocol().equals("auto")) {
+            return;
+        }
+        transportKeeper = keeper;
+        onLoop(() -> {
+            for (int i = 0; kept != null && i < choice.size(); i++) {
+                if (choice.get(i).protocol().equals(kept) && i != choice.index()) {
+                    log.info("transport.protocol = auto: trying {} first, the transport that last reached {}:{}", kept,
+                            config.serverAddr(), config.serverPort());
+                    choice.moveTo(i);
+                    publish();
+                }
+            }
+        });
     }
 
     /** What this client must prove to resume its session; null before the server handed one out. */
@@ -223,6 +258,20 @@ final class ControlLoop {
         channel = ch;
         everLoggedIn = true;
         choice.loggedIn();
+        health.active(choice.index());
+        TransportKeeper keeper = transportKeeper;
+        if (keeper != null) {
+            try {
+                keeper.keep(choice.current().protocol());
+            } catch (IOException e) {
+                log.warn("cannot keep the transport that worked in the state file: {}", e.getMessage());
+            }
+        }
+        if (switchFrom != null) {
+            log.info("session moved to channel {} from {} in {} ms: {}", choice.current().describe(), switchFrom,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switchStartedNanos), switchCause);
+            switchFrom = null;
+        }
         if (choice.index() > 0) {
             failBack.start();
         }
@@ -287,13 +336,15 @@ final class ControlLoop {
             proxies.pendingAll();
             if (movingBack) {
                 reason = "moving the session to channel " + choice.current().describe();
+            } else {
+                health.failed(choice.index(), reason);
             }
             Duration delay = machine.channelLost(reason, slow);
             if (movingBack) {
                 movingBack = false;
                 delay = Duration.ZERO;
             } else if (!slow) {
-                delay = failOver(delay);
+                delay = failOver(delay, reason);
             }
             scheduleRetry(delay);
             publish();
@@ -316,24 +367,39 @@ final class ControlLoop {
             terminated.completeExceptionally(new IllegalStateException("login failed: " + reason));
             return;
         }
+        health.failed(choice.index(), reason);
         Duration delay = machine.attemptFailed(reason, authRefused);
-        scheduleRetry(authRefused ? delay : failOver(delay));
+        scheduleRetry(authRefused ? delay : failOver(delay, reason));
         publish();
     }
 
     /** The current channel failed: the next one at once while this round has one, else {@code backoff}. */
-    private Duration failOver(Duration backoff) {
+    private Duration failOver(Duration backoff, String reason) {
         String from = choice.current().describe();
+        if (choice.size() > 1 && everLoggedIn && switchFrom == null) {
+            switching(from, "channel " + from + " failed: " + reason);
+        }
         if (choice.failed()) {
-            // The failure itself was logged by the state machine, with its reason.
-            log.info("channel {} failed; trying channel {} now", from, choice.current().describe());
+            // The failure itself was logged by the state machine; the switch is logged once it is done.
+            log.debug("channel {} failed; trying channel {} now", from, choice.current().describe());
             return FAIL_OVER_DELAY;
         }
         return backoff;
     }
 
-    /** Closes the channel so that the next login, at once, is on the better channel {@link FailBack} chose. */
-    private void moveBack() {
+    private void switching(String from, String cause) {
+        switchFrom = from;
+        switchCause = cause;
+        switchStartedNanos = System.nanoTime();
+    }
+
+    /**
+     * Closes the channel so that the next login, at once, is on the better channel {@link FailBack} chose.
+     * @param from the channel the session leaves
+     */
+    private void moveBack(String from) {
+        switching(from, "fail-back after channel " + choice.current().describe() + " answered every probe for "
+                + config.failBackAfter().toSeconds() + " s");
         movingBack = true;
         channel.close();
     }
@@ -375,7 +441,7 @@ final class ControlLoop {
     ClientStatus status() {
         ClientStatus s = snapshot;
         return new ClientStatus(s.state(), s.since(), s.server(), s.rttMicros(), s.reconnects(),
-                s.consecutiveFailures(), s.lastError(), s.runId(), proxies.snapshot());
+                s.consecutiveFailures(), s.lastError(), s.runId(), proxies.snapshot(), s.channel(), s.channels());
     }
 
     /** Status is read from other threads (admin API, tests): publish an immutable snapshot on each change. */
@@ -384,8 +450,8 @@ final class ControlLoop {
         long ageNanos = System.nanoTime() - machine.sinceNanos();
         snapshot = new ClientStatus(machine.state(), Instant.now().minusNanos(ageNanos),
                 choice.current().serverAddr() + ":" + choice.current().serverPort(), rtt < 0 ? -1 : rtt / 1000,
-                machine.reconnects(),
-                machine.consecutiveFailures(), machine.lastError(), runId, List.of());
+                machine.reconnects(), machine.consecutiveFailures(), machine.lastError(), runId, List.of(),
+                choice.current().name(), health.snapshot(rtt));
     }
 
     private static final class Slf4jLog implements ControlStateMachine.Log {

@@ -74,7 +74,8 @@ public final class Diagnosis {
             return out;
         }
         // QUIC's and KCP's ports are UDP: only their handshake or the login can tell whether one answers.
-        if (!c.protocol().equals("quic") && !c.protocol().equals("kcp")) {
+        String protocol = c.channels().get(0).protocol();
+        if (!protocol.equals("quic") && !protocol.equals("kcp")) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(addr, c.serverPort()), (int) timeout.toMillis());
                 out.add(new Check("server port", true, server + " accepts TCP connections", ""));
@@ -118,7 +119,7 @@ public final class Diagnosis {
             return out;
         }
         try (NettyTransport transport = NettyTransport.create("jfrpc-doctor", 1)) {
-            ClientTransport carrier = ClientTransport.of(c.protocol());
+            ClientTransport carrier = ClientTransport.of(c.channels().get(0).protocol());
             CompletableFuture<Check> carried = new CompletableFuture<>();
             carrier.dial(transport, transport.group().next(),
                     c.channels().get(0).route((int) timeout.toMillis(), ssl, c.tls().serverName()),

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * While the session runs on a worse channel, probes the better ones (a HELLO answered, see
@@ -26,12 +27,15 @@ final class FailBack {
     private final SslContext ssl;
     private final EventLoop loop;
     private final ChannelChoice choice;
+    private final ChannelHealth health;
     private final BooleanSupplier loggedIn;
-    private final Runnable move;
+    /** Moves the session to the channel chosen (now current), given the one it leaves. */
+    private final Consumer<String> move;
     private ScheduledFuture<?> next;
 
     FailBack(ClientConfig config, NettyTransport transport, SslContext ssl, EventLoop loop, ChannelChoice choice,
-             BooleanSupplier loggedIn, Runnable move) {
+             ChannelHealth health, BooleanSupplier loggedIn, Consumer<String> move) {
+        this.health = health;
         this.config = config;
         this.transport = transport;
         this.ssl = ssl;
@@ -67,7 +71,9 @@ final class FailBack {
                 if (choice.index() != on || !loggedIn.getAsBoolean()) {
                     return;
                 }
-                choice.probed(better, f.isSuccess() && Boolean.TRUE.equals(f.getNow()));
+                long rtt = f.isSuccess() ? (Long) f.getNow() : -1;
+                choice.probed(better, rtt >= 0);
+                health.probed(better, rtt);
                 if (--left[0] > 0) {
                     return;
                 }
@@ -76,10 +82,9 @@ final class FailBack {
                     start();
                     return;
                 }
-                log.info("channel {} has answered for {} s; moving the session back to it from {}",
-                        choice.get(back).describe(), config.failBackAfter().toSeconds(), choice.current().describe());
+                String from = choice.current().describe();
                 choice.moveTo(back);
-                move.run();
+                move.accept(from);
             });
         }
     }

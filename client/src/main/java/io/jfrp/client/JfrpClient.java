@@ -139,6 +139,8 @@ public final class JfrpClient implements AutoCloseable {
         ControlLoop loop = new ControlLoop(config, transport, ssl, runId, LifecycleListener.all(List.of(streams, listener)));
         if (store != null) {
             loop.keepSessionSecret(store.sessionSecret(runId), secret -> store.sessionSecret(runId, secret));
+            String server = config.serverAddr() + ":" + config.serverPort();
+            loop.rememberTransport(store.transport(server), protocol -> store.transport(server, protocol));
         }
         JfrpClient client = new JfrpClient(transport, loop, store, config, ssl);
         if (config.admin() != null) {

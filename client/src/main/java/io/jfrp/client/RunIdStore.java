@@ -24,6 +24,7 @@ final class RunIdStore implements AutoCloseable {
 
     private static final Pattern RUN_ID = Pattern.compile("(?m)^runId=([A-Za-z0-9._-]{1,64})$");
     private static final Pattern SECRET = Pattern.compile("(?m)^sessionSecret=([A-Za-z0-9._-]{1,64}):([0-9a-f]{2,128})$");
+    private static final Pattern TRANSPORT = Pattern.compile("(?m)^transport=(\\S{1,300}) ([a-z]{1,16})$");
 
     private final Path stateFile;
     private final FileChannel lockChannel;
@@ -32,15 +33,20 @@ final class RunIdStore implements AutoCloseable {
     /** The runId the session secret belongs to (clientID may name the client instead of the kept runId). */
     private volatile String secretFor;
     private volatile byte[] sessionSecret;
+    /** The server ({@code host:port}) and the transport that last carried a session to it (auto); null if none. */
+    private volatile String transportServer;
+    private volatile String transport;
 
     private RunIdStore(Path stateFile, FileChannel lockChannel, FileLock lock, String runId, String secretFor,
-                       byte[] sessionSecret) {
+                       byte[] sessionSecret, String transportServer, String transport) {
         this.stateFile = stateFile;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.runId = runId;
         this.secretFor = secretFor;
         this.sessionSecret = sessionSecret;
+        this.transportServer = transportServer;
+        this.transport = transport;
     }
 
     static String newRunId() {
@@ -71,14 +77,17 @@ final class RunIdStore implements AutoCloseable {
             String text = Files.isRegularFile(stateFile) ? Files.readString(stateFile, StandardCharsets.UTF_8) : "";
             Matcher id = RUN_ID.matcher(text);
             Matcher secret = SECRET.matcher(text);
+            Matcher transport = TRANSPORT.matcher(text);
             String runId = id.find() ? id.group(1) : null;
             boolean hasSecret = runId != null && secret.find();
+            boolean hasTransport = transport.find();
+            RunIdStore store = new RunIdStore(stateFile, ch, lock, runId == null ? newRunId() : runId,
+                    hasSecret ? secret.group(1) : null, hasSecret ? HexFormat.of().parseHex(secret.group(2)) : null,
+                    hasTransport ? transport.group(1) : null, hasTransport ? transport.group(2) : null);
             if (runId == null) {
-                runId = newRunId();
-                write(stateFile, runId, null, null);
+                store.write();
             }
-            return new RunIdStore(stateFile, ch, lock, runId, hasSecret ? secret.group(1) : null,
-                    hasSecret ? HexFormat.of().parseHex(secret.group(2)) : null);
+            return store;
         } catch (IOException | RuntimeException e) {
             lock.release();
             ch.close();
@@ -87,7 +96,7 @@ final class RunIdStore implements AutoCloseable {
     }
 
     /** Replaces the file whole (a crash leaves the old one or the new one), readable by its owner alone. */
-    private static void write(Path stateFile, String runId, String secretFor, byte[] sessionSecret) throws IOException {
+    private void write() throws IOException {
         Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try {
@@ -99,7 +108,8 @@ final class RunIdStore implements AutoCloseable {
         Files.writeString(tmp, "# jfrpc state: the server knows this client by its runId, and its session by the "
                 + "secret (keep this file private)\nrunId=" + runId + "\n"
                 + (sessionSecret == null ? "" : "sessionSecret=" + secretFor + ":" + HexFormat.of().formatHex(sessionSecret)
-                + "\n"),
+                + "\n")
+                + (transport == null ? "" : "transport=" + transportServer + " " + transport + "\n"),
                 StandardCharsets.UTF_8);
         Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -116,9 +126,23 @@ final class RunIdStore implements AutoCloseable {
     /** Keeps a new session secret, so a restarted client still proves its session is its own. */
     synchronized void sessionSecret(String forRunId, byte[] secret) throws IOException {
         if (!forRunId.equals(secretFor) || !java.util.Arrays.equals(secret, sessionSecret)) {
-            write(stateFile, runId, forRunId, secret);
             secretFor = forRunId;
             sessionSecret = secret.clone();
+            write();
+        }
+    }
+
+    /** The transport that last carried a session to {@code server} ({@code host:port}); null when none is kept. */
+    String transport(String server) {
+        return server.equals(transportServer) ? transport : null;
+    }
+
+    /** Keeps the transport that carried a session to {@code server}, for the next start to try first. */
+    synchronized void transport(String server, String protocol) throws IOException {
+        if (!server.equals(transportServer) || !protocol.equals(transport)) {
+            transportServer = server;
+            transport = protocol;
+            write();
         }
     }
 

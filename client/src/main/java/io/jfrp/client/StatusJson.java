@@ -43,6 +43,25 @@ final class StatusJson {
             g.writeNumberField("reconnects", st.reconnects());
             g.writeNumberField("consecutiveFailures", st.consecutiveFailures());
             g.writeStringField("lastError", st.lastError());
+            g.writeStringField("channel", st.channel());
+            g.writeArrayFieldStart("channels");
+            for (ClientStatus.Channel c : st.channels()) {
+                g.writeStartObject();
+                g.writeStringField("name", c.name());
+                g.writeStringField("protocol", c.protocol());
+                g.writeStringField("address", c.address());
+                g.writeStringField("proxy", c.proxy());
+                g.writeStringField("state", c.state());
+                if (c.rttMicros() >= 0) {
+                    g.writeNumberField("rttMillis", c.rttMicros() / 1000.0);
+                } else {
+                    g.writeNullField("rttMillis");
+                }
+                g.writeStringField("since", c.since().toString());
+                g.writeStringField("lastError", c.lastError());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("proxies");
             for (ClientStatus.Proxy p : st.proxies()) {
                 ProxyConfig c = config(configs, p.name());

@@ -1,6 +1,7 @@
 package io.jfrp.e2e;
 
 import io.jfrp.client.ClientState;
+import io.jfrp.client.ClientStatus;
 import io.jfrp.client.JfrpClient;
 import io.jfrp.core.config.ChannelConfig;
 import io.jfrp.core.config.ClientConfig;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /** An ordered list of channels: the session moves to the next when one fails, and back when it is healthy again. */
@@ -52,6 +54,11 @@ class ChannelFailoverTest {
                 && client.status().server().equals("127.0.0.1:" + server.quicPort()));
         await().atMost(Duration.ofSeconds(5)).until(() -> Tunnels.echoes(remote));
         assertThat(server.sessionCount()).isEqualTo(1);
+        ClientStatus onLte = client.status();
+        assertThat(onLte.channel()).isEqualTo("lte");
+        assertThat(onLte.channels()).extracting(ClientStatus.Channel::name, ClientStatus.Channel::protocol,
+                ClientStatus.Channel::state).containsExactly(tuple("fibre", "tcp", "failed"), tuple("lte", "quic", "active"));
+        assertThat(onLte.channels().get(0).lastError()).isNotEmpty();
 
         // It mends: after answering probes for the fail-back time, the session is back on it.
         fibre.mode(FaultRelay.Mode.PASS);
@@ -59,6 +66,11 @@ class ChannelFailoverTest {
                 && client.status().server().equals("127.0.0.1:" + fibre.port()));
         await().atMost(Duration.ofSeconds(5)).until(() -> Tunnels.echoes(remote));
         assertThat(server.sessionCount()).isEqualTo(1);
+        ClientStatus back = client.status();
+        assertThat(back.channel()).isEqualTo("fibre");
+        assertThat(back.channels()).extracting(ClientStatus.Channel::state).containsExactly("active", "standby");
+        // Heartbeats measured the active channel, and the last probes the one before it.
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.status().channels().get(0).rttMicros() >= 0);
     }
 
     @Test
@@ -74,6 +86,64 @@ class ChannelFailoverTest {
         int remote = Tunnels.awaitRunning(client, "echo");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(client.status().server()).isEqualTo("127.0.0.1:" + server.port());
+        assertThat(Tunnels.echoes(remote)).isTrue();
+    }
+
+    @Test
+    void aTcpPortThatAnswersWithGarbageHandsTheSessionToTheNextTransport() throws Exception {
+        EchoServer echo = closer.keep(new EchoServer());
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        // Something that is not a jfrps, as a middlebox that rewrites the connection would look.
+        List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.net.ServerSocket garbage = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        closer.keep(() -> {
+            garbage.close();
+            for (java.net.Socket s : accepted) {
+                s.close();
+            }
+        });
+        Thread t = new Thread(() -> {
+            while (!garbage.isClosed()) {
+                try {
+                    java.net.Socket s = garbage.accept();
+                    accepted.add(s);
+                    s.getOutputStream().write(io.jfrp.testing.RandomBytes.of(4096, 7));
+                    s.getOutputStream().flush();
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        ClientConfig c = ClientConfig.defaults("127.0.0.1", garbage.getLocalPort(), Tunnels.TOKEN,
+                        List.of(Tunnels.tcp("echo", echo.port(), 0)))
+                .withChannels(List.of(new ChannelConfig("mangled", "127.0.0.1", garbage.getLocalPort(), "tcp"),
+                        new ChannelConfig("web", "127.0.0.1", server.port(), "websocket")), Duration.ofSeconds(30));
+        JfrpClient client = closer.keep(JfrpClient.start(c));
+        int remote = Tunnels.awaitRunning(client, "echo");
+        assertThat(client.status().channel()).isEqualTo("web");
+        assertThat(client.status().channels().get(0).state()).isEqualTo("failed");
+        assertThat(Tunnels.echoes(remote)).isTrue();
+    }
+
+    @Test
+    void blockedUdpHandsTheSessionToTcpWhenTheDialTimesOut() throws Exception {
+        EchoServer echo = closer.keep(new EchoServer());
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        // A UDP port that takes datagrams and never answers: a firewall that drops UDP.
+        java.net.DatagramSocket blackHole = closer.keep(new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress()));
+        ClientConfig c = ClientConfig.defaults("127.0.0.1", blackHole.getLocalPort(), Tunnels.TOKEN,
+                        List.of(Tunnels.tcp("echo", echo.port(), 0)))
+                .withDialTimeout(Duration.ofSeconds(2))
+                .withChannels(List.of(new ChannelConfig("udp", "127.0.0.1", blackHole.getLocalPort(), "quic"),
+                        new ChannelConfig("tcp", "127.0.0.1", server.port(), "tcp")), Duration.ofSeconds(30));
+        long start = System.nanoTime();
+        JfrpClient client = closer.keep(JfrpClient.start(c));
+        int remote = Tunnels.awaitRunning(client, "echo");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+        assertThat(client.status().channel()).isEqualTo("tcp");
+        assertThat(client.status().channels().get(0).lastError()).contains("QUIC");
         assertThat(Tunnels.echoes(remote)).isTrue();
     }
 }

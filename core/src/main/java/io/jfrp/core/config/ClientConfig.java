@@ -10,7 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Everything jfrpc needs, immutable. Built by {@link ConfigLoader}. */
+/**
+ * Everything jfrpc needs, immutable. Built by {@link ConfigLoader}.
+ *
+ * @param protocol {@code transport.protocol}: the first channel's, or "auto" (its channels are then tcp and
+ *                 websocket to the one server, and the client starts with the one that last worked)
+ */
 public record ClientConfig(
         String source,
         String serverAddr,
@@ -34,8 +39,12 @@ public record ClientConfig(
 
     public ClientConfig {
         proxies = List.copyOf(proxies);
-        channels = channels == null || channels.isEmpty()
-                ? List.of(new ChannelConfig("server", serverAddr, serverPort, protocol)) : List.copyOf(channels);
+        if (channels == null || channels.isEmpty()) {
+            channels = protocol.equals("auto") ? List.of(new ChannelConfig("tcp", serverAddr, serverPort, "tcp"),
+                    new ChannelConfig("websocket", serverAddr, serverPort, "websocket"))
+                    : List.of(new ChannelConfig("server", serverAddr, serverPort, protocol));
+        }
+        channels = List.copyOf(channels);
     }
 
     /** The default of {@code failBackAfter}: how long a better channel must stay healthy before the session moves back. */
@@ -88,6 +97,12 @@ public record ClientConfig(
     public ClientConfig withHeartbeat(Duration interval, Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, interval,
                 timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
+    }
+
+    /** The same client with another bound on reaching the server ({@code transport.dialServerTimeout}). */
+    public ClientConfig withDialTimeout(Duration timeout) {
+        return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
+                heartbeatTimeout, timeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
     }
 
     public ClientConfig withLoginFailExit(boolean exit) {
@@ -208,7 +223,9 @@ public record ClientConfig(
         s.unsupported("visitors", "");
         s.finish();
         ChannelConfig first = channels.get(0);
-        return new ClientConfig(file.toString(), first.serverAddr(), first.serverPort(), first.protocol(), user, token,
+        boolean auto = protocol.equals("auto") && s.tables("channels").isEmpty();
+        return new ClientConfig(file.toString(), first.serverAddr(), first.serverPort(), auto ? "auto" : first.protocol(),
+                user, token,
                 loginFailExit, tls, interval, timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold),
                 log, stateFile, admin, proxies, clientId, channels, failBack);
     }
