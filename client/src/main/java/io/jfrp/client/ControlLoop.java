@@ -1,6 +1,7 @@
 package io.jfrp.client;
 
 import io.jfrp.core.transport.PeerAddress;
+import io.jfrp.client.plugin.Plugins;
 import io.jfrp.core.config.ChannelConfig;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
@@ -82,7 +83,8 @@ final class ControlLoop {
     private boolean everLoggedIn;
     private String certificateReported;
 
-    ControlLoop(ClientConfig config, NettyTransport transport, SslContext ssl, String runId, LifecycleListener events) {
+    ControlLoop(ClientConfig config, NettyTransport transport, SslContext ssl, String runId, LifecycleListener events,
+                Plugins plugins) {
         this.config = config;
         this.events = events;
         this.proxySet = new ProxySet(config.proxies());
@@ -100,7 +102,7 @@ final class ControlLoop {
         this.registration = new ProxyRegistration(runId, proxySet, proxies, events, loop, () -> channel);
         // What the streams may hold for local services that do not take their bytes: see MemoryBudget.
         this.mux = new MuxSession(loop, false, MemoryBudget.forThisJvm(),
-                new LocalDialer(transport, proxySet, config.user(), proxies, runId, events));
+                new LocalDialer(transport, proxySet, config.user(), proxies, runId, events, plugins));
         publish();
     }
 

@@ -93,9 +93,17 @@ public final class Diagnosis {
     private static List<Check> localServices(ClientConfig c, Duration timeout) {
         List<Check> out = new ArrayList<>();
         for (ProxyConfig p : c.proxies()) {
-            String local = p.localIP() + ":" + p.localPort();
+            if (p.plugin() != null && p.plugin().type().equals("unix_domain_socket")) {
+                boolean there = java.nio.file.Files.exists(java.nio.file.Path.of(p.plugin().unixPath()));
+                out.add(new Check("proxy " + p.name(), there, "unix socket " + p.plugin().unixPath()
+                        + (there ? " exists" : " does not exist"), "start the service, or fix plugin.unixPath"));
+                continue;
+            }
+            String local = p.plugin() != null ? p.plugin().localAddr() : p.localIP() + ":" + p.localPort();
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(p.localIP(), p.localPort()), (int) timeout.toMillis());
+                int colon = local.lastIndexOf(':');
+                s.connect(new InetSocketAddress(local.substring(0, colon).replace("[", "").replace("]", ""),
+                        Integer.parseInt(local.substring(colon + 1))), (int) timeout.toMillis());
                 out.add(new Check("proxy " + p.name(), true, "local service " + local + " accepts connections", ""));
             } catch (IOException e) {
                 out.add(new Check("proxy " + p.name(), false, "local service " + local + ": " + e.getMessage(),

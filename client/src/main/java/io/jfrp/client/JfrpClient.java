@@ -1,5 +1,6 @@
 package io.jfrp.client;
 
+import io.jfrp.client.plugin.Plugins;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.net.NettyTransport;
@@ -20,6 +21,8 @@ public final class JfrpClient implements AutoCloseable {
     private final NettyTransport transport;
     private final ControlLoop loop;
     private final RunIdStore store;
+    /** The proxies' plugins, on the transport's loops. */
+    private final Plugins plugins;
     private volatile AdminServer admin;
     /** The client's TLS context, released at close; null without TLS. */
     private final SslContext ssl;
@@ -27,7 +30,9 @@ public final class JfrpClient implements AutoCloseable {
 
     private final ClientConfig config;
 
-    private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store, ClientConfig config, SslContext ssl) {
+    private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store, ClientConfig config, SslContext ssl,
+                       Plugins plugins) {
+        this.plugins = plugins;
         this.ssl = ssl;
         this.transport = transport;
         this.loop = loop;
@@ -42,9 +47,15 @@ public final class JfrpClient implements AutoCloseable {
      * @return what changed
      */
     public String reload(ClientConfig next) {
+        String pluginProblem = "";
+        try {
+            plugins.sync(next.proxies());
+        } catch (IOException e) {
+            pluginProblem = "; " + e.getMessage();
+        }
         ProxySet.Diff d = loop.reload(next.proxies()).join();
         List<String> fixed = fixedSettingsChanged(config, next);
-        return d + (fixed.isEmpty() ? "" : "; not applied until jfrpc restarts: " + String.join(", ", fixed));
+        return d + pluginProblem + (fixed.isEmpty() ? "" : "; not applied until jfrpc restarts: " + String.join(", ", fixed));
     }
 
     private static List<String> fixedSettingsChanged(ClientConfig a, ClientConfig b) {
@@ -135,14 +146,26 @@ public final class JfrpClient implements AutoCloseable {
         String runId = !config.clientId().isEmpty() ? config.clientId()
                 : store == null ? RunIdStore.newRunId() : store.runId();
         NettyTransport transport = NettyTransport.create("jfrpc", 0);
+        Plugins plugins;
+        try {
+            plugins = Plugins.start(transport, config.proxies());
+        } catch (IOException | RuntimeException e) {
+            transport.close();
+            TlsContexts.release(ssl);
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
         ClientStreams streams = new ClientStreams();
-        ControlLoop loop = new ControlLoop(config, transport, ssl, runId, LifecycleListener.all(List.of(streams, listener)));
+        ControlLoop loop = new ControlLoop(config, transport, ssl, runId, LifecycleListener.all(List.of(streams, listener)),
+                plugins);
         if (store != null) {
             loop.keepSessionSecret(store.sessionSecret(runId), secret -> store.sessionSecret(runId, secret));
             String server = config.serverAddr() + ":" + config.serverPort();
             loop.rememberTransport(store.transport(server), protocol -> store.transport(server, protocol));
         }
-        JfrpClient client = new JfrpClient(transport, loop, store, config, ssl);
+        JfrpClient client = new JfrpClient(transport, loop, store, config, ssl, plugins);
         if (config.admin() != null) {
             try {
                 AdminActions actions = client.new Actions();
@@ -190,6 +213,7 @@ public final class JfrpClient implements AutoCloseable {
         } catch (Exception e) {
             // closing anyway
         }
+        plugins.close();
         transport.close();
         // After the loops: no handshake can start with it any more.
         TlsContexts.release(ssl);

@@ -7,6 +7,8 @@ import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.log.LogLimiter;
 import io.jfrp.core.mux.MuxSession;
 import io.jfrp.core.mux.StreamRelay;
+import io.jfrp.client.plugin.Plugins;
+import io.jfrp.core.net.DomainSockets;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.protocol.Message;
 import io.netty.bootstrap.Bootstrap;
@@ -20,8 +22,10 @@ import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -55,13 +59,18 @@ final class LocalDialer implements MuxSession.StreamListener {
     /** Reused for every dial on one loop: a busy proxy opens thousands of local sockets a second. */
     private Bootstrap bootstrap;
     private EventLoop bootstrapLoop;
+    /** The proxies' plugins, which some streams dial instead of a service. */
+    private final Plugins plugins;
+    private Bootstrap domainBootstrap;
+    private EventLoop domainBootstrapLoop;
     private Bootstrap datagramBootstrap;
     private EventLoop datagramBootstrapLoop;
     private int datagramPacketSize;
 
     LocalDialer(NettyTransport transport, ProxySet proxies, String user, ProxyTable table,
-                String runId, LifecycleListener events) {
+                String runId, LifecycleListener events, Plugins plugins) {
         this.transport = transport;
+        this.plugins = plugins;
         this.proxies = proxies;
         this.userPrefix = user.isEmpty() ? "" : user + ".";
         this.table = table;
@@ -88,6 +97,10 @@ final class LocalDialer implements MuxSession.StreamListener {
             session.rejectStream(open.streamId(), "the client has no proxy named " + name);
             return;
         }
+        if (p.plugin() != null) {
+            dialPlugin(session, open, name, p);
+            return;
+        }
         Bootstrap b = p instanceof UdpProxyConfig u ? datagramBootstrap(session.eventLoop(), u.packetSize())
                 : bootstrap(session.eventLoop());
         b.connect(target(name, p))
@@ -99,18 +112,55 @@ final class LocalDialer implements MuxSession.StreamListener {
                         session.acceptStream(open, f.channel());
                         return;
                     }
-                    Throwable c = f.cause();
-                    // Some failures carry no message (NotYetConnectedException, seen once in CI): name them.
-                    String reason = "local service " + p.localIP() + ":" + p.localPort() + " unreachable: "
-                            + (c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName());
-                    table.error(name, reason);
-                    events.on(new LifecycleEvent.StreamRefused(runId, open.proxyName(), open.userAddress(), reason));
-                    String suffix = limiter.admit(name);
-                    if (suffix != null) {
-                        log.warn("proxy {}: user connection from {} closed: {}{}", name, open.userAddress(), reason, suffix);
-                    }
-                    session.rejectStream(open.streamId(), reason);
+                    refused(session, open, name, "local service " + p.localIP() + ":" + p.localPort(), f.cause());
                 });
+    }
+
+    /**
+     * A stream of a proxy with a plugin: to the plugin's socket, with the user's address first (the
+     * plugin puts it in X-Forwarded-For or a PROXY header), or straight to the unix socket a
+     * {@code unix_domain_socket} plugin names.
+     */
+    private void dialPlugin(MuxSession session, Message.StreamOpen open, String name, ProxyConfig p) {
+        SocketAddress at = plugins == null ? null : plugins.address(p);
+        String what = p.plugin().type().equals("unix_domain_socket") ? "unix socket " + p.plugin().unixPath()
+                : "plugin " + p.plugin().type();
+        if (at == null) {
+            refused(session, open, name, what, new IOException("it is not running"));
+            return;
+        }
+        EventLoop loop = session.eventLoop();
+        if (domainBootstrap == null || domainBootstrapLoop != loop) {
+            domainBootstrap = DomainSockets.client(transport, loop, LOCAL_CONNECT_TIMEOUT_MILLIS)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .handler(RELAY);
+            domainBootstrapLoop = loop;
+        }
+        domainBootstrap.connect(at).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                refused(session, open, name, what, f.cause());
+                return;
+            }
+            if (Plugins.wantsUserAddress(p)) {
+                f.channel().writeAndFlush(ProxyProtocolHeader.encode("v2", false, open.user(), table.remotePort(p.name())),
+                        f.channel().voidPromise());
+            } else if (!p.proxyProtocol().isEmpty()) {
+                sendProxyHeader(f.channel(), p, open);
+            }
+            session.acceptStream(open, f.channel());
+        });
+    }
+
+    private void refused(MuxSession session, Message.StreamOpen open, String name, String what, Throwable c) {
+        // Some failures carry no message (NotYetConnectedException, seen once in CI): name them.
+        String reason = what + " unreachable: " + (c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName());
+        table.error(name, reason);
+        events.on(new LifecycleEvent.StreamRefused(runId, open.proxyName(), open.userAddress(), reason));
+        String suffix = limiter.admit(name);
+        if (suffix != null) {
+            log.warn("proxy {}: user connection from {} closed: {}{}", name, open.userAddress(), reason, suffix);
+        }
+        session.rejectStream(open.streamId(), reason);
     }
 
     private Bootstrap bootstrap(EventLoop loop) {

@@ -70,7 +70,9 @@ final class StatusJson {
                 g.writeStringField("type", c == null ? "tcp" : c.type().configName());
                 g.writeStringField("state", p.state().statusName());
                 g.writeNumberField("remotePort", p.remotePort());
-                g.writeStringField("local", c == null ? "" : c.localIP() + ":" + c.localPort());
+                g.writeStringField("local", c == null ? "" : c.plugin() == null ? c.localIP() + ":" + c.localPort()
+                        : "plugin " + c.plugin().type() + " " + (c.plugin().localAddr().isEmpty() ? c.plugin().unixPath()
+                        : c.plugin().localAddr()));
                 g.writeStringField("lastError", p.lastError());
                 if (c != null) {
                     labels(g, "annotations", c.labels().annotations());

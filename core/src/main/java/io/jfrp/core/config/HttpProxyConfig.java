@@ -12,7 +12,14 @@ import java.util.Map;
 public record HttpProxyConfig(String name, String localIP, int localPort, DomainRouting routing,
                               String hostHeaderRewrite, Map<String, String> requestHeaders,
                               Map<String, String> responseHeaders, ProxyLabels labels,
-                              String proxyProtocol) implements ProxyConfig {
+                              String proxyProtocol, PluginConfig plugin) implements ProxyConfig {
+
+    public HttpProxyConfig(String name, String localIP, int localPort, DomainRouting routing,
+                           String hostHeaderRewrite, Map<String, String> requestHeaders,
+                           Map<String, String> responseHeaders, ProxyLabels labels, String proxyProtocol) {
+        this(name, localIP, localPort, routing, hostHeaderRewrite, requestHeaders, responseHeaders, labels, proxyProtocol,
+                null);
+    }
 
     public HttpProxyConfig {
         requestHeaders = Map.copyOf(requestHeaders);

@@ -7,7 +7,12 @@ package io.jfrp.core.config;
  * service holds the certificate and ends the TLS. It has no port of its own.
  */
 public record HttpsProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
-                               String proxyProtocol) implements ProxyConfig {
+                               String proxyProtocol, PluginConfig plugin) implements ProxyConfig {
+
+    public HttpsProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
+                            String proxyProtocol) {
+        this(name, localIP, localPort, routing, labels, proxyProtocol, null);
+    }
 
     public HttpsProxyConfig(String name, String localIP, int localPort, DomainRouting routing) {
         this(name, localIP, localPort, routing, ProxyLabels.NONE, "");

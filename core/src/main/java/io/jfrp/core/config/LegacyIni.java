@@ -238,8 +238,11 @@ final class LegacyIni {
                 mapped = "metadatas." + e.key.substring(5);
             } else if (table == PROXY && e.key.startsWith("header_")) {
                 mapped = "requestHeaders.set." + e.key.substring(7);
+            } else if (table == PROXY && e.key.startsWith("plugin_header_")) {
+                mapped = "plugin.requestHeaders.set." + e.key.substring(14);
             } else if (table == PROXY && e.key.startsWith("plugin_")) {
-                mapped = "plugin." + e.key.substring(7);
+                String param = e.key.substring(7);
+                mapped = "plugin." + PLUGIN_PARAMS.getOrDefault(param, param);
             }
             if (mapped == null) {
                 String hint = closest(e.key, table.keySet());
@@ -324,6 +327,13 @@ final class LegacyIni {
         }
         return out;
     }
+
+    /** frp's INI names of plugin parameters ({@code plugin_local_addr}) and their v1 keys. */
+    private static final Map<String, String> PLUGIN_PARAMS = Map.ofEntries(Map.entry("local_addr", "localAddr"),
+            Map.entry("host_header_rewrite", "hostHeaderRewrite"), Map.entry("crt_path", "crtPath"),
+            Map.entry("key_path", "keyPath"), Map.entry("unix_path", "unixPath"), Map.entry("http_user", "httpUser"),
+            Map.entry("http_passwd", "httpPassword"), Map.entry("user", "username"), Map.entry("passwd", "password"),
+            Map.entry("local_path", "localPath"), Map.entry("strip_prefix", "stripPrefix"));
 
     private static ConfigNode plugin(Section s) {
         Map<String, ConfigNode> p = named(s.name.substring("plugin.".length()), s.line);

@@ -27,4 +27,9 @@ public sealed interface ProxyConfig permits TcpProxyConfig, UdpProxyConfig, Tcpm
      * PROXY protocol header with the user's real address before the first byte (each datagram for UDP).
      */
     String proxyProtocol();
+
+    /** frp's {@code [proxies.plugin]}: what ends the proxy's streams instead of localIP:localPort; null for none. */
+    default PluginConfig plugin() {
+        return null;
+    }
 }

@@ -15,8 +15,7 @@ final class ProxyConfigReader {
     private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode",
             "secretKey", "allowUsers");
     /** frp's per-proxy tables jfrp does not act on yet: each key under them is named as such. */
-    private static final List<String> PER_PROXY_TABLES_LATER = List.of("loadBalancer", "healthCheck", "plugin",
-            "natTraversal");
+    private static final List<String> PER_PROXY_TABLES_LATER = List.of("loadBalancer", "healthCheck", "natTraversal");
 
     /** @return the proxy, or null when it is disabled ({@code enabled = false}); problems are recorded on {@code s} */
     static ProxyConfig read(ConfigSection s, int udpPacketSize) {
@@ -28,8 +27,10 @@ final class ProxyConfigReader {
         } else if (!type.served()) {
             s.problem("type", s.node("type"), "\"" + typeName + "\" is not supported by jfrp yet (supported: " + SERVED + ")");
         }
+        PluginConfig plugin = PluginConfig.read(s, type);
         String localIP = s.string("localIP", "127.0.0.1");
-        int localPort = s.requiredPort("localPort");
+        // With a plugin, the plugin is the local end: frp's plugin proxies set no localPort.
+        int localPort = plugin != null || s.sets("plugin") ? s.port("localPort", 0, true) : s.requiredPort("localPort");
         boolean byName = type != null && type.routedByName();
         int remotePort = byName ? 0 : s.port("remotePort", 0, true);
         DomainRouting routing = byName ? routing(s, type) : null;
@@ -73,18 +74,18 @@ final class ProxyConfigReader {
         }
         ProxyLabels labels = new ProxyLabels(annotations, metadatas);
         if (type == ProxyType.TCPMUX) {
-            return new TcpmuxProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol);
+            return new TcpmuxProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin);
         }
         if (type == ProxyType.HTTPS) {
-            return new HttpsProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol);
+            return new HttpsProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin);
         }
         if (type == ProxyType.HTTP) {
             return new HttpProxyConfig(name, localIP, localPort, routing, hostRewrite, requestHeaders, responseHeaders,
-                    labels, proxyProtocol);
+                    labels, proxyProtocol, plugin);
         }
         return type == ProxyType.UDP
                 ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels, proxyProtocol)
-                : new TcpProxyConfig(name, localIP, localPort, remotePort, labels, proxyProtocol);
+                : new TcpProxyConfig(name, localIP, localPort, remotePort, labels, proxyProtocol, plugin);
     }
 
     /** The names a tcpmux or http proxy answers to; one of customDomains and subdomain is needed. */

@@ -5,7 +5,12 @@ package io.jfrp.core.config;
  * {@code proxyProtocol}: "" or frp's {@code transport.proxyProtocolVersion} ("v1", "v2").
  */
 public record TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels,
-                             String proxyProtocol) implements ProxyConfig {
+                             String proxyProtocol, PluginConfig plugin) implements ProxyConfig {
+
+    public TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels,
+                          String proxyProtocol) {
+        this(name, localIP, localPort, remotePort, labels, proxyProtocol, null);
+    }
 
     public TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels) {
         this(name, localIP, localPort, remotePort, labels, "");

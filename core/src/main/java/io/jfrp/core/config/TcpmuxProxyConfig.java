@@ -11,7 +11,12 @@ import java.util.List;
  * proxy takes the domain's CONNECTs from that user, another proxy of the same domain without it the rest.
  */
 public record TcpmuxProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
-                                String proxyProtocol) implements ProxyConfig {
+                                String proxyProtocol, PluginConfig plugin) implements ProxyConfig {
+
+    public TcpmuxProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
+                             String proxyProtocol) {
+        this(name, localIP, localPort, routing, labels, proxyProtocol, null);
+    }
 
     public TcpmuxProxyConfig(String name, String localIP, int localPort, List<String> customDomains, String subdomain,
                              ProxyLabels labels, String proxyProtocol) {

@@ -49,7 +49,7 @@ import java.util.Locale;
  */
 public final class NettyTransport implements AutoCloseable {
 
-    private enum Kind { IO_URING, EPOLL, NIO }
+    enum Kind { IO_URING, EPOLL, NIO }
 
     private static final Kind PREFERRED = choose(System.getProperty("jfrp.io", "epoll"));
 
@@ -135,6 +135,10 @@ public final class NettyTransport implements AutoCloseable {
             case EPOLL -> EpollSocketChannel::new;
             case NIO -> NioSocketChannel::new;
         };
+    }
+
+    Kind kind() {
+        return kind;
     }
 
     public Class<? extends ServerSocketChannel> serverSocketChannel() {

@@ -188,4 +188,24 @@ class LegacyIniTest {
         assertThat(c.proxies()).containsExactly(new TcpProxyConfig("ssh", "127.0.0.1", 22, 0),
                 new TcpProxyConfig("web", "127.0.0.1", 80, 8080));
     }
+
+    @Test
+    void pluginParametersAreFrpsV1Keys() throws Exception {
+        ClientConfig c = client("frpc.ini", """
+                [common]
+                server_addr = 10.0.0.1
+                [web]
+                type = tcp
+                remote_port = 6000
+                plugin = https2http
+                plugin_local_addr = 127.0.0.1:8080
+                plugin_host_header_rewrite = inside.example.com
+                plugin_header_X-From-Where = frp
+                """);
+        PluginConfig p = c.proxies().get(0).plugin();
+        assertThat(p.type()).isEqualTo("https2http");
+        assertThat(p.localAddr()).isEqualTo("127.0.0.1:8080");
+        assertThat(p.hostHeaderRewrite()).isEqualTo("inside.example.com");
+        assertThat(p.requestHeaders()).isEqualTo(Map.of("X-From-Where", "frp"));
+    }
 }
