@@ -136,7 +136,8 @@ final class LocalDialer implements MuxSession.StreamListener {
                     .handler(RELAY);
             domainBootstrapLoop = loop;
         }
-        domainBootstrap.connect(at).addListener((ChannelFutureListener) f -> {
+        Bootstrap b = at instanceof InetSocketAddress ? bootstrap(loop) : domainBootstrap;
+        b.connect(at).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 refused(session, open, name, what, f.cause());
                 return;

@@ -28,12 +28,24 @@ import java.util.Queue;
 final class PluginFront extends ChannelInboundHandlerAdapter {
 
     private final PluginServer plugin;
+    /** Joins at once, with no header first (unix_domain_socket under NIO: its service needs no address). */
+    private final boolean withoutUser;
     private final Queue<Object> held = new ArrayDeque<>();
     private Channel service;
     private boolean connecting;
 
-    PluginFront(PluginServer plugin) {
+    PluginFront(PluginServer plugin, boolean withoutUser) {
         this.plugin = plugin;
+        this.withoutUser = withoutUser;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (withoutUser && !connecting) {
+            connecting = true;
+            connect(ctx, null);
+        }
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -49,13 +61,16 @@ final class PluginFront extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+
         held.add(msg);
     }
 
     private void connect(ChannelHandlerContext ctx, HAProxyMessage user) {
         Channel front = ctx.channel();
         front.config().setAutoRead(false);
-        plugin.addUserHandlers(front.pipeline(), ctx.name(), user);
+        if (user != null) {
+            plugin.addUserHandlers(front.pipeline(), ctx.name(), user);
+        }
         Bootstrap b = plugin.serviceBootstrap(front, user);
         ChannelFuture f = b.connect(plugin.serviceAddress());
         f.addListener((ChannelFutureListener) done -> {

@@ -10,6 +10,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
@@ -25,10 +28,12 @@ import java.util.stream.Stream;
 
 /**
  * The client's plugins, one per proxy that has one, each on a unix socket in a directory of its own
- * that only this user can enter. {@link #sync} starts and stops them to match a config (at start, and at
+ * that only this user can enter (under the NIO fallback, on a loopback port, and it says so). {@link #sync} starts and stops them to match a config (at start, and at
  * each reload); {@link #address} is what a stream of the proxy dials instead of localIP:localPort.
  */
 public final class Plugins implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Plugins.class);
 
     private final NettyTransport io;
     private final Path dir;
@@ -65,7 +70,7 @@ public final class Plugins implements AutoCloseable {
     public synchronized void sync(Collection<ProxyConfig> proxies) throws IOException {
         Map<String, ProxyConfig> wanted = new HashMap<>();
         for (ProxyConfig p : proxies) {
-            if (p.plugin() != null && !p.plugin().type().equals("unix_domain_socket")) {
+            if (p.plugin() != null && needsServer(p.plugin())) {
                 wanted.put(p.name(), p);
             }
         }
@@ -89,8 +94,13 @@ public final class Plugins implements AutoCloseable {
                 userTls = userTls(c);
             }
             PluginServer s = new PluginServer(p.name(), c, p.proxyProtocol(), io, userTls,
-                    c.dialsTls() ? serviceTls() : null, dir.resolve((next++) + ".sock"));
+                    c.dialsTls() ? serviceTls() : null, DomainSockets.likeTcp(io) ? dir.resolve((next++) + ".sock") : null);
             s.start();
+            if (!DomainSockets.likeTcp(io)) {
+                log.warn("proxy {}: plugin {} listens on {}, where other local users can reach it: without the native "
+                        + "transport (epoll, io_uring) jfrpc's unix sockets cannot end one direction alone", p.name(),
+                        c.type(), s.address());
+            }
             return new Running(p, s, userTls);
         } catch (IOException | RuntimeException e) {
             TlsContexts.release(userTls);
@@ -124,12 +134,23 @@ public final class Plugins implements AutoCloseable {
         TlsContexts.release(r.userTls());
     }
 
-    /** What a stream of {@code p} dials: its plugin's socket, or the unix socket it names; null without a plugin. */
+    /**
+     * Whether the plugin needs a server of its own: all but unix_domain_socket, which a stream dials
+     * directly, except under NIO, whose domain sockets do not half-close (see {@link DomainSockets#likeTcp}).
+     */
+    private boolean needsServer(PluginConfig c) {
+        return !c.type().equals("unix_domain_socket") || !DomainSockets.likeTcp(io);
+    }
+
+    /**
+     * What a stream of {@code p} dials: its plugin's socket (a unix socket; a loopback port under NIO), or
+     * the unix socket it names; null without a plugin.
+     */
     public synchronized SocketAddress address(ProxyConfig p) {
         if (p.plugin() == null) {
             return null;
         }
-        if (p.plugin().type().equals("unix_domain_socket")) {
+        if (!needsServer(p.plugin())) {
             return DomainSockets.address(io, Path.of(p.plugin().unixPath()));
         }
         Running r = running.get(p.name());
@@ -138,7 +159,7 @@ public final class Plugins implements AutoCloseable {
 
     /** Whether the plugin of {@code p} expects the stream dialer's header with the user's address first. */
     public static boolean wantsUserAddress(ProxyConfig p) {
-        return p.plugin() != null && !p.plugin().type().equals("unix_domain_socket");
+        return p.plugin() != null && p.plugin().bridges();
     }
 
     @Override

@@ -9,19 +9,34 @@ import java.util.Map;
  * of a plain connection to localIP:localPort. {@code localAddr} is the service ({@code host:port});
  * {@code crtPath}/{@code keyPath} the certificate a TLS-ending plugin shows users (null: one made for the
  * process); {@code hostHeaderRewrite} and {@code requestHeaders} edit requests of the HTTP plugins;
- * {@code unixPath} is the socket of {@code unix_domain_socket}.
+ * {@code unixPath} is the socket of {@code unix_domain_socket}; {@code user}/{@code password} what users
+ * of {@code http_proxy}, {@code socks5} and {@code static_file} must give (empty: nothing), frp's
+ * httpUser/httpPassword or username/password; {@code localPath} and {@code stripPrefix} are
+ * {@code static_file}'s directory and the path prefix it serves it under.
  */
 public record PluginConfig(String type, String localAddr, Path crtPath, Path keyPath, String hostHeaderRewrite,
-                           Map<String, String> requestHeaders, String unixPath) {
+                           Map<String, String> requestHeaders, String unixPath, String user, String password,
+                           Path localPath, String stripPrefix) {
 
     /** The plugin types jfrp has. */
     public static final List<String> TYPES = List.of("http2http", "http2https", "https2http", "https2https", "tls2raw",
-            "unix_domain_socket");
+            "unix_domain_socket", "http_proxy", "socks5", "static_file");
     /** frp's other plugin types: named as not supported yet. */
-    private static final List<String> LATER = List.of("http_proxy", "socks5", "static_file", "virtual_net");
+    private static final List<String> LATER = List.of("virtual_net");
 
     public PluginConfig {
         requestHeaders = Map.copyOf(requestHeaders);
+    }
+
+    /** A plugin with a fixed service and no users of its own (the bridging ones). */
+    public PluginConfig(String type, String localAddr, Path crtPath, Path keyPath, String hostHeaderRewrite,
+                        Map<String, String> requestHeaders, String unixPath) {
+        this(type, localAddr, crtPath, keyPath, hostHeaderRewrite, requestHeaders, unixPath, "", "", null, "");
+    }
+
+    /** Whether the plugin joins each user to the one service at {@code localAddr}. */
+    public boolean bridges() {
+        return !localAddr.isEmpty();
     }
 
     /** Whether users' bytes reach the plugin as TLS, which it ends. */
@@ -29,9 +44,9 @@ public record PluginConfig(String type, String localAddr, Path crtPath, Path key
         return type.startsWith("https2") || type.equals("tls2raw");
     }
 
-    /** Whether the plugin reads HTTP requests (and so can edit them). */
+    /** Whether the plugin reads HTTP requests between users and a service (and so can edit them). */
     public boolean speaksHttp() {
-        return type.startsWith("http");
+        return type.startsWith("http") && !type.equals("http_proxy");
     }
 
     /** Whether the plugin's connection to the service is TLS. */
@@ -66,8 +81,27 @@ public record PluginConfig(String type, String localAddr, Path crtPath, Path key
         }
         String localAddr = "";
         String unixPath = "";
+        String user = "";
+        String password = "";
+        Path localPath = null;
+        String stripPrefix = "";
         if (type.equals("unix_domain_socket")) {
             unixPath = s.requiredString("plugin.unixPath");
+        } else if (type.equals("http_proxy") || type.equals("static_file")) {
+            user = s.string("plugin.httpUser", "");
+            password = s.string("plugin.httpPassword", "");
+            if (type.equals("static_file")) {
+                String dir = s.requiredString("plugin.localPath");
+                localPath = dir.isEmpty() ? null : Path.of(dir);
+                if (localPath != null && !java.nio.file.Files.isDirectory(localPath)) {
+                    s.problem("plugin.localPath", s.node("plugin.localPath"), "\"" + dir + "\" (expected: a directory; "
+                            + localPath.toAbsolutePath() + " is not one)");
+                }
+                stripPrefix = s.string("plugin.stripPrefix", "").replaceAll("^/+|/+$", "");
+            }
+        } else if (type.equals("socks5")) {
+            user = s.string("plugin.username", "");
+            password = s.string("plugin.password", "");
         } else {
             localAddr = s.requiredString("plugin.localAddr");
             int colon = localAddr.lastIndexOf(':');
@@ -94,6 +128,7 @@ public record PluginConfig(String type, String localAddr, Path crtPath, Path key
             headers = s.stringsUnder("plugin.requestHeaders.set");
             s.noEffect("plugin.enableHTTP2", "jfrp's plugins speak HTTP/1.1 to users and services");
         }
-        return new PluginConfig(type, localAddr, crt, key, hostRewrite, headers, unixPath);
+        return new PluginConfig(type, localAddr, crt, key, hostRewrite, headers, unixPath, user, password, localPath,
+                stripPrefix);
     }
 }

@@ -2,7 +2,10 @@ package io.jfrp.core.net;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -33,10 +36,12 @@ public final class DomainSockets {
                 : new DomainSocketAddress(path.toFile());
     }
 
-    /** A listener on {@code loop}; children start with auto-read off, as every relayed socket does. */
+    /**
+     * A listener on {@code loop}. Its children must keep a half-closed direction open as TCP sockets do
+     * (an answer may follow the user's end of input): their initializer calls {@link #halfClosable}.
+     */
     public static ServerBootstrap server(NettyTransport io, EventLoopGroup loop) {
-        ServerBootstrap b = new ServerBootstrap().group(loop, loop)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ServerBootstrap b = new ServerBootstrap().group(loop, loop);
         return switch (io.kind()) {
             case IO_URING -> b.channel(IoUringServerDomainSocketChannel.class);
             case EPOLL -> b.channel(EpollServerDomainSocketChannel.class);
@@ -44,15 +49,40 @@ public final class DomainSockets {
         };
     }
 
-    /** An outgoing connection on {@code loop}. */
+    /**
+     * Keeps the other direction open when one ends. Set on the channel's config: the NIO domain channel
+     * has the setting but does not take it as a {@code ChannelOption} (Netty 4.2.18 warns and ignores it),
+     * and without it an end of input closes the channel, which the stream relay reports as broken.
+     */
+    public static void halfClosable(Channel ch) {
+        if (ch.config() instanceof DuplexChannelConfig d) {
+            d.setAllowHalfClosure(true);
+        }
+    }
+
+    /** An outgoing connection on {@code loop}, half-closable as above. */
     public static Bootstrap client(NettyTransport io, EventLoopGroup loop, int connectTimeoutMillis) {
         Bootstrap b = new Bootstrap().group(loop)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
-        return switch (io.kind()) {
-            case IO_URING -> b.channel(IoUringDomainSocketChannel.class);
-            case EPOLL -> b.channel(EpollDomainSocketChannel.class);
-            case NIO -> b.channel(NioDomainSocketChannel.class);
+        ChannelFactory<Channel> factory = switch (io.kind()) {
+            case IO_URING -> IoUringDomainSocketChannel::new;
+            case EPOLL -> EpollDomainSocketChannel::new;
+            case NIO -> NioDomainSocketChannel::new;
         };
+        return b.channelFactory(() -> {
+            Channel ch = factory.newChannel();
+            halfClosable(ch);
+            return ch;
+        });
+    }
+
+    /**
+     * Whether this transport's domain sockets behave as its TCP sockets do. Netty's NIO transport
+     * half-closes only channels whose config is a SocketChannelConfig, which its domain channel's is not:
+     * at the peer's end of output it closes, with nothing before, so the stream relay could not tell an
+     * end from a break. Under NIO (a fallback), the client's plugins listen on loopback TCP instead.
+     */
+    public static boolean likeTcp(NettyTransport io) {
+        return io.kind() != NettyTransport.Kind.NIO;
     }
 }

@@ -109,7 +109,7 @@ class ConfigLoaderTest {
                 requestHeaders.set.x-from-where = "frp"
                 responseHeaders.set.foo = "bar"
                 healthCheck.httpHeaders = [{ name = "x", value = "y" }]
-                plugin.type = "socks5"
+                plugin.type = "virtual_net"
                 natTraversal.disableAssistedAddrs = true
                 """);
         assertThat(p).hasSize(5).allSatisfy(s -> assertThat(s).contains("not supported by jfrp yet"));

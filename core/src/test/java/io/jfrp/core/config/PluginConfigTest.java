@@ -62,9 +62,17 @@ class PluginConfigTest {
                 name = "a"
                 type = "tcp"
                 [proxies.plugin]
+                type = "virtual_net"
+                destinationIP = "100.86.0.1"
+                """)).singleElement().asString().contains("plugin.type: \"virtual_net\" is not supported by jfrp yet");
+        assertThat(problems("""
+                [[proxies]]
+                name = "a"
+                type = "tcp"
+                [proxies.plugin]
                 type = "static_file"
-                localPath = "/srv"
-                """)).anySatisfy(p -> assertThat(p).contains("plugin.type: \"static_file\" is not supported by jfrp yet"));
+                localPath = "/no/such/dir"
+                """)).singleElement().asString().contains("plugin.localPath: \"/no/such/dir\" (expected: a directory");
         assertThat(problems("""
                 [[proxies]]
                 name = "a"
