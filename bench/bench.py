@@ -4,7 +4,9 @@
 Sections: tcp (iperf3), http (wrk, 1 KiB from nginx), connrate (wrk, Connection: close), memory (RSS idle
 and with 1,000 / 10,000 idle tunnelled connections), recovery (server restart, silent link, client
 restart), wan (one stream over an emulated 20 and 50 ms link against plain TCP and frp: bench/wan.py), udp
-(1,200-byte datagrams through a udp proxy against direct and frp: bench/udp.py). Each figure is the median of several runs. Only 127.0.0.1; every loop is bounded.
+(1,200-byte datagrams through a udp proxy against direct and frp: bench/udp.py), transports (one stream
+over each transport at 20 ms RTT and 0/1/5 % loss against plain TCP and frp's tcp/kcp/quic:
+bench/transports.py). Each figure is the median of several runs. Only 127.0.0.1; every loop is bounded.
 """
 import json
 import os
@@ -21,6 +23,7 @@ import tempfile
 import threading
 import time
 
+import transports
 import udp
 import vhost
 import wan
@@ -600,6 +603,10 @@ def section_wan(results):
     wan.section(results, Proc=Proc, tmp=TMP, runs=RUNS, seconds=SECONDS, log=log, wait_until=wait_until)
 
 
+def section_transports(results):
+    transports.section(results, Proc=Proc, tmp=TMP, runs=RUNS, seconds=SECONDS, log=log, wait_until=wait_until)
+
+
 def section_udp(results):
     udp.section(results, Proc=Proc, tmp=TMP, runs=RUNS, seconds=SECONDS, log=log, wait_until=wait_until,
                 free_port=free_port, port_open=port_open)
@@ -612,7 +619,8 @@ def section_vhost(results):
 
 
 SECTIONS = {"tcp": section_tcp, "http": section_http, "vhost": section_vhost, "connrate": section_connrate,
-            "memory": section_memory, "recovery": section_recovery, "wan": section_wan, "udp": section_udp}
+            "memory": section_memory, "recovery": section_recovery, "wan": section_wan, "udp": section_udp,
+            "transports": section_transports}
 
 
 def table(r):
@@ -663,6 +671,8 @@ def table(r):
         lines.append("")
     if "wan" in r:
         lines.extend(wan.table(r))
+    if "transports" in r:
+        lines.extend(transports.table(r))
     if "udp" in r:
         lines.extend(udp.table(r))
     if "vhost" in r:

@@ -1,6 +1,5 @@
 package io.jfrp.client;
 
-import io.jfrp.core.transport.PeerAddress;
 import io.jfrp.client.plugin.Plugins;
 import io.jfrp.core.config.ChannelConfig;
 import io.jfrp.core.config.ClientConfig;
@@ -14,6 +13,7 @@ import io.jfrp.core.mux.PingResponder;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.core.transport.ClientTransport;
+import io.jfrp.core.transport.PeerAddress;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
@@ -28,9 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -60,7 +57,7 @@ final class ControlLoop {
     private final ProxyRegistration registration;
     /** The proxies of the config, replaced by a reload (the rest of the config is fixed for the loop's life). */
     private final ProxySet proxySet;
-    private final String hostname = readHostName();
+    private final String hostname = HostName.read();
     /** Where this client reports its session, proxies and streams (the embedder's listener; logs are its own). */
     private final LifecycleListener events;
 
@@ -110,17 +107,11 @@ final class ControlLoop {
         return runId;
     }
 
-    /** Where the session's secret is kept between runs (the state file), and the one kept from the last. */
-    interface SecretKeeper {
-        void keep(byte[] secret) throws java.io.IOException;
-    }
+    /** The session's secret, and where it is kept between runs. */
+    private final SessionSecret secret = new SessionSecret();
 
-    private volatile byte[] sessionSecret;
-    private volatile SecretKeeper secretKeeper;
-
-    void keepSessionSecret(byte[] kept, SecretKeeper keeper) {
-        sessionSecret = kept;
-        secretKeeper = keeper;
+    void keepSessionSecret(byte[] kept, SessionSecret.Keeper keeper) {
+        secret.keptBy(kept, keeper);
     }
 
     /** Where the transport that last worked is kept between runs (the state file), for {@code auto}. */
@@ -153,24 +144,12 @@ final class ControlLoop {
 
     /** What this client must prove to resume its session; null before the server handed one out. */
     byte[] sessionSecret() {
-        return sessionSecret;
+        return secret.get();
     }
 
     /** The server handed out (or confirmed) the session's secret. */
-    void sessionSecret(byte[] secret) {
-        if (secret.length == 0 || java.util.Arrays.equals(secret, sessionSecret)) {
-            return;
-        }
-        sessionSecret = secret;
-        SecretKeeper k = secretKeeper;
-        if (k != null) {
-            try {
-                k.keep(secret);
-            } catch (java.io.IOException e) {
-                log.warn("cannot keep the session's secret in the state file ({}): a restarted client will open a new "
-                        + "session instead of resuming this one", e.getMessage());
-            }
-        }
+    void sessionSecret(byte[] next) {
+        secret.update(next);
     }
 
     /** The proxy of that name in the current config (a reload may have changed it), or null. */
@@ -185,26 +164,6 @@ final class ControlLoop {
     /** This host's name, for the server's log: read once, not at every login on the event loop. */
     String hostname() {
         return hostname;
-    }
-
-    /**
-     * The kernel's name for this host, without the DNS lookup {@code InetAddress.getLocalHost()} makes
-     * (seconds on a host whose name does not resolve); that lookup only where /proc is not there.
-     */
-    private static String readHostName() {
-        try {
-            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-            if (!name.isEmpty()) {
-                return name;
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: ask the JDK
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     void start() {
