@@ -9,6 +9,9 @@ import io.jfrp.testing.LeakCheck;
 import io.jfrp.testing.Loopback;
 import io.jfrp.testing.RandomBytes;
 import io.jfrp.testing.ThreadLeakCheck;
+import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +37,21 @@ class TransportLossTest {
     Path dir;
     @RegisterExtension
     final Closer closer = new Closer();
+
+    /**
+     * Paranoid leak tracing records every access to a buffer, and the WebSocket codec masks and unmasks
+     * four bytes at a time: 20 MiB would take a minute of tracing. Sampled here; the transports' own
+     * tests trace every buffer.
+     */
+    @BeforeAll
+    static void sampledLeakTracing() {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.ADVANCED);
+    }
+
+    @AfterAll
+    static void paranoidAgain() {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    }
 
     private JfrpServer server() throws Exception {
         return closer.keep(JfrpServer.start(Tunnels.serverConfig(dir).withKcpBindPort(VhostSettings.ANY_PORT)
