@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -164,7 +165,7 @@ public final class KcpTransport implements ClientTransport {
                         }
                     })
                     .connect(from, local);
-            f.addListener(c -> ctx.executor().execute(() -> {
+            f.addListener(c -> onPortLoop(ctx, () -> {
                 Object waiting = clients.get(from);
                 if (!f.isSuccess()) {
                     clients.remove(from);
@@ -173,13 +174,27 @@ public final class KcpTransport implements ClientTransport {
                 }
                 Channel ch = f.channel();
                 clients.put(from, ch);
-                ch.closeFuture().addListener(x -> ctx.executor().execute(() -> clients.remove(from, ch)));
+                ch.closeFuture().addListener(x -> onPortLoop(ctx, () -> clients.remove(from, ch), null));
                 if (waiting instanceof List<?> list) {
                     for (Object d : list) {
                         ch.pipeline().fireChannelRead(d);
                     }
                 }
-            }));
+            }, f.channel()));
+        }
+
+        /**
+         * Runs {@code r} on the port's loop. When that loop has ended (the port closed while a client's
+         * socket was being made), its close already released what waited: {@code orphan}, if any, goes too.
+         */
+        private static void onPortLoop(ChannelHandlerContext ctx, Runnable r, Channel orphan) {
+            try {
+                ctx.executor().execute(r);
+            } catch (RejectedExecutionException e) {
+                if (orphan != null) {
+                    orphan.close();
+                }
+            }
         }
 
         private static void release(Object waiting) {
