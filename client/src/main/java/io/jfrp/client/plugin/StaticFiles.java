@@ -108,21 +108,28 @@ final class StaticFiles extends ChannelInboundHandlerAdapter {
     }
 
     private static void send(ChannelHandlerContext ctx, Path file, boolean head, boolean keepAlive) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        long length = ch.size();
-        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         String type = Files.probeContentType(file);
+        long length = Files.size(file);
+        // Opened last: nothing between here and the chunked input that closes it can throw.
+        FileChannel ch = head ? null : FileChannel.open(file, StandardOpenOption.READ);
+        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, type == null ? "application/octet-stream" : type)
                 .set(HttpHeaderNames.CONTENT_LENGTH, length);
         HttpUtil.setKeepAlive(r, keepAlive);
         ctx.write(r);
         ChannelFuture done;
         if (head) {
-            ch.close();
             done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         } else {
             // The chunked input closes the file when it has been read, or when the write fails.
-            done = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(ch)));
+            ChunkedNioFile chunks;
+            try {
+                chunks = new ChunkedNioFile(ch, 0, length, 64 * 1024);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+            done = ctx.writeAndFlush(new HttpChunkedInput(chunks));
         }
         if (!keepAlive) {
             done.addListener(ChannelFutureListener.CLOSE);
