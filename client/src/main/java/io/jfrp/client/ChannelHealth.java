@@ -15,7 +15,9 @@ final class ChannelHealth {
 
     /** A channel's last outcome, in status words. */
     enum State {
-        UNTRIED("untried"), ACTIVE("active"), STANDBY("standby"), FAILED("failed");
+        UNTRIED("untried"), ACTIVE("active"), STANDBY("standby"), FAILED("failed"),
+        /** The session moved on; this channel still carries the streams it had, until they end. */
+        DRAINING("draining");
 
         final String word;
 
@@ -54,6 +56,19 @@ final class ChannelHealth {
         }
         set(i, State.ACTIVE);
         lastError[i] = "";
+    }
+
+    /** The session moved from channel {@code i} to a better one; {@code i} carries its streams until they end. */
+    void draining(int i) {
+        set(i, State.DRAINING);
+    }
+
+    /** Channel {@code i} carried its last stream, or was lost meanwhile; a standby (when no probe said otherwise). */
+    void drained(int i, String why) {
+        if (state[i] == State.DRAINING) {
+            set(i, State.STANDBY);
+            lastError[i] = why == null ? "" : why;
+        }
     }
 
     /** Channel {@code i} could not carry the session, or lost it. */

@@ -33,6 +33,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     private final ControlLoop loop;
     private final ClientConfig config;
     private final String runId;
+    /** This channel joins the session beside the one it has (a move made before the break, Wire.FEATURE_JOIN). */
+    private final boolean joins;
     private boolean loggedIn;
     private boolean authRefused;
     private boolean slowRetry;
@@ -40,8 +42,9 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> loginDeadline;
 
-    ControlHandler(ControlLoop loop, ClientConfig config, String runId) {
+    ControlHandler(ControlLoop loop, ClientConfig config, String runId, boolean joins) {
         this.loop = loop;
+        this.joins = joins;
         this.config = config;
         this.runId = runId;
     }
@@ -54,7 +57,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         }, deadline, TimeUnit.MILLISECONDS);
         ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
-        ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, Wire.FEATURES));
+        ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, joins ? Wire.FEATURES | Wire.FEATURE_JOIN : Wire.FEATURES));
         ctx.fireChannelActive();
     }
 
@@ -124,7 +127,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(ProxySet.request(p, 0), ctx.voidPromise());
             }
         } else if (msg instanceof Message.Pong p) {
-            loop.rtt(System.nanoTime() - p.sentNanos());
+            loop.rtt(ctx.channel(), System.nanoTime() - p.sentNanos());
         } else if (msg instanceof Message.GoAway g) {
             if (g.code() == ErrorCode.REPLACED) {
                 // Only a live duplicate hears this: the server replaced this channel with another login of

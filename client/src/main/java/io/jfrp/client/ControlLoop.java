@@ -71,8 +71,8 @@ final class ControlLoop {
     private final FailBack failBack;
     /** What the client last saw of each channel, for status. */
     private final ChannelHealth health;
-    /** The channel is being closed to move the session back to a better one. */
-    private boolean movingBack;
+    /** The move back to a better channel, made before the channel the session is on is broken. */
+    private final ChannelHandover handover;
     /** While the session moves between channels: the channel it left, why, and since when; null otherwise. */
     private String switchFrom;
     private String switchCause;
@@ -100,6 +100,7 @@ final class ControlLoop {
         // What the streams may hold for local services that do not take their bytes: see MemoryBudget.
         this.mux = new MuxSession(loop, false, MemoryBudget.forThisJvm(),
                 new LocalDialer(transport, proxySet, config.user(), proxies, runId, events, plugins));
+        this.handover = new ChannelHandover(loop, mux, health, ChannelHandover.DRAIN_LIMIT);
         publish();
     }
 
@@ -186,36 +187,52 @@ final class ControlLoop {
         if (machine.state() == ClientState.STOPPED) {
             return;
         }
+        ChannelConfig via = choice.current();
+        dial(via, false).addListener(f -> onLoop(() -> {
+            if (!f.isSuccess()) {
+                attemptFailed(cannotConnect(via, f.cause()), false);
+            } else if (machine.state() == ClientState.STOPPED) {
+                ((Channel) f.getNow()).close();
+            } else {
+                channel = (Channel) f.getNow();
+            }
+        }));
+    }
+
+    /** Dials channel {@code via}; with {@code joins} its login asks to join the session beside the current channel. */
+    private io.netty.util.concurrent.Future<?> dial(ChannelConfig via, boolean joins) {
         int dialTimeout = (int) Math.min(Integer.MAX_VALUE, config.dialServerTimeout().toMillis());
         // The control channel shares the loop's thread: its callbacks run in order, with no hop.
-        ChannelConfig via = choice.current();
-        ClientTransport.of(via.protocol()).dial(transport, loop, via.route(dialTimeout, ssl, config.tls().serverName()),
-                        p -> {
-                            p.addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
-                            p.addLast("decoder", new FrameDecoder());
-                            p.addLast("heartbeat-timeout",
-                                    new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                            p.addLast("encoder", FrameEncoder.INSTANCE);
-                            p.addLast("mux", new ChannelCarrier(mux, 0));
-                            p.addLast("pings", new PingResponder());
-                            p.addLast("control", new ControlHandler(ControlLoop.this, config, runId));
-                        })
-                .addListener(f -> onLoop(() -> {
-                    if (!f.isSuccess()) {
-                        attemptFailed("cannot connect to " + via.serverAddr() + ":" + via.serverPort()
-                                + (via.proxy() == null ? "" : " through " + via.proxy())
-                                + (choice.size() == 1 ? "" : " (channel " + via.name() + ")") + ": " + f.cause().getMessage(),
-                                false);
-                    } else if (machine.state() == ClientState.STOPPED) {
-                        ((Channel) f.getNow()).close();
-                    } else {
-                        channel = (Channel) f.getNow();
-                    }
-                }));
+        return ClientTransport.of(via.protocol()).dial(transport, loop, via.route(dialTimeout, ssl, config.tls().serverName()),
+                p -> {
+                    p.addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
+                    p.addLast("decoder", new FrameDecoder());
+                    p.addLast("heartbeat-timeout",
+                            new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                    p.addLast("encoder", FrameEncoder.INSTANCE);
+                    p.addLast("mux", new ChannelCarrier(mux, 0));
+                    p.addLast("pings", new PingResponder());
+                    p.addLast("control", new ControlHandler(ControlLoop.this, config, runId, joins));
+                });
+    }
+
+    private String cannotConnect(ChannelConfig via, Throwable cause) {
+        return "cannot connect to " + via.serverAddr() + ":" + via.serverPort()
+                + (via.proxy() == null ? "" : " through " + via.proxy())
+                + (choice.size() == 1 ? "" : " (channel " + via.name() + ")") + ": " + cause.getMessage();
     }
 
     /** Called by the handler on login: the proxies to register, with ports the server chose before. */
     Map<ProxyConfig, Integer> loggedIn(Channel ch, boolean resumed) {
+        if (handover.isJoining(ch)) {
+            Channel old = channel;
+            int from = handover.fromIndex();
+            handover.ended();
+            if (old != null) {
+                // The session is on the new channel now: the old one carries what it has until that ends.
+                handover.retire(old, from, choice.get(from).describe());
+            }
+        }
         channel = ch;
         everLoggedIn = true;
         choice.loggedIn();
@@ -237,7 +254,9 @@ final class ControlLoop {
             failBack.start();
         }
         proxies.pendingAll();
-        machine.connected(String.valueOf(PeerAddress.of(ch)), runId);
+        if (machine.state() != ClientState.CONNECTED) {
+            machine.connected(String.valueOf(PeerAddress.of(ch)), runId); // not at a move made before a break
+        }
         publish();
         String server = String.valueOf(PeerAddress.of(ch));
         events.on(resumed ? new LifecycleEvent.SessionResumed(runId, server, config.serverAddr(), null,
@@ -278,13 +297,28 @@ final class ControlLoop {
         return done;
     }
 
-    void rtt(long nanos) {
-        rttNanos = nanos;
-        publish();
+    /** A heartbeat came back on {@code ch}: the session's round trip when that is the session's channel. */
+    void rtt(Channel ch, long nanos) {
+        if (ch == channel) {
+            rttNanos = nanos;
+            publish();
+        }
     }
 
     /** @param slow the cause will not mend at once (a refused token, a duplicate client): retry at the slowest pace */
     void channelClosed(Channel ch, boolean wasLoggedIn, boolean slow, String reason) {
+        if (handover.retiredClosed(ch, reason)) {
+            publish();
+            return;
+        }
+        if (handover.isJoining(ch) && channel != null) {
+            joinFailed(reason);
+            return;
+        }
+        if (ch != channel && !handover.isJoining(ch)) {
+            return; // a channel the session had already left
+        }
+        boolean joinWasUnderWay = handover.isJoining(ch);
         if (ch == channel) {
             channel = null;
             registration.channelGone();
@@ -293,21 +327,26 @@ final class ControlLoop {
         if (machine.state() == ClientState.STOPPED) {
             return;
         }
+        if (joinWasUnderWay) {
+            // The channel the move began from is gone too: the move's failure is the attempt's.
+            handover.ended();
+            attemptFailed(reason, slow);
+            return;
+        }
         if (wasLoggedIn) {
             proxies.pendingAll();
-            if (movingBack) {
-                reason = "moving the session to channel " + choice.current().describe();
-            } else {
-                health.failed(choice.index(), reason);
-            }
+            int on = handover.underWay() ? handover.fromIndex() : choice.index();
+            health.failed(on, reason);
             Duration delay = machine.channelLost(reason, slow);
-            if (movingBack) {
-                movingBack = false;
-                delay = Duration.ZERO;
-            } else if (!slow) {
-                delay = failOver(delay, reason);
+            if (handover.underWay()) {
+                // The move's dial is the next attempt: on the better channel, already under way.
+                scheduleRetry(null);
+            } else {
+                if (!slow) {
+                    delay = failOver(delay, reason);
+                }
+                scheduleRetry(delay);
             }
-            scheduleRetry(delay);
             publish();
             events.on(new LifecycleEvent.SessionLost(runId, String.valueOf(PeerAddress.of(ch)), reason,
                     proxySet.size(), delay, false));
@@ -355,21 +394,53 @@ final class ControlLoop {
     }
 
     /**
-     * Closes the channel so that the next login, at once, is on the better channel {@link FailBack} chose.
+     * Moves the session to the better channel {@link FailBack} chose (now current) without breaking it:
+     * that channel is dialled and joins the session, and the one it leaves keeps its streams until they end.
      * @param from the channel the session leaves
+     * @param fromIndex its index
      */
-    private void moveBack(String from) {
+    private void moveBack(String from, int fromIndex) {
         switching(from, "fail-back after channel " + choice.current().describe() + " answered every probe for "
                 + config.failBackAfter().toSeconds() + " s");
-        movingBack = true;
-        channel.close();
+        handover.begin(fromIndex);
+        ChannelConfig via = choice.current();
+        dial(via, true).addListener(f -> onLoop(() -> {
+            if (!f.isSuccess()) {
+                if (channel != null) {
+                    joinFailed(cannotConnect(via, f.cause()));
+                } else if (handover.underWay()) {
+                    handover.ended();
+                    attemptFailed(cannotConnect(via, f.cause()), false);
+                }
+            } else if (machine.state() == ClientState.STOPPED || !handover.underWay()) {
+                ((Channel) f.getNow()).close();
+            } else {
+                handover.dialled((Channel) f.getNow());
+            }
+        }));
+    }
+
+    /** The better channel did not take the session: it stays where it is, and probing starts again. */
+    private void joinFailed(String reason) {
+        int better = choice.index();
+        health.failed(better, reason);
+        choice.moveTo(handover.fromIndex());
+        handover.ended();
+        switchFrom = null;
+        log.info("channel {} did not take the session ({}); it stays on channel {}", choice.get(better).describe(),
+                reason, choice.current().describe());
+        failBack.start();
+        publish();
     }
 
     /** The pause before the next channel is tried, long enough that a failure that repeats at once does not spin. */
     private static final Duration FAIL_OVER_DELAY = Duration.ofMillis(100);
 
+    /** @param delay null: no retry, an attempt is under way already */
     private void scheduleRetry(Duration delay) {
-        retry = loop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+        if (delay != null) {
+            retry = loop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     CompletableFuture<Void> stop() {
@@ -381,6 +452,7 @@ final class ControlLoop {
                 retry.cancel(false);
             }
             failBack.stop();
+            handover.stop();
             events.on(new LifecycleEvent.SessionClosed(runId, "client stopping", proxySet.size()));
             if (channel != null) {
                 channel.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, "client stopping"))

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * While the session runs on a worse channel, probes the better ones (a HELLO answered, see
@@ -29,12 +29,12 @@ final class FailBack {
     private final ChannelChoice choice;
     private final ChannelHealth health;
     private final BooleanSupplier loggedIn;
-    /** Moves the session to the channel chosen (now current), given the one it leaves. */
-    private final Consumer<String> move;
+    /** Moves the session to the channel chosen (now current), given the one it leaves and that one's index. */
+    private final ObjIntConsumer<String> move;
     private ScheduledFuture<?> next;
 
     FailBack(ClientConfig config, NettyTransport transport, SslContext ssl, EventLoop loop, ChannelChoice choice,
-             ChannelHealth health, BooleanSupplier loggedIn, Consumer<String> move) {
+             ChannelHealth health, BooleanSupplier loggedIn, ObjIntConsumer<String> move) {
         this.health = health;
         this.config = config;
         this.transport = transport;
@@ -84,7 +84,7 @@ final class FailBack {
                 }
                 String from = choice.current().describe();
                 choice.moveTo(back);
-                move.accept(from);
+                move.accept(from, on);
             });
         }
     }

@@ -74,6 +74,64 @@ class ChannelFailoverTest {
     }
 
     @Test
+    void movingBackKeepsTheConnectionsTheBackupCarriesUntilTheyEnd() throws Exception {
+        EchoServer echo = closer.keep(new EchoServer());
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        FaultRelay fibre = closer.keep(new FaultRelay(server.port()));
+        FaultRelay lte = closer.keep(new FaultRelay(server.port()));
+        fibre.mode(FaultRelay.Mode.REFUSE);
+        ClientConfig c = ClientConfig.defaults("127.0.0.1", fibre.port(), Tunnels.TOKEN,
+                        List.of(Tunnels.tcp("echo", echo.port(), 0)))
+                .withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(3))
+                .withChannels(List.of(new ChannelConfig("fibre", "127.0.0.1", fibre.port(), "tcp"),
+                        new ChannelConfig("lte", "127.0.0.1", lte.port(), "tcp")), Duration.ofSeconds(2));
+        JfrpClient client = closer.keep(JfrpClient.start(c));
+        int remote = Tunnels.awaitRunning(client, "echo");
+        assertThat(client.status().channel()).isEqualTo("lte");
+
+        // A user's connection begins while the session is on the backup, and lasts.
+        java.net.Socket user = closer.keep(new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), remote));
+        user.setSoTimeout(10_000);
+        assertThat(echoed(user, 1)).isTrue();
+
+        // The primary mends: the session moves back to it without breaking the user's connection.
+        fibre.mode(FaultRelay.Mode.PASS);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "fibre".equals(client.status().channel()));
+        assertThat(client.status().state()).isEqualTo(ClientState.CONNECTED);
+        assertThat(client.status().channels()).extracting(ClientStatus.Channel::state)
+                .containsExactly("active", "draining");
+        assertThat(lte.openLinks()).as("the backup, kept for the connection it carries").isEqualTo(1);
+        assertThat(server.sessionCount()).isEqualTo(1);
+        assertThat(echoed(user, 2)).as("the connection begun on the backup, after the move").isTrue();
+
+        // New connections go over the primary: they pass while the backup forwards nothing.
+        lte.mode(FaultRelay.Mode.SILENT);
+        try {
+            assertThat(Tunnels.echoes(remote)).as("a new connection, with the backup silent").isTrue();
+        } finally {
+            lte.mode(FaultRelay.Mode.PASS);
+        }
+        assertThat(echoed(user, 3)).isTrue();
+
+        // Its last connection over, the backup is closed, and stays a standby.
+        user.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> lte.openLinks() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.status().channels().get(1).state().equals("standby"));
+        assertThat(client.status().channel()).isEqualTo("fibre");
+        assertThat(client.status().reconnects()).as("a move made before the break is no reconnect").isZero();
+        assertThat(Tunnels.echoes(remote)).isTrue();
+    }
+
+    /** 64 KiB through {@code user}'s connection and back, intact. */
+    private static boolean echoed(java.net.Socket user, long seed) throws java.io.IOException {
+        byte[] data = io.jfrp.testing.RandomBytes.of(64 * 1024, seed);
+        user.getOutputStream().write(data);
+        user.getOutputStream().flush();
+        byte[] back = user.getInputStream().readNBytes(data.length);
+        return io.jfrp.testing.RandomBytes.sha256(back).equals(io.jfrp.testing.RandomBytes.sha256(data));
+    }
+
+    @Test
     void aChannelThatNeverConnectsIsSkippedWithinASecond() throws Exception {
         EchoServer echo = closer.keep(new EchoServer());
         JfrpServer server = closer.keep(Tunnels.server(dir));

@@ -54,10 +54,19 @@ public final class Wire {
     /** Protocol 1.1: STREAM_OPEN_BINARY, the user's address as bytes, instead of STREAM_OPEN's text. */
     public static final int FEATURE_BINARY_ADDRESS = 4;
     /**
+     * HELLO bit of one connection, not a capability of the build: this channel joins its session beside
+     * the channel it has now, which keeps the streams it carries until they end (a client moving to a
+     * better channel without breaking them). A server that can do so answers with the bit; one that does
+     * not replaces the channel it had, as at any resume.
+     */
+    public static final int FEATURE_JOIN = 8;
+    /**
      * What this build speaks. A client sends it in HELLO; the server answers in CHALLENGE with the bits
      * both have, and from then on each side uses exactly those (a 1.0 peer knows none of 2 and 4).
      */
     public static final int FEATURES = FEATURE_EARLY_DATA | FEATURE_WINDOW_OFFSETS | FEATURE_BINARY_ADDRESS;
+    /** What a server answers with at most: {@link #FEATURES}, and {@link #FEATURE_JOIN} when asked for it. */
+    public static final int SERVER_FEATURES = FEATURES | FEATURE_JOIN;
     public static final int MAX_STRING_BYTES = 4096;
     /** Options (annotations, and later routing keys) one NEW_PROXY may carry; the control payload's limit bounds their bytes. */
     public static final int MAX_PROXY_OPTIONS = 128;

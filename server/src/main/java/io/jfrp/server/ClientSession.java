@@ -121,9 +121,11 @@ final class ClientSession {
 
     /**
      * A login for this runId succeeded, and the channel of {@code client} has attached itself to
-     * {@link #mux()} (its carrier did, on joining the pipeline): it becomes the session's client.
+     * {@link #mux()} (its carrier did, on joining the pipeline): it becomes the session's client. A
+     * channel that {@code joins} leaves the one before it open: that one carries its streams until they
+     * end and the client closes it, and it is no longer heard for anything else.
      */
-    void attach(ClientPeer client, String hostname) {
+    void attach(ClientPeer client, String hostname, boolean joins) {
         if (closed) {
             client.dismiss(ClientPeer.Dismissal.LOGIN_TOO_LATE, "the session ended during login; log in again");
             return;
@@ -132,7 +134,9 @@ final class ClientSession {
         String replaced = null;
         if (peer != null && peer != client) {
             replaced = peer.address();
-            peer.dismiss(ClientPeer.Dismissal.REPLACED, "replaced by a new login of the same client");
+            if (!joins) {
+                peer.dismiss(ClientPeer.Dismissal.REPLACED, "replaced by a new login of the same client");
+            }
         }
         if (graceTimer != null) {
             graceTimer.cancel(false);
@@ -143,7 +147,7 @@ final class ClientSession {
         ports.resumeAll();
         if (resumed) {
             rt.events.on(new LifecycleEvent.SessionResumed(runId, client.address(), hostname, replaced, ports.size(),
-                    held.size()));
+                    held.size(), joins));
             ports.expectConfirmation();
             if (confirmTimer != null) {
                 confirmTimer.cancel(false);

@@ -117,7 +117,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onHello(ChannelHandlerContext ctx, Message.Hello h) {
-        features = h.features() & Wire.FEATURES;
+        features = h.features() & Wire.SERVER_FEATURES;
         nonce = new byte[Wire.NONCE_LENGTH];
         rt.random.nextBytes(nonce);
         ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
@@ -222,10 +222,11 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         SessionChannel handler = new SessionChannel(session, client, hbTimeout);
         ctx.pipeline().addAfter("decoder", "heartbeat-timeout", new IdleStateHandler(hbTimeout, 0, 0, TimeUnit.MILLISECONDS));
         // Joining the pipeline attaches the channel to the session's streams (on the session's loop, first).
-        ctx.pipeline().replace(this, "mux", new ChannelCarrier(session.mux(), features));
+        ctx.pipeline().replace(this, "mux", new ChannelCarrier(session.mux(), features & Wire.FEATURES));
         ctx.pipeline().addLast("pings", new PingResponder());
         ctx.pipeline().addLast("session", handler);
-        session.onLoop(() -> session.attach(client, l.hostname()));
+        boolean join = (features & Wire.FEATURE_JOIN) != 0;
+        session.onLoop(() -> session.attach(client, l.hostname(), join));
     }
 
     private void loginRefused(ChannelHandlerContext ctx, String peer, Message.Login l, ErrorCode code, String reason) {

@@ -30,6 +30,9 @@ final class SessionLog implements LifecycleListener {
         if (event instanceof LifecycleEvent.SessionEstablished e) {
             log.info("client {} logged in from {} (host {}{})", e.session(),
                     e.peer(), escape(e.host()), e.user().isEmpty() ? "" : ", user " + escape(e.user()));
+        } else if (event instanceof LifecycleEvent.SessionResumed e && e.joined() && e.replacedPeer() != null) {
+            log.info("client {} moved to a channel from {} (host {}); its channel from {} carries the streams it has "
+                    + "until they end", e.session(), e.peer(), escape(e.host()), e.replacedPeer());
         } else if (event instanceof LifecycleEvent.SessionResumed e) {
             log.info("client {} resumed from {} (host {}){}: {} kept, {} user "
                             + "connections waiting", e.session(), e.peer(), escape(e.host()),

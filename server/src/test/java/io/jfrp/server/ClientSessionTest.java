@@ -102,7 +102,7 @@ class ClientSessionTest {
         session.userConnected(a, "web");
         session.userConnected(b, "web");
         EmbeddedChannel control = controlChannel();
-        session.attach(peer(control, "peer"), "host");
+        session.attach(peer(control, "peer"), "host", false);
         List<Object> sent = out(control);
         assertThat(sent).filteredOn(o -> o instanceof Message.LoginOk).hasSize(1);
         assertThat(sent).filteredOn(o -> o instanceof Message.StreamOpen).hasSize(2);
@@ -115,7 +115,7 @@ class ClientSessionTest {
     @Test
     void aClientThatDoesNotReturnWithinTheGraceLosesItsSession() {
         EmbeddedChannel control = controlChannel();
-        session.attach(peer(control, "peer"), "host");
+        session.attach(peer(control, "peer"), "host", false);
         out(control).forEach(ReferenceCountUtil::release);
         session.channelEnded(peer(control), "connection reset", ClientSession.ChannelEnd.CLOSED);
         assertThat(session.isClosed()).isFalse();
@@ -131,7 +131,7 @@ class ClientSessionTest {
     @Test
     void aClientThatSaysGoodbyeLosesItsSessionAtOnce() {
         EmbeddedChannel control = controlChannel();
-        session.attach(peer(control, "peer"), "host");
+        session.attach(peer(control, "peer"), "host", false);
         out(control).forEach(ReferenceCountUtil::release);
         session.channelEnded(peer(control), "the client said goodbye", ClientSession.ChannelEnd.GOODBYE);
         assertThat(session.isClosed()).isTrue();
@@ -141,11 +141,11 @@ class ClientSessionTest {
     @Test
     void aSecondLoginReplacesTheFirstChannelWhichIsToldWhyAndNoLongerHeard() {
         EmbeddedChannel first = controlChannel();
-        session.attach(peer(first, "peer-1"), "host");
+        session.attach(peer(first, "peer-1"), "host", false);
         out(first).forEach(ReferenceCountUtil::release);
 
         EmbeddedChannel second = controlChannel();
-        session.attach(peer(second, "peer-2"), "host");
+        session.attach(peer(second, "peer-2"), "host", false);
 
         List<Object> toFirst = out(first);
         assertThat(toFirst).filteredOn(o -> o instanceof Message.GoAway g && g.code() == ErrorCode.REPLACED).hasSize(1);
@@ -157,6 +157,31 @@ class ClientSessionTest {
         // The replaced channel's last words and its end change nothing.
         session.closeProxy(peer(first), "web");
         session.channelEnded(peer(first), "connection reset", ClientSession.ChannelEnd.CLOSED);
+        assertThat(session.isAttached()).isTrue();
+        assertThat(session.isClosed()).isFalse();
+        assertThat(out(second)).isEmpty();
+
+        session.close("test over");
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
+
+    @Test
+    void aLoginThatJoinsLeavesTheFirstChannelOpenButNoLongerHeard() {
+        EmbeddedChannel first = controlChannel();
+        session.attach(peer(first, "peer-1"), "host", false);
+        out(first).forEach(ReferenceCountUtil::release);
+
+        EmbeddedChannel second = controlChannel();
+        session.attach(peer(second, "peer-2"), "host", true);
+
+        assertThat(out(first)).as("nothing for the channel the client moves from").isEmpty();
+        assertThat(first.isOpen()).as("it carries the streams it has until they end").isTrue();
+        assertThat(out(second)).filteredOn(o -> o instanceof Message.LoginOk ok && ok.message().equals("resumed")).hasSize(1);
+        assertThat(session.peer()).isEqualTo("peer-2");
+
+        // Its end, when the client closes it, is no loss to the session.
+        session.channelEnded(peer(first), "the client said goodbye", ClientSession.ChannelEnd.CLOSED);
         assertThat(session.isAttached()).isTrue();
         assertThat(session.isClosed()).isFalse();
         assertThat(out(second)).isEmpty();

@@ -70,7 +70,7 @@ class ProxyPortsTest {
                 // As after a login: the carrier, then the handler that turns jfrp's messages into requests.
                 ch.pipeline().addLast(new ChannelCarrier(session.mux(), 0));
                 ch.pipeline().addLast(new SessionChannel(session, peer, 60_000));
-                session.attach(peer, "host");
+                session.attach(peer, "host", false);
                 return ch;
             });
         }

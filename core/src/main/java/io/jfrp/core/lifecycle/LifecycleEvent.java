@@ -19,11 +19,17 @@ public sealed interface LifecycleEvent {
 
     /**
      * A client came back to the session it had, its proxies kept; {@code replacedPeer} is where its
-     * previous channel, still open, came from (null when that channel had ended).
+     * previous channel, still open, came from (null when that channel had ended). With {@code joined}
+     * that channel was not replaced: the client moved to a better one, and the previous one carries the
+     * streams it has until they end (make before break).
      */
     record SessionResumed(String session, String peer, String host, String replacedPeer, int proxiesKept,
-                          int usersWaiting)
+                          int usersWaiting, boolean joined)
             implements LifecycleEvent {
+        public SessionResumed(String session, String peer, String host, String replacedPeer, int proxiesKept,
+                              int usersWaiting) {
+            this(session, peer, host, replacedPeer, proxiesKept, usersWaiting, false);
+        }
     }
 
     /**

@@ -11,9 +11,15 @@ import java.util.ArrayDeque;
  */
 final class EarlyFrames {
 
+    /** The carrier the stream was opened on: its stream, once accepted, stays there. */
+    final Carrier from;
     private final ArrayDeque<Message.Data> data = new ArrayDeque<>();
     private int bytes;
     private boolean fin;
+
+    EarlyFrames(Carrier from) {
+        this.from = from;
+    }
 
     /**
      * Takes ownership of a DATA frame. @return why the peer broke the protocol, or null

@@ -17,9 +17,10 @@ import java.util.List;
 /**
  * The stream multiplexer of one session, created with it and living as long: it owns the stream id
  * space, the stream table, windows, early data, flush coalescing, memory and round-trip sampling. The
- * frames travel on a {@link Carrier} (a channel) that the session attaches and detaches; nothing here
- * depends on which one. Until streams survive a switch of carrier, losing the carrier aborts every
- * stream (each local socket is reset). All state is touched on the session's event loop only; sockets
+ * frames travel on {@link Carriers} (channels) that the session attaches and detaches: new streams on the
+ * newest, each stream on the one it began on until it ends, so a client can move to a better channel
+ * without breaking a stream. Losing a carrier aborts its streams (each local socket is reset), not the
+ * others'. All state is touched on the session's event loop only; sockets
  * and carriers on other loops hop onto it (see {@link StreamRelay}, {@link ChannelCarrier}).
  */
 public final class MuxSession {
@@ -55,8 +56,8 @@ public final class MuxSession {
     private final SessionMemory memory;
     private final RoundTripSampler roundTrips = new RoundTripSampler(this);
     private final EventLoop loop;
-    /** Where frames go; null while the session has no channel (then no stream exists). */
-    private Carrier carrier;
+    /** Where frames go; none while the session has no channel (then no stream exists). */
+    private final Carriers carriers = new Carriers();
     private final StreamIds ids;
     private boolean flushScheduled;
 
@@ -94,30 +95,34 @@ public final class MuxSession {
     }
 
     /**
-     * Frames go out on {@code c} from now on. Streams of a carrier this replaces are aborted: they cannot
-     * move to another carrier yet.
+     * New streams go out on {@code c} from now on; streams on the carriers attached before stay on them
+     * until they end or their carrier does.
      */
     void attach(Carrier c) {
-        if (carrier == c) {
-            return;
-        }
-        if (carrier != null) {
-            abandonStreams();
-        }
-        carrier = c;
+        carriers.add(c);
     }
 
-    /** {@code c} is gone: its streams with it. A carrier that was already replaced changes nothing. */
+    /** {@code c} is gone: its streams with it. A carrier that is not attached changes nothing. */
     void detach(Carrier c) {
-        if (carrier == c) {
-            carrier = null;
-            abandonStreams();
+        if (carriers.remove(c)) {
+            abandonStreams(c);
         }
+    }
+
+    /**
+     * {@code c} takes no new streams from the peer's side either (the peer moved to a newer carrier), and
+     * {@code drained} runs on this loop once no stream is on it: at once when none is.
+     */
+    public void retire(Carrier c, Runnable drained) {
+        onLoop(() -> {
+            carriers.retire(c, drained);
+            checkDrained(c);
+        });
     }
 
     /** Whether a carrier is attached: streams can be opened and accepted. */
     public boolean attached() {
-        return carrier != null;
+        return !carriers.isEmpty();
     }
 
     int window() {
@@ -125,13 +130,13 @@ public final class MuxSession {
     }
 
     /** Opener side: the peer holds data that arrives before it confirms a stream, so it is sent at once. */
-    boolean earlyData() {
-        return speaks(Wire.FEATURE_EARLY_DATA);
+    boolean earlyData(MuxStream s) {
+        return (s.carrier.features() & Wire.FEATURE_EARLY_DATA) != 0;
     }
 
-    /** Whether the attached carrier's peer agreed to {@code feature} (Wire.FEATURE_*). */
-    private boolean speaks(int feature) {
-        return carrier != null && (carrier.features() & feature) != 0;
+    /** Whether {@code c}'s peer agreed to {@code feature} (Wire.FEATURE_*). */
+    private static boolean speaks(Carrier c, int feature) {
+        return c != null && (c.features() & feature) != 0;
     }
 
     int maxWindow() {
@@ -161,7 +166,8 @@ public final class MuxSession {
             executor().execute(() -> open(end, proxyName, openTimeoutMillis));
             return;
         }
-        if (carrier == null) {
+        Carrier on = carriers.newest();
+        if (on == null) {
             end.abort();
             return;
         }
@@ -174,11 +180,11 @@ public final class MuxSession {
             end.abort();
             return;
         }
-        MuxStream stream = new MuxStream(this, id, end, proxyName, UserAddress.text(address), false);
+        MuxStream stream = new MuxStream(this, on, id, end, proxyName, UserAddress.text(address), false);
         add(stream);
         // STREAM_OPEN first: binding replays what the socket already delivered, which with early data
         // goes out at once and must not reach the peer before the stream it belongs to.
-        write(new Message.StreamOpen(id, proxyName, address, speaks(Wire.FEATURE_BINARY_ADDRESS)));
+        write(stream, new Message.StreamOpen(id, proxyName, address, speaks(on, Wire.FEATURE_BINARY_ADDRESS)));
         end.bind(stream);
         requestFlush();
         stream.armOpenTimeout(openTimeoutMillis);
@@ -204,7 +210,7 @@ public final class MuxSession {
      * (with what this side consumed), or 1.0's increment.
      */
     void grant(MuxStream s, int increment, long maxOffset, long consumed) {
-        write(speaks(Wire.FEATURE_WINDOW_OFFSETS) ? new Message.WindowOffset(s.id, maxOffset, consumed)
+        write(s, speaks(s.carrier, Wire.FEATURE_WINDOW_OFFSETS) ? new Message.WindowOffset(s.id, maxOffset, consumed)
                 : new Message.WindowUpdate(s.id, increment));
         requestFlush();
     }
@@ -216,17 +222,18 @@ public final class MuxSession {
             return;
         }
         EarlyFrames early = opening.remove(open.streamId());
-        if (carrier == null || early == null) {
-            // The session ended, or the peer reset the stream while the local service was being dialled.
+        if (early == null) {
+            // The carrier ended, or the peer reset the stream while the local service was being dialled.
             LocalSockets.abort(local);
             return;
         }
         LocalEnd end = new SocketEnd(local);
-        MuxStream stream = new MuxStream(this, open.streamId(), end, open.proxyName(), open.userAddress(), true);
+        MuxStream stream = new MuxStream(this, early.from, open.streamId(), end, open.proxyName(), open.userAddress(),
+                true);
         add(stream);
         opened(stream);
         end.bind(stream);
-        write(new Message.StreamOpenOk(open.streamId()));
+        write(stream, new Message.StreamOpenOk(open.streamId()));
         requestFlush();
         early.replayInto(stream);
         stream.flushToLocal();
@@ -262,19 +269,31 @@ public final class MuxSession {
             return;
         }
         EarlyFrames early = opening.remove(streamId);
-        if (early != null) {
-            early.release();
+        if (early == null) {
+            return; // its carrier ended, or the peer reset it meanwhile
         }
-        if (carrier != null) {
-            write(new Message.StreamOpenFail(streamId, reason));
+        early.release();
+        if (carriers.has(early.from)) {
+            early.from.write(new Message.StreamOpenFail(streamId, reason));
             requestFlush();
+            checkDrained(early.from);
         }
     }
 
-    /** Queues a frame on the carrier; {@link #requestFlush()} sends it. Without a carrier it is dropped. */
+    /** Queues a frame on the newest carrier; {@link #requestFlush()} sends it. Without a carrier it is dropped. */
     void write(Message m) {
-        if (carrier != null) {
-            carrier.write(m);
+        Carrier c = carriers.newest();
+        if (c != null) {
+            c.write(m);
+        } else {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    /** Queues a frame of {@code s} on its carrier; dropped when that carrier is gone (and the stream with it). */
+    void write(MuxStream s, Message m) {
+        if (carriers.has(s.carrier)) {
+            s.carrier.write(m);
         } else {
             ReferenceCountUtil.release(m);
         }
@@ -295,13 +314,12 @@ public final class MuxSession {
     /** One task object for every coalesced flush: this runs for nearly every read of a busy session. */
     private final Runnable flushTask = () -> {
         flushScheduled = false;
-        if (carrier != null) {
-            carrier.flush();
-        }
+        carriers.flushAll();
     };
 
-    boolean writable() {
-        return carrier != null && carrier.isWritable();
+    /** Whether the carrier of {@code s} takes more frames now. */
+    boolean writable(MuxStream s) {
+        return carriers.has(s.carrier) && s.carrier.isWritable();
     }
 
     void blockOnChannel(MuxStream s) {
@@ -318,6 +336,28 @@ public final class MuxSession {
     void removeIfDone(MuxStream stream) {
         if (stream.ended() && stream.localClosed && streams.get(stream.id) == stream) {
             streams.remove(stream.id);
+            checkDrained(stream.carrier);
+        }
+    }
+
+    /** When {@code c} is retired and carries no stream (or stream being opened) any more, its owner hears so. */
+    private void checkDrained(Carrier c) {
+        if (!carriers.anyRetired() || !carriers.isRetired(c)) {
+            return;
+        }
+        for (MuxStream s : streams.values()) {
+            if (s.carrier == c) {
+                return;
+            }
+        }
+        for (EarlyFrames e : opening.values()) {
+            if (e.from == c) {
+                return;
+            }
+        }
+        Runnable drained = carriers.drained(c);
+        if (drained != null) {
+            drained.run();
         }
     }
 
@@ -345,43 +385,51 @@ public final class MuxSession {
         roundTrips.onPong(p);
     }
 
-    /** A stream frame from {@code from}; frames of a carrier already replaced are dropped. */
+    /**
+     * A stream frame from {@code from}. Frames of a carrier that is gone are dropped, and so are frames
+     * of a stream that arrive on another carrier than its own: the peer keeps each stream on one.
+     */
     void onFrame(Carrier from, Message m) {
-        if (from != carrier) {
+        if (!carriers.has(from)) {
             ReferenceCountUtil.release(m);
             return;
         }
         if (m instanceof Message.StreamOpen open) {
             if (streams.containsKey(open.streamId()) || opening.containsKey(open.streamId())) {
-                write(new Message.Reset(open.streamId(), "stream id already in use"));
+                from.write(new Message.Reset(open.streamId(), "stream id already in use"));
                 requestFlush();
                 return;
             }
-            opening.put(open.streamId(), new EarlyFrames());
+            opening.put(open.streamId(), new EarlyFrames(from));
             listener.onStreamOpen(this, open);
             return;
         }
         MuxStream s = streams.get(m.streamId());
         if (s == null) {
             EarlyFrames early = opening.get(m.streamId());
-            if (early != null) {
+            if (early != null && early.from == from) {
                 String violation = early.add(m, window);
                 if (violation != null || m instanceof Message.Reset) {
                     opening.remove(m.streamId());
                     early.release();
                     if (violation != null) {
-                        write(new Message.Reset(m.streamId(), violation));
+                        from.write(new Message.Reset(m.streamId(), violation));
                         requestFlush();
                     }
+                    checkDrained(from);
                 }
                 return;
             }
             // Late frames for a stream that just ended are normal; drop them. A confirmation for a stream
             // this side already gave up on gets a reset, so the peer closes the socket it just opened.
-            if (m instanceof Message.StreamOpenOk) {
-                write(new Message.Reset(m.streamId(), "the stream was closed before it opened"));
+            if (m instanceof Message.StreamOpenOk && early == null) {
+                from.write(new Message.Reset(m.streamId(), "the stream was closed before it opened"));
                 requestFlush();
             }
+            ReferenceCountUtil.release(m);
+            return;
+        }
+        if (s.carrier != from) {
             ReferenceCountUtil.release(m);
             return;
         }
@@ -405,7 +453,7 @@ public final class MuxSession {
 
     /** The carrier finished a read: what arrived for local sockets is written to them now, one write each. */
     void onReadComplete(Carrier from) {
-        if (from == carrier && !dirty.isEmpty()) {
+        if (!dirty.isEmpty() && carriers.has(from)) {
             for (MuxStream s : dirty) {
                 s.dirty = false;
                 s.flushToLocal();
@@ -416,26 +464,39 @@ public final class MuxSession {
 
     /** The carrier takes writes again: streams it parked send and read again. */
     void onWritable(Carrier from) {
-        if (from == carrier && writable() && !blocked.isEmpty()) {
-            List<MuxStream> wake = new ArrayList<>(blocked);
-            blocked.clear();
-            for (MuxStream s : wake) {
-                s.blocked = false;
-                s.onChannelWritable();
-            }
+        if (blocked.isEmpty() || !carriers.has(from) || !from.isWritable()) {
+            return;
+        }
+        List<MuxStream> wake = new ArrayList<>(blocked.size());
+        blocked.removeIf(s -> s.carrier == from && wake.add(s));
+        for (MuxStream s : wake) {
+            s.blocked = false;
+            s.onChannelWritable();
         }
     }
 
-    /** The carrier is gone: no stream can complete, so every local socket of this session is reset. */
-    private void abandonStreams() {
+    /** Carrier {@code c} is gone: none of its streams can complete, so their local sockets are reset. */
+    private void abandonStreams(Carrier c) {
+        // The PING in flight may have gone with it; the next sample starts afresh either way.
         roundTrips.clear();
-        opening.values().forEach(EarlyFrames::release);
-        opening.clear();
-        List<MuxStream> all = new ArrayList<>(streams.values());
-        streams.clear();
-        blocked.clear();
-        dirty.clear();
-        all.forEach(MuxStream::abort);
+        opening.values().removeIf(e -> {
+            if (e.from == c) {
+                e.release();
+                return true;
+            }
+            return false;
+        });
+        List<MuxStream> gone = new ArrayList<>();
+        streams.values().removeIf(s -> s.carrier == c && gone.add(s));
+        blocked.removeIf(s -> s.carrier == c);
+        dirty.removeIf(s -> {
+            if (s.carrier == c) {
+                s.dirty = false;
+                return true;
+            }
+            return false;
+        });
+        gone.forEach(MuxStream::abort);
     }
 
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class MuxStream {
 
     final MuxSession session;
+    /** The carrier this stream's frames travel on, both ways, for its whole life. */
+    final Carrier carrier;
     final int id;
     final LocalEnd local;
     final String proxyName;
@@ -54,8 +56,10 @@ final class MuxStream {
     boolean blocked;
     boolean dirty;
 
-    MuxStream(MuxSession session, int id, LocalEnd local, String proxyName, String userAddress, boolean established) {
+    MuxStream(MuxSession session, Carrier carrier, int id, LocalEnd local, String proxyName, String userAddress,
+              boolean established) {
         this.session = session;
+        this.carrier = carrier;
         this.id = id;
         this.local = local;
         this.proxyName = proxyName;
@@ -128,14 +132,14 @@ final class MuxStream {
         dropHeld();
         if (!established) {
             // The user left before the client confirmed; tell the peer so it drops its side.
-            session.write(new Message.Reset(id, "the user closed before the stream opened"));
+            session.write(this, new Message.Reset(id, "the user closed before the stream opened"));
             session.requestFlush();
             end();
             return;
         }
         if (localInputDone && finSent) {
             // Its FIN already went out, but the peer may still be sending: it must learn the socket is gone.
-            session.write(new Message.Reset(id, goneReason()));
+            session.write(this, new Message.Reset(id, goneReason()));
             session.requestFlush();
             broken = true;
             end();
@@ -155,18 +159,18 @@ final class MuxStream {
             // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the stream.
             return;
         }
-        out.send(session, id);
+        out.send(session, this);
         session.requestFlush();
         if (out.isEmpty() && localInputDone && !finSent) {
             finSent = true;
             if (localGone) {
                 // The local socket failed or vanished: the peer must abort its end, not see a clean end.
-                session.write(new Message.Reset(id, goneReason()));
+                session.write(this, new Message.Reset(id, goneReason()));
                 broken = true;
                 end();
                 return;
             }
-            session.write(new Message.Fin(id));
+            session.write(this, new Message.Fin(id));
             maybeFinish();
             if (ended) {
                 return;
@@ -177,7 +181,7 @@ final class MuxStream {
 
     /** Once the peer has the stream, or before that when it holds early data until its dial completes. */
     private boolean maySend() {
-        return established || session.earlyData();
+        return established || session.earlyData(this);
     }
 
     /** Reads from the local socket only while there is credit, nothing queued, and room on the channel. */
@@ -185,7 +189,7 @@ final class MuxStream {
         if (ended || localGone) {
             return;
         }
-        boolean channelWritable = session.writable();
+        boolean channelWritable = session.writable(this);
         boolean want = maySend() && !localInputDone && out.isEmpty() && out.hasCredit() && channelWritable;
         if (!channelWritable && !blocked) {
             blocked = true;
@@ -390,7 +394,7 @@ final class MuxStream {
      */
     void resetAndAbort(String reason) {
         if (!ended) {
-            session.write(new Message.Reset(id, reason));
+            session.write(this, new Message.Reset(id, reason));
             session.requestFlush();
         }
         abort();

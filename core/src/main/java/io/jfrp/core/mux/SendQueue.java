@@ -61,12 +61,12 @@ final class SendQueue {
     }
 
     /**
-     * Sends DATA frames for stream {@code id} while there is credit and the carrier takes more: a stream
+     * Sends DATA frames for {@code stream} while there is credit and the carrier takes more: a stream
      * never queues more than one chunk past the carrier's high-water mark. Datagrams that cannot go now
      * are dropped: late, they are worth less than lost.
      */
-    void send(MuxSession session, int id) {
-        while (!pending.isEmpty() && sendLimit > sent && session.writable()) {
+    void send(MuxSession session, MuxStream stream) {
+        while (!pending.isEmpty() && sendLimit > sent && session.writable(stream)) {
             ByteBuf b = pending.peek();
             int room = (int) Math.min(sendLimit - sent, Wire.MAX_DATA_CHUNK);
             ByteBuf chunk;
@@ -80,7 +80,7 @@ final class SendQueue {
                 chunk = b.readRetainedSlice(room);
             }
             sent += chunk.readableBytes();
-            session.write(new Message.Data(id, chunk));
+            session.write(stream, new Message.Data(stream.id, chunk));
         }
         if (datagrams) {
             ByteBuf late;

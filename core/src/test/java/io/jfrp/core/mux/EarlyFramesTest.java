@@ -15,7 +15,7 @@ class EarlyFramesTest {
 
     @Test
     void keepsDataWithinTheInitialWindowAndReleasesItWhenTheStreamIsRefused() {
-        EarlyFrames early = new EarlyFrames();
+        EarlyFrames early = new EarlyFrames(null);
         Message.Data a = data(100);
         Message.Data b = data(156);
         ByteBuf pa = a.payload();
@@ -32,7 +32,7 @@ class EarlyFramesTest {
 
     @Test
     void dataBeyondTheWindowIsAViolationAndIsReleased() {
-        EarlyFrames early = new EarlyFrames();
+        EarlyFrames early = new EarlyFrames(null);
         Message.Data ok = data(200);
         Message.Data over = data(57);
         ByteBuf pOver = over.payload();
@@ -46,7 +46,7 @@ class EarlyFramesTest {
 
     @Test
     void dataAfterFinIsAViolation() {
-        EarlyFrames early = new EarlyFrames();
+        EarlyFrames early = new EarlyFrames(null);
         Message.Data late = data(1);
 
         assertThat(early.add(new Message.Fin(1), 256)).isNull();

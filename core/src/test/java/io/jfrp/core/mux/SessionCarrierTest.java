@@ -18,8 +18,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A session outlives the channels that carry it: its id space and state stay, a lost carrier aborts
- * the streams it carried (they cannot move yet), a replaced carrier is no longer heard, and the next
- * carrier serves new streams.
+ * the streams it carried (and only those), a second carrier serves new streams while the first keeps its
+ * own, and a retired carrier is handed back once its streams ended.
  */
 @ExtendWith(LeakCheck.class)
 class SessionCarrierTest {
@@ -71,26 +71,60 @@ class SessionCarrierTest {
     }
 
     @Test
-    void aReplacedCarrierIsNoLongerHeardAndItsEndChangesNothing() {
+    void aSecondCarrierTakesNewStreamsWhileTheFirstKeepsItsOwnUntilItEnds() {
         EmbeddedChannel user = new EmbeddedChannel();
         mux.openStream(user, "web", 10_000);
         int id = openedId(sent(first));
+        first.writeInbound(new Message.StreamOpenOk(id));
 
         EmbeddedChannel second = secondCarrier();
-        assertThat(user.isOpen()).as("the replaced carrier's stream").isFalse();
+        assertThat(user.isOpen()).as("a stream of the first carrier, once a second attached").isTrue();
         EmbeddedChannel now = new EmbeddedChannel();
         mux.openStream(now, "web", 10_000);
         int nowId = openedId(sent(second));
         second.writeInbound(new Message.StreamOpenOk(nowId));
 
-        // Late frames on the old channel are dropped, and released.
-        first.writeInbound(new Message.StreamOpenOk(id), new Message.Data(nowId, Unpooled.copiedBuffer(new byte[16])));
+        // Each stream's frames stay on its own carrier, both ways.
+        user.writeInbound(Unpooled.copiedBuffer(new byte[5]));
+        assertThat(sent(first)).as("the first stream's data").anyMatch(m -> m instanceof Message.Data d && d.streamId() == id);
+        assertThat(drained(second)).noneMatch(m -> m.streamId() == id);
+        first.writeInbound(new Message.Data(id, Unpooled.copiedBuffer(new byte[3])));
+        assertThat(Outbound.take(user)).as("what the first carrier brought its stream").hasSize(1)
+                .allSatisfy(ReferenceCountUtil::release);
+        // A frame of the new stream on the old carrier is not the peer's way: dropped, and released.
+        first.writeInbound(new Message.Data(nowId, Unpooled.copiedBuffer(new byte[16])));
+        assertThat((Object) now.readOutbound()).as("nothing reached the new stream from the old channel").isNull();
+
         first.close();
+        assertThat(user.isOpen()).as("the first carrier's stream, once it is lost").isFalse();
         assertThat(mux.attached()).isTrue();
         assertThat(now.isOpen()).isTrue();
-        assertThat((Object) now.readOutbound()).as("nothing reached the new stream from the old channel").isNull();
         second.finishAndReleaseAll();
         now.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRetiredCarrierIsHandedBackOnceItsLastStreamEnded() {
+        EmbeddedChannel user = new EmbeddedChannel();
+        mux.openStream(user, "web", 10_000);
+        int id = openedId(sent(first));
+        first.writeInbound(new Message.StreamOpenOk(id));
+        EmbeddedChannel second = secondCarrier();
+        EmbeddedChannel unused = new EmbeddedChannel();
+        unused.pipeline().addLast(new ChannelCarrier(mux, 0));
+
+        boolean[] drained = new boolean[2];
+        mux.retire(first.pipeline().get(ChannelCarrier.class), () -> drained[0] = true);
+        mux.retire(unused.pipeline().get(ChannelCarrier.class), () -> drained[1] = true);
+        assertThat(drained[1]).as("a retired carrier without streams, at once").isTrue();
+        assertThat(drained[0]).as("while its stream lives").isFalse();
+
+        first.writeInbound(new Message.Reset(id, "the service went"));
+        first.runPendingTasks();
+        assertThat(user.isOpen()).isFalse();
+        assertThat(drained[0]).as("once its last stream ended").isTrue();
+        second.finishAndReleaseAll();
+        unused.finishAndReleaseAll();
     }
 
     @Test
