@@ -2,6 +2,7 @@
 
 A spec is named '<suite> | <its full text>', suite v1 or legacy (from its file's path), one per line.
   ratchet.py score REPORT                          the score per suite
+  ratchet.py focus LIST                            a ginkgo --focus regex for the listed specs
   ratchet.py check REPORT LIST LOST_REGEX_FILE     exit 3 when listed specs failed (a focus regex for them is written)
   ratchet.py retry RETRY_REPORT LIST FIRST_REPORT  exit 1 when a listed spec failed in both runs
 """
@@ -42,9 +43,16 @@ def listed(path):
 
 def score(ran):
     for which in ("v1", "legacy"):
-        mine = {k: v for k, v in ran.items() if k.startswith(which + " |") and v != "skipped"}
+        suite = {k: v for k, v in ran.items() if k.startswith(which + " |")}
+        mine = {k: v for k, v in suite.items() if v != "skipped"}
         passed = sum(1 for v in mine.values() if v == "passed")
-        print(f"frp suite {which}: {passed} of {len(mine)} passed")
+        note = f" ({len(suite) - len(mine)} not run: skipped, or not in expected-pass.txt)" if len(suite) > len(mine) else ""
+        print(f"frp suite {which}: {passed} of {len(mine)} passed{note}")
+
+
+def focus(expected):
+    # ginkgo matches a longer text than the report's (it starts before it): anchored at the end only.
+    return "|".join(sorted({go_regex_escape(k.split(" | ", 1)[1]) + "$" for k in expected}))
 
 
 def load(path):
@@ -57,6 +65,9 @@ def load(path):
 
 def main():
     mode = sys.argv[1]
+    if mode == "focus":
+        print(focus(listed(sys.argv[2])))
+        return 0
     ran = load(sys.argv[2])
     if mode == "score":
         score(ran)
@@ -82,8 +93,7 @@ def main():
         for k in lost:
             print(f"  {k} ({ran.get(k, 'did not run')})")
         with open(sys.argv[4], "w") as f:
-            # ginkgo matches a longer text than the report's (it starts before it): anchored at the end only.
-            f.write("|".join(go_regex_escape(k.split(" | ", 1)[1]) + "$" for k in lost))
+            f.write(focus(lost))
         return 3
     # retry: a listed spec that failed the first time must pass now
     first = load(sys.argv[4])

@@ -149,8 +149,23 @@ public record ClientConfig(
             s.problem("transport.tls.serverFingerprint", s.node("transport.tls.serverFingerprint"),
                     "set while transport.tls.enable = false (expected: TLS on to pin a certificate)");
         }
-        Duration interval = s.duration("transport.heartbeatInterval", Duration.ofSeconds(3), Duration.ofMillis(100), true);
-        Duration timeout = s.duration("transport.heartbeatTimeout", Duration.ofSeconds(9), Duration.ofMillis(300), true);
+        Duration interval;
+        Duration timeout;
+        Duration keepalive = frpKeepalive(s);
+        if (keepalive != null) {
+            // frp with heartbeats off under tcpMux finds dead links by yamux's keepalive at this interval:
+            // jfrp's heartbeats take its place, so a frp config keeps noticing a dead link as soon.
+            interval = keepalive;
+            timeout = off(s, "transport.heartbeatTimeout") ? keepalive.multipliedBy(3)
+                    : s.duration("transport.heartbeatTimeout", Duration.ofSeconds(9), Duration.ofMillis(300), true);
+            s.warn("transport.heartbeatInterval", "off, as frp turns heartbeats off under tcpMux; jfrp keeps them "
+                    + "on at transport.tcpMuxKeepaliveInterval (" + Durations.format(interval) + ", timeout "
+                    + Durations.format(timeout) + "), which is how often frp's tcpMux checks the link");
+        } else {
+            interval = s.duration("transport.heartbeatInterval", Duration.ofSeconds(3), Duration.ofMillis(100), true);
+            timeout = s.duration("transport.heartbeatTimeout", Duration.ofSeconds(9), Duration.ofMillis(300), true);
+            s.noEffect("transport.tcpMuxKeepaliveInterval", "heartbeats are set by transport.heartbeatInterval");
+        }
         if (timeout.compareTo(interval) <= 0) {
             s.problem("transport.heartbeatTimeout", s.node("transport.heartbeatTimeout"),
                     Durations.format(timeout) + " (expected: > transport.heartbeatInterval " + Durations.format(interval) + ")");
@@ -173,7 +188,6 @@ public record ClientConfig(
                 .resolve(file.getFileName() + ".state");
         s.noEffect("transport.poolCount", "jfrp multiplexes streams over one channel; there is no pool");
         s.noEffect("transport.tcpMux", "jfrp always multiplexes, with flow control per stream");
-        s.noEffect("transport.tcpMuxKeepaliveInterval", "heartbeats are set by transport.heartbeatInterval");
         s.noEffect("transport.dialServerKeepalive", "jfrp turns TCP keepalive on and relies on its own heartbeats");
         s.noEffect("transport.tls.disableCustomTLSFirstByte", "jfrps tells TLS from plain by the handshake itself");
         s.noEffect("auth.additionalScopes", "jfrp authenticates the channel at login; heartbeats and streams "
@@ -228,5 +242,28 @@ public record ClientConfig(
                 user, token,
                 loginFailExit, tls, interval, timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold),
                 log, stateFile, admin, proxies, clientId, channels, failBack);
+    }
+
+    /**
+     * frp's liveness check when its heartbeats are off (transport.heartbeatInterval negative) and tcpMux is
+     * on: yamux's keepalive every transport.tcpMuxKeepaliveInterval seconds. Null when that is not the case.
+     */
+    private static Duration frpKeepalive(ConfigSection s) {
+        if (!s.has("transport.tcpMuxKeepaliveInterval") || !s.has("transport.heartbeatInterval")
+                || !off(s, "transport.heartbeatInterval")
+                || (s.has("transport.tcpMux") && "false".equals(String.valueOf(s.node("transport.tcpMux").value())))) {
+            return null;
+        }
+        long seconds = s.integer("transport.tcpMuxKeepaliveInterval", 30, 1, 3600);
+        return Duration.ofSeconds(seconds);
+    }
+
+    /** Whether {@code key} is unset or set to frp's "off" (a negative number). */
+    private static boolean off(ConfigSection s, String key) {
+        if (!s.has(key)) {
+            return true;
+        }
+        Duration d = Durations.parse(s.node(key).value());
+        return d != null && d.isNegative();
     }
 }

@@ -57,6 +57,15 @@ public final class NettyTransport implements AutoCloseable {
     private static final IntegerUnixChannelOption LISTENER_KEEP_ALIVE = new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
 
     private final EventLoopGroup group;
+    /** What every listener of this transport logs when accepting fails: a line, then summaries (see AcceptFailureLog). */
+    private final AcceptFailureLog acceptFailures = new AcceptFailureLog();
+    /** Gives each listener its own {@link AcceptBackoff}: the pause is per port, the log per process. */
+    private final io.netty.channel.ChannelInitializer<io.netty.channel.Channel> acceptBackoff = new io.netty.channel.ChannelInitializer<>() {
+        @Override
+        protected void initChannel(io.netty.channel.Channel ch) {
+            ch.pipeline().addLast("accept-backoff", new AcceptBackoff(acceptFailures));
+        }
+    };
     private final Kind kind;
     private final OffLoopResolver resolver;
 
@@ -166,7 +175,8 @@ public final class NettyTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.AUTO_READ, childAutoRead)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .handler(acceptBackoff);
         if (kind == Kind.NIO) {
             b.childOption(ChannelOption.SO_KEEPALIVE, true);
         } else {
