@@ -41,6 +41,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     private String closeReason;
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> loginDeadline;
+    /** When the server was last heard from, if the channel ends because it went silent; else MAX_VALUE. */
+    private long silentSince = Long.MAX_VALUE;
 
     ControlHandler(ControlLoop loop, ClientConfig config, String runId, boolean joins) {
         this.loop = loop;
@@ -77,7 +79,9 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
             return;
         } else if (evt instanceof IdleStateEvent) {
             closeReason = "no heartbeat answer from the server for " + config.heartbeatTimeout().toMillis() + " ms";
-            ctx.close();
+            silentSince = System.nanoTime() - config.heartbeatTimeout().toNanos();
+            // Closed beneath TLS and any framing: a goodbye would wait, up to seconds, for a dead link to take it.
+            ctx.pipeline().firstContext().close();
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -173,7 +177,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         }
         String reason = closeReason != null ? closeReason
                 : loggedIn ? "the server closed the connection" : "the server closed the connection during login";
-        loop.channelClosed(ctx.channel(), loggedIn, authRefused || slowRetry, reason);
+        loop.channelClosed(ctx.channel(), loggedIn, authRefused || slowRetry, reason, silentSince);
         ctx.fireChannelInactive();
     }
 

@@ -306,7 +306,8 @@ final class ControlLoop {
     }
 
     /** @param slow the cause will not mend at once (a refused token, a duplicate client): retry at the slowest pace */
-    void channelClosed(Channel ch, boolean wasLoggedIn, boolean slow, String reason) {
+    /** @param lastHeardNanos when the server was last heard from, for a channel that went silent; else MAX_VALUE */
+    void channelClosed(Channel ch, boolean wasLoggedIn, boolean slow, String reason, long lastHeardNanos) {
         if (handover.retiredClosed(ch, reason)) {
             publish();
             return;
@@ -337,7 +338,7 @@ final class ControlLoop {
             proxies.pendingAll();
             int on = handover.underWay() ? handover.fromIndex() : choice.index();
             health.failed(on, reason);
-            Duration delay = machine.channelLost(reason, slow);
+            Duration delay = machine.channelLost(reason, slow, lastHeardNanos);
             if (handover.underWay()) {
                 // The move's dial is the next attempt: on the better channel, already under way.
                 scheduleRetry(null);

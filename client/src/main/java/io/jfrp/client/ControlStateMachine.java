@@ -155,11 +155,19 @@ final class ControlStateMachine {
      * @param slow the cause will not mend at once: wait the longest interval
      */
     Duration channelLost(String cause, boolean slow) {
+        return channelLost(cause, slow, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above, for a channel last heard from at {@code lastHeardNanos} (this machine's clock): a link that
+     * went silent was down from then, not from when the heartbeat timeout noticed it.
+     */
+    Duration channelLost(String cause, boolean slow, long lastHeardNanos) {
         if (state == ClientState.STOPPED) {
             return Duration.ZERO;
         }
         long now = clock.getAsLong();
-        outageStartNanos = now;
+        outageStartNanos = lastHeardNanos - now < 0 ? lastHeardNanos : now;
         lastError = cause;
         ClientState prev = state;
         transition(ClientState.RECONNECTING);

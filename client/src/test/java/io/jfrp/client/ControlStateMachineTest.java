@@ -146,4 +146,15 @@ class ControlStateMachineTest {
         m.connected("s", "run-1");
         assertThat(m.state()).isEqualTo(ClientState.STOPPED);
     }
+
+    @Test
+    void anOutageOfASilentLinkCountsFromWhenTheServerWasLastHeard() {
+        m.connected("server:7000", "run-1");
+        long lastHeard = now;
+        advance(Duration.ofSeconds(9)); // the heartbeat timeout
+        m.channelLost("no heartbeat answer from the server for 9000 ms", false, lastHeard);
+        advance(Duration.ofMillis(2300));
+        m.connected("server:7000", "run-1");
+        assertThat(lines.get(lines.size() - 1)).contains("after 11.3s down");
+    }
 }

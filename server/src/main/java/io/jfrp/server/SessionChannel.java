@@ -85,7 +85,8 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
             closeReason = "no heartbeat for " + heartbeatTimeoutMillis + " ms";
             end = ClientSession.ChannelEnd.SILENT;
             log.warn("client {} from {}: {}; closing the channel", session.runId, PeerAddress.of(ctx.channel()), closeReason);
-            ctx.close();
+            // Closed beneath TLS and any framing: a goodbye would wait, up to seconds, for a dead link to take it.
+            ctx.pipeline().firstContext().close();
             return;
         }
         ctx.fireUserEventTriggered(evt);
