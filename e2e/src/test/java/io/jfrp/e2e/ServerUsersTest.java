@@ -127,4 +127,34 @@ class ServerUsersTest {
                 && anon.status().lastError().contains("is not a user of this server"));
         assertThat(server.sessionCount()).isZero();
     }
+
+    @Test
+    void aUsersConnectionsAreCountedOverAllItsClientsAndTheOneBeyondMaxStreamsIsRefused() throws Exception {
+        EchoServer echo = closer.keep(new EchoServer());
+        JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir).withUsers(List.of(
+                new ServerUser("alice", ALICE, null, 0, 0, 2)))));
+        int first = Tunnels.awaitRunning(client(server, "alice", ALICE, "one", 0, echo), "one");
+        int second = Tunnels.awaitRunning(client(server, "alice", ALICE, "two", 0, echo), "two");
+        int anon = Tunnels.awaitRunning(client(server, "carol", Tunnels.TOKEN, 0, echo), "echo");
+
+        java.net.Socket a = closer.keep(new java.net.Socket(InetAddress.getLoopbackAddress(), first));
+        java.net.Socket b = closer.keep(new java.net.Socket(InetAddress.getLoopbackAddress(), second));
+        assertThat(echoesOn(a)).isTrue();
+        assertThat(echoesOn(b)).isTrue();
+        // Alice has two connections open, one through each of her clients: the third is refused.
+        assertThat(Tunnels.echoes(first)).as("a third connection of alice's").isFalse();
+        assertThat(Tunnels.echoes(anon)).as("another client's, not a user").isTrue();
+
+        a.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Tunnels.echoes(second));
+        assertThat(echoesOn(b)).isTrue();
+    }
+
+    /** A line through {@code s}'s connection comes back. */
+    private static boolean echoesOn(java.net.Socket s) throws java.io.IOException {
+        s.setSoTimeout(10_000);
+        byte[] line = "still here\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        s.getOutputStream().write(line);
+        return java.util.Arrays.equals(s.getInputStream().readNBytes(line.length), line);
+    }
 }

@@ -85,11 +85,17 @@ final class ClientSession {
 
             @Override
             public void onStreamOpened(String proxyName, int streamId, String userAddress) {
+                if (account != null) {
+                    account.streamOpened();
+                }
                 rt.events.on(new LifecycleEvent.StreamOpened(runId, proxyName, streamId, userAddress));
             }
 
             @Override
             public void onStreamClosed(String proxyName, int streamId, long bytesIn, long bytesOut, boolean broken) {
+                if (account != null) {
+                    account.streamClosed(); // only an opened stream reports its close: the count pairs
+                }
                 rt.events.on(new LifecycleEvent.StreamClosed(runId, proxyName, streamId, bytesIn, bytesOut, broken));
             }
         });
@@ -180,8 +186,25 @@ final class ClientSession {
         }
     }
 
+    /**
+     * Whether the session's user has all the connections it may have ({@code maxStreams}): then the one
+     * from {@code userAddress} is refused, and that is reported.
+     */
+    private boolean userFull(String proxyName, Object userAddress) {
+        if (account == null || !account.streamsFull()) {
+            return false;
+        }
+        rt.events.on(new LifecycleEvent.StreamRefused(runId, proxyName, String.valueOf(userAddress), "user "
+                + account.user.name() + " has " + account.user.maxStreams() + " connections open (maxStreams)"));
+        return true;
+    }
+
     /** A user connected to one of this session's ports. */
     void userConnected(Channel userChannel, String proxyName) {
+        if (userFull(proxyName, userChannel.remoteAddress())) {
+            LocalSockets.abort(userChannel);
+            return;
+        }
         long openTimeout = rt.config.userConnTimeout().toMillis();
         if (peer != null && mux.attached()) {
             mux.openStream(userChannel, proxyName, openTimeout);
@@ -196,6 +219,10 @@ final class ClientSession {
 
     /** A request on the vhost HTTP port routed to one of this session's proxies: one exchange, one stream. */
     void userExchange(ExchangeEnd exchange, String proxyName) {
+        if (userFull(proxyName, exchange.remoteAddress())) {
+            exchange.abort();
+            return;
+        }
         long openTimeout = rt.config.userConnTimeout().toMillis();
         if (peer != null && mux.attached()) {
             mux.openStream(exchange, proxyName, openTimeout);
@@ -239,7 +266,7 @@ final class ClientSession {
      * nobody to hand it to: UDP's answer is to drop it (the address's next datagram tries again).
      */
     void userFlow(DatagramFlow flow, String proxyName) {
-        if (peer != null && mux.attached()) {
+        if (peer != null && mux.attached() && !userFull(proxyName, flow.remoteAddress())) {
             mux.openStream(flow, proxyName, rt.config.userConnTimeout().toMillis());
         } else {
             flow.close();

@@ -20,6 +20,8 @@ final class UserAccounts {
         final ServerUser user;
         private final AtomicInteger sessions = new AtomicInteger();
         private final AtomicInteger ports = new AtomicInteger();
+        /** User connections tunnelled now (streams both ends confirmed), over all the user's sessions. */
+        private final AtomicInteger streams = new AtomicInteger();
 
         Account(ServerUser user) {
             this.user = user;
@@ -41,6 +43,23 @@ final class UserAccounts {
 
         void portReleased() {
             ports.decrementAndGet();
+        }
+
+        /**
+         * Whether the user has maxStreams connections tunnelled already: a new one is refused. Streams
+         * still being opened are not counted, so a burst may pass the limit by those in flight; each is
+         * bounded by the user timeout.
+         */
+        boolean streamsFull() {
+            return user.maxStreams() > 0 && streams.get() >= user.maxStreams();
+        }
+
+        void streamOpened() {
+            streams.incrementAndGet();
+        }
+
+        void streamClosed() {
+            streams.decrementAndGet();
         }
 
         int ports() {

@@ -10,13 +10,20 @@ import java.util.Set;
  * for this). A client logs in as a user by naming it in {@code user} and proving that user's token;
  * its proxies are named {@code user.name} on the server, as frp names them, so no user can take another's
  * names. Its limits hold across all its sessions: ports open at once ({@code maxPorts}), sessions at once
- * ({@code maxSessions}), and the ports it may ask for ({@code allowPorts}, else the server's).
+ * ({@code maxSessions}), user connections tunnelled at once ({@code maxStreams}), and the ports it may ask
+ * for ({@code allowPorts}, else the server's).
  *
  * @param allowPorts null for the server's allowPorts
  * @param maxPorts 0 for no limit
  * @param maxSessions 0 for no limit
+ * @param maxStreams 0 for no limit
  */
-public record ServerUser(String name, String token, PortRanges allowPorts, int maxPorts, int maxSessions) {
+public record ServerUser(String name, String token, PortRanges allowPorts, int maxPorts, int maxSessions,
+                         int maxStreams) {
+
+    public ServerUser(String name, String token, PortRanges allowPorts, int maxPorts, int maxSessions) {
+        this(name, token, allowPorts, maxPorts, maxSessions, 0);
+    }
 
     @Override
     public String toString() {
@@ -46,8 +53,9 @@ public record ServerUser(String name, String token, PortRanges allowPorts, int m
             PortRanges allow = u.has("allowPorts") ? PortRanges.read(u, "allowPorts") : null;
             int maxPorts = (int) u.integer("maxPorts", 0, 0, 65535);
             int maxSessions = (int) u.integer("maxSessions", 0, 0, 1_000_000);
+            int maxStreams = (int) u.integer("maxStreams", 0, 0, 10_000_000);
             u.finish();
-            out.add(new ServerUser(name, token, allow, maxPorts, maxSessions));
+            out.add(new ServerUser(name, token, allow, maxPorts, maxSessions, maxStreams));
         }
         return List.copyOf(out);
     }
