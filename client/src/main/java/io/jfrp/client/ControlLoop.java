@@ -267,9 +267,12 @@ final class ControlLoop {
     void serverCertificateSeen(String fingerprint) {
         if (!fingerprint.equals(certificateReported)) {
             certificateReported = fingerprint;
-            if (config.tls().serverFingerprint().isEmpty() && config.tls().trustedCaFile() == null) {
+            if (config.tls().unverified()) {
                 log.info("server certificate SHA-256 {} accepted without verification; pin it with "
                         + "transport.tls.serverFingerprint", fingerprint);
+            } else if (config.tls().trustOnFirstUse() && config.tls().serverFingerprint().isEmpty()
+                    && config.tls().trustedCaFile() == null) {
+                log.info("server certificate SHA-256 {} is the one {} keeps", fingerprint, config.knownServersFile());
             } else {
                 log.info("server certificate SHA-256 {} verified", fingerprint);
             }

@@ -121,7 +121,7 @@ public final class Diagnosis {
         String server = c.serverAddr() + ":" + c.serverPort();
         SslContext ssl;
         try {
-            ssl = c.tls().enable() ? TlsContexts.client(c.tls()) : null;
+            ssl = c.tls().enable() ? TlsContexts.client(c.tls(), c.knownServersFile()) : null;
         } catch (IOException e) {
             out.add(new Check("tls", false, "cannot set up TLS: " + e.getMessage(), "check transport.tls.*"));
             return out;

@@ -133,7 +133,7 @@ public final class JfrpClient implements AutoCloseable {
      * loop (so it must be quick and must not block).
      */
     public static JfrpClient start(ClientConfig config, LifecycleListener listener) throws IOException {
-        SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls()) : null;
+        SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls(), config.knownServersFile()) : null;
         RunIdStore store;
         try {
             store = config.stateFile() == null ? null : RunIdStore.open(config.stateFile());

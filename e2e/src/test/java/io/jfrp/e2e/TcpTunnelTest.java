@@ -72,6 +72,29 @@ class TcpTunnelTest {
     }
 
     @Test
+    void trustOnFirstUseKeepsTheFirstCertificateAndRefusesAnother(@TempDir Path state) throws Exception {
+        ClientTls tofu = new ClientTls(true, null, null, null, "", "", true);
+        client = JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("tofu", echo.port(), 0)).withTls(tofu)
+                .withStateFile(state.resolve("first.state")));
+        int port = Tunnels.awaitRunning(client, "tofu");
+        byte[] data = RandomBytes.of(1024, 4);
+        assertThat(Loopback.echo(port, data, 10)).isEqualTo(data);
+        Path known = state.resolve("known_servers");
+        String kept = java.nio.file.Files.readString(known);
+        assertThat(kept).contains("127.0.0.1:" + server.port() + " " + server.certificateFingerprint() + " ");
+
+        // The file now keeps another certificate for this server, as if someone in between had been met first.
+        java.nio.file.Files.writeString(known, kept.replace(server.certificateFingerprint(), "AB:".repeat(31) + "AB"));
+        try (JfrpClient other = JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("tofu2", echo.port(), 0))
+                .withTls(tofu).withStateFile(state.resolve("second.state")))) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> other.status().lastError().contains("someone may be in between"));
+            assertThat(other.status().lastError()).contains(known + ":3", server.certificateFingerprint());
+            assertThat(other.status().proxy("tofu2").state()).isEqualTo(ProxyState.PENDING);
+        }
+    }
+
+    @Test
     void tenMebibytesEchoIntactWithoutTls() throws Exception {
         client = JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("plain", echo.port(), 0))
                 .withTls(new ClientTls(false, null, null, null, "", "")));

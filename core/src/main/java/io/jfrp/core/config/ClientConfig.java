@@ -139,7 +139,11 @@ public record ClientConfig(
         }
         ClientTls tls = new ClientTls(s.bool("transport.tls.enable", true), s.existingFile("transport.tls.certFile"),
                 s.existingFile("transport.tls.keyFile"), s.existingFile("transport.tls.trustedCaFile"),
-                s.string("transport.tls.serverName", ""), fingerprint);
+                s.string("transport.tls.serverName", ""), fingerprint, s.bool("transport.tls.trustOnFirstUse", false));
+        if (tls.trustOnFirstUse() && (!fingerprint.isEmpty() || tls.trustedCaFile() != null)) {
+            s.warn("transport.tls.trustOnFirstUse", "has no effect beside transport.tls.serverFingerprint or "
+                    + "transport.tls.trustedCaFile, which say which certificate to trust");
+        }
         KeyPairCheck.check(s, tls.certFile(), tls.keyFile());
         if (!tls.enable() && channels.stream().anyMatch(ch -> ch.protocol().equals("wss"))) {
             s.problem("transport.tls.enable", s.node("transport.tls.enable"), "false while a channel's protocol is "
@@ -242,6 +246,11 @@ public record ClientConfig(
                 user, token,
                 loginFailExit, tls, interval, timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold),
                 log, stateFile, admin, proxies, clientId, channels, failBack);
+    }
+
+    /** Where trust on first use keeps the certificates it saw (beside the state file); null without one. */
+    public java.nio.file.Path knownServersFile() {
+        return stateFile == null ? null : stateFile.toAbsolutePath().getParent().resolve("known_servers");
     }
 
     /**

@@ -27,6 +27,13 @@ final class UnsafeSettings {
             s.warn("transport.tls.enable", "false with a server across the network (" + serverAddr + "): the "
                     + "tunnel's bytes travel in the clear");
         }
+        // frp's default serverAddr 0.0.0.0 dials this host, as loopback does.
+        if (tls.unverified() && !loopback(serverAddr) && !serverAddr.trim().equals("0.0.0.0")) {
+            s.warn("transport.tls", "the server's certificate is neither pinned nor signed by a CA you trust, so "
+                    + "anyone between this client and " + serverAddr + " can pose as the server; set "
+                    + "transport.tls.serverFingerprint (jfrps logs it), transport.tls.trustedCaFile, or "
+                    + "transport.tls.trustOnFirstUse = true (the first certificate seen is kept and required)");
+        }
         webServer(s, admin, "this client's proxies and its reload and stop actions");
     }
 

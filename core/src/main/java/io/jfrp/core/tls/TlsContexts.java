@@ -95,6 +95,11 @@ public final class TlsContexts {
      * any certificate (the client logs what it saw, so it can be pinned).
      */
     public static SslContext client(ClientTls tls) throws SSLException {
+        return client(tls, null);
+    }
+
+    /** @param knownServers where trust on first use keeps what it saw (used with {@code tls.trustOnFirstUse()}) */
+    public static SslContext client(ClientTls tls, java.nio.file.Path knownServers) throws SSLException {
         SslContextBuilder b = SslContextBuilder.forClient().sslProvider(built()).protocols("TLSv1.3", "TLSv1.2");
         String pin = tls.serverFingerprint() == null ? null : Fingerprints.normalize(tls.serverFingerprint());
         if (pin != null) {
@@ -105,6 +110,11 @@ public final class TlsContexts {
         } else if (tls.trustedCaFile() != null) {
             // A CA vouches for names: the certificate must name serverName (serverAddr when unset).
             b.trustManager(tls.trustedCaFile().toFile());
+        } else if (tls.trustOnFirstUse()) {
+            if (knownServers == null) {
+                throw new SSLException("transport.tls.trustOnFirstUse needs a state directory to keep known_servers in");
+            }
+            b.trustManager(new TrustOnFirstUse(new KnownServers(knownServers))).endpointIdentificationAlgorithm(null);
         } else {
             b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
         }

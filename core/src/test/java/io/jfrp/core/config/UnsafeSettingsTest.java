@@ -53,4 +53,19 @@ class UnsafeSettingsTest {
                 """, LegacyIni.Side.CLIENT);
         assertThat(near).as("loopback: nothing crosses a network").isEmpty();
     }
+
+    @Test
+    void aServerCertificateCheckedAgainstNothingIsNamedWithTheThreeWaysToCheckIt() throws Exception {
+        List<String> open = warnings("open.toml", "serverAddr = \"203.0.113.7\"\nauth.token = \"t\"\n", LegacyIni.Side.CLIENT);
+        assertThat(open).anySatisfy(s -> assertThat(s).contains("transport.tls: the server's certificate is neither pinned",
+                "transport.tls.serverFingerprint", "transport.tls.trustedCaFile", "transport.tls.trustOnFirstUse = true"));
+        List<String> tofu = warnings("tofu.toml", """
+                serverAddr = "203.0.113.7"
+                auth.token = "t"
+                transport.tls.trustOnFirstUse = true
+                """, LegacyIni.Side.CLIENT);
+        assertThat(tofu).noneMatch(s -> s.contains("neither pinned"));
+        List<String> near = warnings("near.toml", "serverAddr = \"127.0.0.1\"\nauth.token = \"t\"\n", LegacyIni.Side.CLIENT);
+        assertThat(near).noneMatch(s -> s.contains("neither pinned"));
+    }
 }
