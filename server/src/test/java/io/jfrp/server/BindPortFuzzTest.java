@@ -45,7 +45,7 @@ class BindPortFuzzTest {
         return rt;
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void anyonesBytesOnTheBindPort(FuzzedDataProvider in) {
         ServerRuntime r = runtime();
         EmbeddedChannel ch = new EmbeddedChannel();
