@@ -3,6 +3,7 @@ package io.jfrp.server;
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.core.config.VhostSettings;
 import io.jfrp.core.lifecycle.LifecycleListener;
+import io.jfrp.core.log.PeerText;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.core.tls.SelfSignedCertificate;
@@ -157,6 +158,11 @@ public final class JfrpServer implements AutoCloseable {
             }
         }
         JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux, vhostHttp, vhostHttps, quic, kcp);
+        // What peers did wrong and the log swallowed is counted once a minute even after they stopped: a
+        // flood of bad logins that ends still shows how big it was.
+        transport.group().next().scheduleAtFixedRate(() -> rt.peerProblems.overdue().forEach((kind, n) ->
+                        log.warn("{} more of \"{}\" in the last minute than the log showed", n, PeerText.escape(kind))),
+                1, 1, java.util.concurrent.TimeUnit.MINUTES);
         log.info("jfrps {} listening on {} ({}, TLS {}{})", VERSION, server.address(), transport.name(),
                 config.tls().force() ? "required" : "optional", ", " + TlsContexts.provider());
         log.info("TLS certificate {} ({}), SHA-256 fingerprint {}; clients may pin it with transport.tls.serverFingerprint",

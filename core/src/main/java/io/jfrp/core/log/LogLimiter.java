@@ -63,6 +63,27 @@ public final class LogLimiter {
         }
     }
 
+    /**
+     * The kinds whose window has passed with events swallowed and none let through since, with their
+     * counts, which start again from zero: a caller that asks once a window reports a flood that stopped,
+     * not only one that goes on. Kinds are as given to {@link #admit} (escape them before logging).
+     */
+    public java.util.Map<String, Long> overdue() {
+        long now = clock.getAsLong();
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.util.Map.Entry<String, long[]> e : state.entrySet()) {
+            long[] s = e.getValue();
+            synchronized (s) {
+                if (s[1] > 0 && now - s[0] > windowNanos) {
+                    out.put(e.getKey(), s[1]);
+                    s[0] = now;
+                    s[1] = 0;
+                }
+            }
+        }
+        return out;
+    }
+
     /** How many kinds the table holds now (at most {@link #MAX_KINDS} + 1). */
     int size() {
         return state.size();

@@ -39,4 +39,20 @@ class LogLimiterTest {
         assertThat(l.admit("a new kind")).isEmpty();
         assertThat(l.size()).isLessThanOrEqualTo(LogLimiter.MAX_KINDS + 1);
     }
+
+    @Test
+    void aFloodThatStoppedIsReportedByTheNextAskAWindowLaterOnce() {
+        AtomicLong now = new AtomicLong();
+        LogLimiter l = new LogLimiter(Duration.ofSeconds(60), now::get);
+        l.admit("login-refused");
+        for (int i = 0; i < 9_999; i++) {
+            l.admit("login-refused");
+        }
+        assertThat(l.overdue()).as("within the window").isEmpty();
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        assertThat(l.overdue()).containsExactly(java.util.Map.entry("login-refused", 9_999L));
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        assertThat(l.overdue()).as("nothing swallowed since").isEmpty();
+        assertThat(l.admit("login-refused")).as("the next one is a line of its own, with no count").isEmpty();
+    }
 }
