@@ -51,6 +51,7 @@ final class JfrpClientPeer implements ClientPeer {
         return switch (why) {
             case TYPE_NOT_SERVED -> ErrorCode.UNSUPPORTED;
             case NAME_IN_USE -> ErrorCode.NAME_IN_USE;
+            case BAD_NAME -> ErrorCode.PROTOCOL_ERROR;
             case PORT_NOT_ALLOWED -> ErrorCode.PORT_NOT_ALLOWED;
             case TOO_MANY_PORTS -> ErrorCode.TOO_MANY_PORTS;
             case PORT_IN_USE -> ErrorCode.PORT_IN_USE;

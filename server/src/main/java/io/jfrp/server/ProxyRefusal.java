@@ -7,5 +7,7 @@ enum ProxyRefusal {
     PORT_NOT_ALLOWED,
     TOO_MANY_PORTS,
     PORT_IN_USE,
+    /** A name no proxy may have here (ProxyRequest#nameProblem). */
+    BAD_NAME,
     INTERNAL
 }

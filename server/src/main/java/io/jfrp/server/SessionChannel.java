@@ -41,6 +41,11 @@ final class SessionChannel extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Message.NewProxy np) {
+            String nameProblem = ProxyRequest.nameProblem(np.name());
+            if (nameProblem != null) {
+                peer.proxyRefused(np.name(), ProxyRefusal.BAD_NAME, nameProblem);
+                return;
+            }
             ProxyType type = ProxyType.of(np.proxyType()).orElse(null);
             if (type == null) {
                 // Not a type of frp's either: nothing the session could decide about.

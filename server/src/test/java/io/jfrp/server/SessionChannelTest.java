@@ -38,4 +38,18 @@ class SessionChannelTest {
         assertThat(tlsAskedToClose).as("beneath TLS").isFalse();
         session.close("test over");
     }
+
+    @Test
+    void aProxyNameTooLongOrWithControlCharactersIsRefusedWithWhy() {
+        ch.pipeline().addLast("session", new SessionChannel(session, new JfrpClientPeer(ch, "peer"), 3000));
+        ch.writeInbound(new io.jfrp.protocol.Message.NewProxy("x".repeat(300), "tcp", 0, java.util.Map.of()),
+                new io.jfrp.protocol.Message.NewProxy("web\nINFO forged line", "tcp", 0, java.util.Map.of()));
+        io.jfrp.protocol.Message.NewProxyResult tooLong = ch.readOutbound();
+        io.jfrp.protocol.Message.NewProxyResult control = ch.readOutbound();
+        assertThat(tooLong.code()).isEqualTo(io.jfrp.protocol.ErrorCode.PROTOCOL_ERROR);
+        assertThat(tooLong.error()).contains("300 characters", "limit: 256");
+        assertThat(control.error()).contains("control characters").doesNotContain("\n");
+        assertThat(ch.isOpen()).as("the client may go on with its other proxies").isTrue();
+        session.close("test over");
+    }
 }
