@@ -28,4 +28,19 @@ interface AdminActions {
      * @throws IllegalArgumentException with every problem of the file, when it is not valid (nothing changes)
      */
     String reload();
+
+    /** frp's store (store.path); null when the config sets none (its API then answers 404). */
+    default io.jfrp.core.config.ProxyStore store() {
+        return null;
+    }
+
+    /** Whether the config file has a proxy of this name (the store cannot take it). */
+    default boolean inConfigFile(String name) {
+        return false;
+    }
+
+    /** The store changed: applies its proxies beside the file's. @return what changed */
+    default String storeChanged() {
+        return "";
+    }
 }

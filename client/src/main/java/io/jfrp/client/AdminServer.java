@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * state, at {@code GET /api/jfrp/status}: {@link StatusJson}), Prometheus metrics at {@code GET /metrics}
  * ({@link ClientMetrics}), {@code POST /api/stop},
  * {@code GET/PUT /api/config} (the config file's text), {@code GET /api/reload} (apply the file's
- * proxies), and {@code GET /healthz} (200 with an empty body, without auth, for load balancers and
+ * proxies), frp's store API under {@code /api/store/proxies} ({@link StoreRoutes}), and {@code GET /healthz} (200 with an empty body, without auth, for load balancers and
  * frp's scripts), on webServer.addr:port, the rest behind basic auth when webServer.user/password are
  * set. The JDK's HTTP server is enough for a handful of requests a minute and adds no dependency.
  */
@@ -44,6 +44,10 @@ final class AdminServer implements AutoCloseable {
 
     private static void route(HttpExchange exchange, AdminActions client, ClientMetrics metrics) throws IOException {
         String path = exchange.getRequestURI().getPath();
+        if (StoreRoutes.serves(path)) {
+            StoreRoutes.route(exchange, client);
+            return;
+        }
         String route = exchange.getRequestMethod() + " " + path;
         switch (route) {
             case "GET /api/status" -> send(exchange, 200, "application/json",

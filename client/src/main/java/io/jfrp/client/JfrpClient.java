@@ -2,6 +2,9 @@ package io.jfrp.client;
 
 import io.jfrp.client.plugin.Plugins;
 import io.jfrp.core.config.ClientConfig;
+import io.jfrp.core.config.ConfigException;
+import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.config.ProxyStore;
 import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.TlsContexts;
@@ -29,9 +32,15 @@ public final class JfrpClient implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final ClientConfig config;
+    /** frp's store (store.path): proxies added through the admin API; null without one. */
+    private final ProxyStore proxyStore;
+    /** The proxies of the config file in force (the store's come on top). */
+    private volatile List<ProxyConfig> fileProxies;
 
     private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store, ClientConfig config, SslContext ssl,
-                       Plugins plugins) {
+                       Plugins plugins, ProxyStore proxyStore) {
+        this.proxyStore = proxyStore;
+        this.fileProxies = config.proxies();
         this.plugins = plugins;
         this.ssl = ssl;
         this.transport = transport;
@@ -47,15 +56,44 @@ public final class JfrpClient implements AutoCloseable {
      * @return what changed
      */
     public String reload(ClientConfig next) {
+        fileProxies = next.proxies();
+        return apply(withStore(next.proxies(), proxyStore)) + fixedSettingsNote(next);
+    }
+
+    /** Applies {@code proxies}, the file's and the store's: what changed. */
+    private synchronized String apply(List<ProxyConfig> proxies) {
         String pluginProblem = "";
         try {
-            plugins.sync(next.proxies());
+            plugins.sync(proxies);
         } catch (IOException e) {
             pluginProblem = "; " + e.getMessage();
         }
-        ProxySet.Diff d = loop.reload(next.proxies()).join();
+        ProxySet.Diff d = loop.reload(proxies).join();
+        return d + pluginProblem;
+    }
+
+    /** The file's proxies and the store's; a store proxy with the name of one of the file's is left out. */
+    private static List<ProxyConfig> withStore(List<ProxyConfig> file, ProxyStore store) {
+        if (store == null) {
+            return file;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        file.forEach(p -> names.add(p.name()));
+        List<ProxyConfig> all = new java.util.ArrayList<>(file);
+        for (ProxyConfig p : store.proxies()) {
+            if (names.add(p.name())) {
+                all.add(p);
+            } else {
+                org.slf4j.LoggerFactory.getLogger(JfrpClient.class).warn("proxy {} of the store is left out: the config "
+                        + "file has a proxy of that name", p.name());
+            }
+        }
+        return all;
+    }
+
+    private String fixedSettingsNote(ClientConfig next) {
         List<String> fixed = fixedSettingsChanged(config, next);
-        return d + pluginProblem + (fixed.isEmpty() ? "" : "; not applied until jfrpc restarts: " + String.join(", ", fixed));
+        return fixed.isEmpty() ? "" : "; not applied until jfrpc restarts: " + String.join(", ", fixed);
     }
 
     private static List<String> fixedSettingsChanged(ClientConfig a, ClientConfig b) {
@@ -107,6 +145,21 @@ public final class JfrpClient implements AutoCloseable {
         }
 
         @Override
+        public ProxyStore store() {
+            return proxyStore;
+        }
+
+        @Override
+        public boolean inConfigFile(String name) {
+            return fileProxies.stream().anyMatch(p -> p.name().equals(name));
+        }
+
+        @Override
+        public String storeChanged() {
+            return apply(withStore(fileProxies, proxyStore));
+        }
+
+        @Override
         public String reload() {
             java.nio.file.Path file = configFile();
             if (file == null) {
@@ -133,6 +186,14 @@ public final class JfrpClient implements AutoCloseable {
      * loop (so it must be quick and must not block).
      */
     public static JfrpClient start(ClientConfig config, LifecycleListener listener) throws IOException {
+        ProxyStore proxyStore;
+        try {
+            proxyStore = config.storeFile() == null ? null : ProxyStore.open(config.storeFile());
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        ClientConfig fileConfig = config;
+        config = config.withProxies(withStore(config.proxies(), proxyStore));
         SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls(), config.knownServersFile()) : null;
         RunIdStore store;
         try {
@@ -165,7 +226,7 @@ public final class JfrpClient implements AutoCloseable {
             String server = config.serverAddr() + ":" + config.serverPort();
             loop.rememberTransport(store.transport(server), protocol -> store.transport(server, protocol));
         }
-        JfrpClient client = new JfrpClient(transport, loop, store, config, ssl, plugins);
+        JfrpClient client = new JfrpClient(transport, loop, store, fileConfig, ssl, plugins, proxyStore);
         if (config.admin() != null) {
             try {
                 AdminActions actions = client.new Actions();

@@ -35,7 +35,8 @@ public record ClientConfig(
         List<ProxyConfig> proxies,
         String clientId,
         List<ChannelConfig> channels,
-        Duration failBackAfter) {
+        Duration failBackAfter,
+        Path storeFile) {
 
     public ClientConfig {
         proxies = List.copyOf(proxies);
@@ -55,18 +56,18 @@ public record ClientConfig(
         return new ClientConfig("(defaults)", addr, port, "tcp", "", token, false,
                 new ClientTls(true, null, null, null, "", ""), Duration.ofSeconds(3), Duration.ofSeconds(9),
                 Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, null, proxies, "", null,
-                FAIL_BACK_AFTER);
+                FAIL_BACK_AFTER, null);
     }
 
     public ClientConfig withTls(ClientTls t) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, t, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
     }
 
     /** The same client over another transport ({@code transport.protocol}). */
     public ClientConfig withProtocol(String p) {
         return new ClientConfig(source, serverAddr, serverPort, p, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, null, failBackAfter);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, null, failBackAfter, storeFile);
     }
 
     /** The same client with an ordered list of channels (the first is where it goes first) and a fail-back time. */
@@ -74,40 +75,54 @@ public record ClientConfig(
         ChannelConfig first = list.get(0);
         return new ClientConfig(source, first.serverAddr(), first.serverPort(), first.protocol(), user, authToken,
                 loginFailExit, tls, heartbeatInterval, heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin,
-                proxies, clientId, list, failBack);
+                proxies, clientId, list, failBack, storeFile);
     }
 
     /** The same client logging in as {@code u} (frp's {@code user}) with {@code token}. */
     public ClientConfig withUser(String u, String token) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, u, token, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
     }
 
     /** The file that keeps this client's runId across restarts; null for a new runId per start. */
     public ClientConfig withStateFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies, clientId, channels, failBackAfter);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies, clientId, channels, failBackAfter, storeFile);
     }
 
     public ClientConfig withAdmin(AdminSettings a) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies, clientId, channels, failBackAfter);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies, clientId, channels, failBackAfter, storeFile);
     }
 
     public ClientConfig withHeartbeat(Duration interval, Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, interval,
-                timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
+                timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
     }
 
     /** The same client with another bound on reaching the server ({@code transport.dialServerTimeout}). */
     public ClientConfig withDialTimeout(Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, timeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
+                heartbeatTimeout, timeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
+    }
+
+    /** The same client keeping frp's store (proxies added through the admin API) in {@code file}. */
+    public ClientConfig withStoreFile(Path file) {
+        return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter,
+                file);
+    }
+
+    /** The same client with these proxies (its config file's and its store's, say). */
+    public ClientConfig withProxies(List<ProxyConfig> list) {
+        return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, list, clientId, channels, failBackAfter,
+                storeFile);
     }
 
     public ClientConfig withLoginFailExit(boolean exit) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, exit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
     }
 
     static ClientConfig read(ConfigSection s, Path file) {
@@ -198,7 +213,8 @@ public record ClientConfig(
                 + "travel inside it");
         s.unsupportedUnder("auth.oidc", "");
         s.noEffect("transport.wireProtocol", "jfrp speaks its own protocol between jfrpc and jfrps");
-        s.unsupportedUnder("store", "frp's store API is not in jfrp yet");
+        String storePath = s.string("store.path", "");
+        Path store = storePath.isEmpty() ? null : Path.of(storePath);
         AdminSettings admin = AdminSettings.read(s);
         UnsafeSettings.client(s, token, tls, serverAddr, admin);
         s.noEffectUnder("metadatas", "frp hands a client's metadatas to server plugins, which jfrp does not have yet");
@@ -245,7 +261,7 @@ public record ClientConfig(
         return new ClientConfig(file.toString(), first.serverAddr(), first.serverPort(), auto ? "auto" : first.protocol(),
                 user, token,
                 loginFailExit, tls, interval, timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold),
-                log, stateFile, admin, proxies, clientId, channels, failBack);
+                log, stateFile, admin, proxies, clientId, channels, failBack, store);
     }
 
     /** Where trust on first use keeps the certificates it saw (beside the state file); null without one. */

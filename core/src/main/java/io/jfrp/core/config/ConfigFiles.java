@@ -222,7 +222,7 @@ final class ConfigFiles {
 
     // ---- JSON
 
-    private static ConfigNode json(String text, String file, List<ConfigProblem> problems) {
+    static ConfigNode json(String text, String file, List<ConfigProblem> problems) {
         try (JsonParser p = new JsonFactory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) {
