@@ -328,6 +328,7 @@ def demo_check_answers_and_exits():
 import attack_cases  # noqa: E402
 import transport_cases  # noqa: E402
 import identity_cases  # noqa: E402
+import reload_cases  # noqa: E402
 
 def _web_service(body):
     """A threaded HTTP/1.1 service on loopback: GET answers `body` (bytes), POST echoes what it was sent."""
@@ -416,3 +417,4 @@ def java_opts_bring_c2_back():
 CASES.update(attack_cases.CASES)
 CASES.update(transport_cases.CASES)
 CASES.update(identity_cases.CASES)
+CASES.update(reload_cases.CASES)

@@ -55,6 +55,7 @@ final class ClientCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(client::close, "jfrpc-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        ReloadSignal.install(client);
         try {
             client.terminated().get();
             return 0;

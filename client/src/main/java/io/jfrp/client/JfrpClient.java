@@ -27,6 +27,8 @@ public final class JfrpClient implements AutoCloseable {
     /** The proxies' plugins, on the transport's loops. */
     private final Plugins plugins;
     private volatile AdminServer admin;
+    /** The config file's watch (autoReload); null without one. */
+    private volatile ConfigWatch watch;
     /** The client's TLS context, released at close; null without TLS. */
     private final SslContext ssl;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -96,6 +98,23 @@ public final class JfrpClient implements AutoCloseable {
         return fixed.isEmpty() ? "" : "; not applied until jfrpc restarts: " + String.join(", ", fixed);
     }
 
+    /**
+     * Reads the config file again and applies its proxies (the admin API's reload, SIGHUP, autoReload).
+     * @return what changed
+     * @throws IllegalArgumentException with every problem of the file when it is not valid: nothing changes
+     */
+    public String reloadFile() {
+        java.nio.file.Path file = java.nio.file.Path.of(config.source());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("this client was not started from a config file");
+        }
+        try {
+            return reload(io.jfrp.core.config.ConfigLoader.client(file).config());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     private static List<String> fixedSettingsChanged(ClientConfig a, ClientConfig b) {
         List<String> out = new java.util.ArrayList<>();
         if (!a.serverAddr().equals(b.serverAddr()) || a.serverPort() != b.serverPort()) {
@@ -161,15 +180,7 @@ public final class JfrpClient implements AutoCloseable {
 
         @Override
         public String reload() {
-            java.nio.file.Path file = configFile();
-            if (file == null) {
-                throw new IllegalArgumentException("this client was not started from a config file");
-            }
-            try {
-                return JfrpClient.this.reload(io.jfrp.core.config.ConfigLoader.client(file).config());
-            } catch (io.jfrp.core.config.ConfigException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
+            return reloadFile();
         }
     }
 
@@ -237,6 +248,14 @@ public final class JfrpClient implements AutoCloseable {
                 throw e;
             }
         }
+        if (fileConfig.autoReload() && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(fileConfig.source()))) {
+            try {
+                client.watch = ConfigWatch.start(java.nio.file.Path.of(fileConfig.source()), client::reloadFile);
+            } catch (IOException e) {
+                client.close();
+                throw new IOException("autoReload: cannot watch " + fileConfig.source() + ": " + e.getMessage(), e);
+            }
+        }
         loop.start();
         return client;
     }
@@ -268,6 +287,9 @@ public final class JfrpClient implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (watch != null) {
+            watch.close();
         }
         try {
             loop.stop().get(5, TimeUnit.SECONDS);

@@ -117,4 +117,40 @@ class ReloadTest {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void withAutoReloadASavedFileIsAppliedAndABrokenOneChangesNothing() throws Exception {
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        EchoServer echo = closer.keep(new EchoServer());
+        Path file = dir.resolve("frpc.toml");
+        String base = "autoReload = true\n" + toml(server, echo.port(), echo.port(), false);
+        Files.writeString(file, base);
+        JfrpClient client = closer.keep(JfrpClient.start(ConfigLoader.client(file).config().withStateFile(null)));
+        int kept = Tunnels.awaitRunning(client, "kept");
+        Socket user = closer.keep(new Socket(InetAddress.getLoopbackAddress(), kept));
+        user.setSoTimeout(10_000);
+        byte[] before = RandomBytes.of(4096, 3);
+        assertThat(roundTrip(user, before)).isEqualTo(before);
+
+        // Saved with a proxy more, written elsewhere and renamed over, as editors do.
+        Path tmp = dir.resolve("frpc.toml.tmp");
+        Files.writeString(tmp, base + "[[proxies]]\nname = \"added\"\nlocalPort = " + echo.port() + "\n");
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        int added = Tunnels.awaitRunning(client, "added");
+        assertThat(Tunnels.echoes(added)).isTrue();
+
+        // A broken file changes nothing (what the watch runs on every save), and the next good save applies.
+        Files.writeString(file, base + "[[proxies]]\nname = \"broken\"\nlocalPort = \"eighty\"\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(client::reloadFile)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("localPort");
+        assertThat(client.status().proxy("broken")).isNull();
+        assertThat(client.status().proxy("added").state()).isEqualTo(ProxyState.RUNNING);
+        Files.writeString(file, base + "[[proxies]]\nname = \"later\"\nlocalPort = " + echo.port() + "\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status().proxy("later") != null
+                && client.status().proxy("added") == null);
+        assertThat(Tunnels.echoes(Tunnels.awaitRunning(client, "later"))).isTrue();
+        byte[] after = RandomBytes.of(4096, 4);
+        assertThat(roundTrip(user, after)).as("the unchanged proxy's user, across every save").isEqualTo(after);
+    }
+
 }

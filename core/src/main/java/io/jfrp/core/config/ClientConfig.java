@@ -36,7 +36,8 @@ public record ClientConfig(
         String clientId,
         List<ChannelConfig> channels,
         Duration failBackAfter,
-        Path storeFile) {
+        Path storeFile,
+        boolean autoReload) {
 
     public ClientConfig {
         proxies = List.copyOf(proxies);
@@ -56,18 +57,20 @@ public record ClientConfig(
         return new ClientConfig("(defaults)", addr, port, "tcp", "", token, false,
                 new ClientTls(true, null, null, null, "", ""), Duration.ofSeconds(3), Duration.ofSeconds(9),
                 Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, null, proxies, "", null,
-                FAIL_BACK_AFTER, null);
+                FAIL_BACK_AFTER, null, false);
     }
 
     public ClientConfig withTls(ClientTls t) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, t, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
+                failBackAfter, storeFile, autoReload);
     }
 
     /** The same client over another transport ({@code transport.protocol}). */
     public ClientConfig withProtocol(String p) {
         return new ClientConfig(source, serverAddr, serverPort, p, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, null, failBackAfter, storeFile);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, null,
+                failBackAfter, storeFile, autoReload);
     }
 
     /** The same client with an ordered list of channels (the first is where it goes first) and a fail-back time. */
@@ -75,54 +78,60 @@ public record ClientConfig(
         ChannelConfig first = list.get(0);
         return new ClientConfig(source, first.serverAddr(), first.serverPort(), first.protocol(), user, authToken,
                 loginFailExit, tls, heartbeatInterval, heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin,
-                proxies, clientId, list, failBack, storeFile);
+                proxies, clientId, list, failBack, storeFile, autoReload);
     }
 
     /** The same client logging in as {@code u} (frp's {@code user}) with {@code token}. */
     public ClientConfig withUser(String u, String token) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, u, token, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
+                failBackAfter, storeFile, autoReload);
     }
 
     /** The file that keeps this client's runId across restarts; null for a new runId per start. */
     public ClientConfig withStateFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies, clientId, channels, failBackAfter, storeFile);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies, clientId, channels,
+                failBackAfter, storeFile, autoReload);
     }
 
     public ClientConfig withAdmin(AdminSettings a) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies, clientId, channels, failBackAfter, storeFile);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies, clientId, channels,
+                failBackAfter, storeFile, autoReload);
     }
 
     public ClientConfig withHeartbeat(Duration interval, Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, interval,
-                timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
+                timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
+                failBackAfter, storeFile, autoReload);
     }
 
     /** The same client with another bound on reaching the server ({@code transport.dialServerTimeout}). */
     public ClientConfig withDialTimeout(Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
-                heartbeatTimeout, timeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
+                heartbeatTimeout, timeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
+                failBackAfter, storeFile, autoReload);
     }
 
     /** The same client keeping frp's store (proxies added through the admin API) in {@code file}. */
     public ClientConfig withStoreFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter,
-                file);
+                file, autoReload);
     }
 
     /** The same client with these proxies (its config file's and its store's, say). */
     public ClientConfig withProxies(List<ProxyConfig> list) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, list, clientId, channels, failBackAfter,
-                storeFile);
+                storeFile, autoReload);
     }
 
     public ClientConfig withLoginFailExit(boolean exit) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, exit, tls, heartbeatInterval,
-                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter, storeFile);
+                heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
+                failBackAfter, storeFile, autoReload);
     }
 
     static ClientConfig read(ConfigSection s, Path file) {
@@ -215,6 +224,7 @@ public record ClientConfig(
         s.noEffect("transport.wireProtocol", "jfrp speaks its own protocol between jfrpc and jfrps");
         String storePath = s.string("store.path", "");
         Path store = storePath.isEmpty() ? null : Path.of(storePath);
+        boolean autoReload = s.bool("autoReload", false);
         AdminSettings admin = AdminSettings.read(s);
         UnsafeSettings.client(s, token, tls, serverAddr, admin);
         s.noEffectUnder("metadatas", "frp hands a client's metadatas to server plugins, which jfrp does not have yet");
@@ -261,7 +271,7 @@ public record ClientConfig(
         return new ClientConfig(file.toString(), first.serverAddr(), first.serverPort(), auto ? "auto" : first.protocol(),
                 user, token,
                 loginFailExit, tls, interval, timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold),
-                log, stateFile, admin, proxies, clientId, channels, failBack, store);
+                log, stateFile, admin, proxies, clientId, channels, failBack, store, autoReload);
     }
 
     /** Where trust on first use keeps the certificates it saw (beside the state file); null without one. */

@@ -1,0 +1,55 @@
+"""Black-box cases of reloading a running jfrpc (issue 17), run with jfrp_cases.py: SIGHUP applies the
+edited file, keeps a live connection of an unchanged proxy, and refuses a broken file naming its line."""
+import os
+import re
+import signal
+import socket
+
+from harness import EchoServer, Tunnel, check, free_port, tcp_proxy, tunnel_works, wait_until
+
+CASES = {}
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+@case
+def sighup_reloads_the_file_and_refuses_a_broken_one():
+    echo = EchoServer()
+    first, second = free_port(), free_port()
+    t = Tunnel("sighup", lambda t: [tcp_proxy("first", echo.port, first)])
+    user = None
+    try:
+        t.start(ready_port=first)
+        user = socket.create_connection(("127.0.0.1", first), timeout=10)
+        user.sendall(b"before\n")
+        check(user.recv(64) == b"before\n", "no echo before the reload")
+        with open(t.client_cfg) as f:
+            good = f.read()
+        with open(t.client_cfg, "w") as f:
+            f.write(good + '\n[[proxies]]\nname = "second"\ntype = "tcp"\nlocalIP = "127.0.0.1"\nlocalPort = %d\n'
+                    'remotePort = %d\n' % (echo.port, second))
+        os.kill(t.client.p.pid, signal.SIGHUP)
+        check(wait_until(lambda: tunnel_works(second), 15), "the added proxy does not work after SIGHUP: %s"
+              % t.client.output()[-1500:])
+        check("reload on SIGHUP" in t.client.output(), "the log does not say SIGHUP reloaded")
+        user.sendall(b"after\n")
+        check(user.recv(64) == b"after\n", "the unchanged proxy's connection broke across the reload")
+
+        with open(t.client_cfg, "a") as f:
+            f.write('\n[[proxies]]\nname = "third"\nlocalPort = "eighty"\n')
+        os.kill(t.client.p.pid, signal.SIGHUP)
+        check(wait_until(lambda: "reload on SIGHUP refused" in t.client.output(), 15),
+              "a broken file was not refused: %s" % t.client.output()[-1500:])
+        line = [l for l in t.client.output().splitlines() if "reload on SIGHUP refused" in l][0]
+        check(re.search(r"frpc\.toml:\d+:\d+: \S*localPort", t.client.output()) is not None,
+              "the refusal does not name the file, line and key: %s" % line)
+        check(tunnel_works(first) and tunnel_works(second), "the tunnels stopped after a refused reload")
+        return "SIGHUP added a proxy with a live connection kept; a broken file refused with its line"
+    finally:
+        if user:
+            user.close()
+        t.close()
+        echo.close()
