@@ -57,21 +57,72 @@ public final class JfrpClient implements AutoCloseable {
      * proxies take a restart, as in frp; a reload that changes them says so.
      * @return what changed
      */
-    public String reload(ClientConfig next) {
+    public synchronized String reload(ClientConfig next) {
+        List<ProxyConfig> before = fileProxies;
         fileProxies = next.proxies();
-        return apply(withStore(next.proxies(), proxyStore)) + fixedSettingsNote(next);
+        ProxySet.Diff d = apply(withStore(next.proxies(), proxyStore));
+        List<String> refused = refusals(d);
+        if (!refused.isEmpty()) {
+            // The file asked for what the server will not give: back to the proxies that worked.
+            fileProxies = before;
+            apply(withStore(before, proxyStore));
+            String why = String.join("; ", refused);
+            org.slf4j.LoggerFactory.getLogger(JfrpClient.class).warn("reload rolled back, the proxies are as they were: {}",
+                    why);
+            return d + "; rolled back, the proxies are as they were: " + why;
+        }
+        return d + fixedSettingsNote(next);
     }
 
-    /** Applies {@code proxies}, the file's and the store's: what changed. */
-    private synchronized String apply(List<ProxyConfig> proxies) {
-        String pluginProblem = "";
+    /** How long a reload waits for the server's word on the proxies it added or changed before it keeps them. */
+    static final long VERDICT_MILLIS = 10_000;
+
+    /**
+     * The proxies of {@code d} that the server refused, with why; empty when it took them all, or when it
+     * cannot say now (no session: they are registered when it is back).
+     */
+    private List<String> refusals(ProxySet.Diff d) {
+        List<String> names = new java.util.ArrayList<>();
+        d.added().forEach(p -> names.add(p.name()));
+        d.changed().forEach(p -> names.add(p.name()));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(VERDICT_MILLIS);
+        // The verdicts arrive on the event loop; this thread (the admin API's, the watch's, SIGHUP's) may wait.
+        while (!names.isEmpty() && System.nanoTime() < deadline) {
+            ClientStatus st = loop.status();
+            if (st.state() != ClientState.CONNECTED) {
+                return List.of();
+            }
+            List<String> refused = new java.util.ArrayList<>();
+            boolean pending = false;
+            for (String n : names) {
+                ClientStatus.Proxy p = st.proxy(n);
+                if (p == null || p.state() == ProxyState.PENDING) {
+                    pending = true;
+                } else if (p.state() == ProxyState.REFUSED) {
+                    refused.add("proxy " + n + ": " + p.lastError());
+                }
+            }
+            if (!pending) {
+                return refused;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+        return List.of();
+    }
+
+    /** Applies {@code proxies}, the file's and the store's. */
+    private synchronized ProxySet.Diff apply(List<ProxyConfig> proxies) {
         try {
             plugins.sync(proxies);
         } catch (IOException e) {
-            pluginProblem = "; " + e.getMessage();
+            org.slf4j.LoggerFactory.getLogger(JfrpClient.class).warn("plugins: {}", e.getMessage());
         }
-        ProxySet.Diff d = loop.reload(proxies).join();
-        return d + pluginProblem;
+        return loop.reload(proxies).join();
     }
 
     /** The file's proxies and the store's; a store proxy with the name of one of the file's is left out. */
@@ -175,7 +226,7 @@ public final class JfrpClient implements AutoCloseable {
 
         @Override
         public String storeChanged() {
-            return apply(withStore(fileProxies, proxyStore));
+            return apply(withStore(fileProxies, proxyStore)).toString();
         }
 
         @Override

@@ -153,4 +153,27 @@ class ReloadTest {
         assertThat(roundTrip(user, after)).as("the unchanged proxy's user, across every save").isEqualTo(after);
     }
 
+
+    @Test
+    void aReloadTheServerRefusesRollsBackByItself() throws Exception {
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        EchoServer echo = closer.keep(new EchoServer());
+        Path file = dir.resolve("frpc.toml");
+        String base = toml(server, echo.port(), echo.port(), false);
+        Files.writeString(file, base);
+        JfrpClient client = closer.keep(JfrpClient.start(ConfigLoader.client(file).config().withStateFile(null)));
+        int kept = Tunnels.awaitRunning(client, "kept");
+        // A port something else holds on the server's host: the server refuses a proxy on it.
+        java.net.ServerSocket squatter = closer.keep(new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+        Files.writeString(file, base.replace("name = \"moved\"", "name = \"moved\"\nremotePort = "
+                + squatter.getLocalPort()) + "[[proxies]]\nname = \"added\"\nlocalPort = " + echo.port() + "\n");
+
+        String outcome = client.reloadFile();
+
+        assertThat(outcome).contains("rolled back", "proxy moved");
+        assertThat(client.status().proxy("added")).as("the added proxy went with the rest").isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status().proxy("moved").state() == ProxyState.RUNNING);
+        assertThat(client.status().proxy("moved").remotePort()).isNotEqualTo(squatter.getLocalPort());
+        assertThat(Tunnels.echoes(kept)).isTrue();
+    }
 }
