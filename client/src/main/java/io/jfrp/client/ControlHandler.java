@@ -102,13 +102,14 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof Message.Preface p) {
             if (p.major() != Wire.VERSION_MAJOR) {
                 closeReason = "the server speaks jfrp protocol " + p.major() + "." + p.minor() + " and this client "
-                        + Wire.VERSION_MAJOR + ".x: run the same major version of jfrps and jfrpc";
+                        + Wire.VERSION_MAJOR + ".x: " + Wire.upgradeAdvice(p.major(), Wire.VERSION_MAJOR);
                 authRefused = true;
                 ctx.close();
             }
         } else if (msg instanceof Message.Challenge c) {
             // The bits the server answers with are what both speak (none from a 1.0 server): streams use them.
             ctx.pipeline().get(ChannelCarrier.class).negotiated(c.features() & Wire.FEATURES);
+            loop.serverFeatures(c.softwareVersion(), Wire.FEATURES & ~c.features());
             long now = System.currentTimeMillis();
             byte[] proof = LoginProof.compute(config.authToken(), c.nonce(), now, runId);
             byte[] secret = loop.sessionSecret();

@@ -264,6 +264,18 @@ final class ControlLoop {
         return registration.portsToAsk();
     }
 
+    /** What the server lacks of this client's features, once per server version: it works, with what both have. */
+    void serverFeatures(String serverVersion, int lacking) {
+        String key = serverVersion + "/" + lacking;
+        if (lacking != 0 && !key.equals(featuresReported)) {
+            featuresReported = key;
+            log.info("server jfrps {} lacks {}: this client does without", io.jfrp.core.log.PeerText.escape(serverVersion),
+                    io.jfrp.protocol.Wire.featureNames(lacking));
+        }
+    }
+
+    private String featuresReported;
+
     void serverCertificateSeen(String fingerprint) {
         if (!fingerprint.equals(certificateReported)) {
             certificateReported = fingerprint;

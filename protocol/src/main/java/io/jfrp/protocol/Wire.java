@@ -67,6 +67,24 @@ public final class Wire {
     public static final int FEATURES = FEATURE_EARLY_DATA | FEATURE_WINDOW_OFFSETS | FEATURE_BINARY_ADDRESS;
     /** What a server answers with at most: {@link #FEATURES}, and {@link #FEATURE_JOIN} when asked for it. */
     public static final int SERVER_FEATURES = FEATURES | FEATURE_JOIN;
+    /** The features in {@code bits}, in words, for the log line that says which a peer lacks. */
+    public static String featureNames(int bits) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        String[] names = {"early data", "window offsets (1.1)", "binary user addresses (1.1)", "channel joins"};
+        for (int i = 0; i < 31; i++) {
+            if ((bits & (1 << i)) != 0) {
+                out.add(i < names.length ? names[i] : "feature bit " + i);
+            }
+        }
+        return String.join(", ", out);
+    }
+
+    /** Which side of a major-version mismatch to upgrade: the one with the older protocol. */
+    public static String upgradeAdvice(int serverMajor, int clientMajor) {
+        return serverMajor < clientMajor ? "upgrade jfrps (the older side) to protocol " + clientMajor + ".x"
+                : "upgrade jfrpc (the older side) to protocol " + serverMajor + ".x";
+    }
+
     public static final int MAX_STRING_BYTES = 4096;
     /** Options (annotations, and later routing keys) one NEW_PROXY may carry; the control payload's limit bounds their bytes. */
     public static final int MAX_PROXY_OPTIONS = 128;

@@ -110,7 +110,8 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         if (p.major() != Wire.VERSION_MAJOR) {
             ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
             refuse(ctx, ErrorCode.VERSION_MISMATCH, "the server speaks jfrp protocol " + Wire.VERSION_MAJOR
-                    + ".x and the client " + p.major() + "." + p.minor() + ": run the same major version of jfrps and jfrpc");
+                    + ".x and the client " + p.major() + "." + p.minor() + ": "
+                    + Wire.upgradeAdvice(Wire.VERSION_MAJOR, p.major()));
             return;
         }
         stage = Stage.HELLO;
@@ -118,6 +119,15 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
 
     private void onHello(ChannelHandlerContext ctx, Message.Hello h) {
         features = h.features() & Wire.SERVER_FEATURES;
+        int lacking = Wire.FEATURES & ~h.features();
+        if (lacking != 0) {
+            // Once a window per client version: an older jfrpc works, with what both sides have.
+            String client = PeerText.escape(h.softwareVersion());
+            if (rt.peerProblems.admit("features " + client) != null) {
+                log.info("client jfrpc {} from {} lacks {}: its session does without", client,
+                        PeerAddress.of(ctx.channel()), Wire.featureNames(lacking));
+            }
+        }
         nonce = new byte[Wire.NONCE_LENGTH];
         rt.random.nextBytes(nonce);
         ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));

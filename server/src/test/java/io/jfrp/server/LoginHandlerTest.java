@@ -98,7 +98,8 @@ class LoginHandlerTest {
         assertThat((Object) ch.readOutbound()).isInstanceOf(Message.Preface.class);
         Message.GoAway g = ch.readOutbound();
         assertThat(g.code()).isEqualTo(ErrorCode.VERSION_MISMATCH);
-        assertThat(g.reason()).contains(Wire.VERSION_MAJOR + ".x").contains((Wire.VERSION_MAJOR + 1) + ".0");
+        assertThat(g.reason()).contains(Wire.VERSION_MAJOR + ".x").contains((Wire.VERSION_MAJOR + 1) + ".0")
+                .contains("upgrade jfrps (the older side) to protocol " + (Wire.VERSION_MAJOR + 1) + ".x");
         assertThat(ch.isOpen()).isFalse();
         ch.finishAndReleaseAll();
     }
