@@ -52,6 +52,11 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        loop.opened(ctx.channel());
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
         long deadline = config.dialServerTimeout().toMillis();
         loginDeadline = ctx.executor().schedule(() -> {
@@ -91,7 +96,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         try {
             String fp = Fingerprints.sha256(ssl.engine().getSession().getPeerCertificates()[0]);
-            loop.serverCertificateSeen(fp);
+            loop.notices().certificate(fp);
         } catch (SSLPeerUnverifiedException e) {
             // no certificate to report
         }
@@ -109,7 +114,7 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Message.Challenge c) {
             // The bits the server answers with are what both speak (none from a 1.0 server): streams use them.
             ctx.pipeline().get(ChannelCarrier.class).negotiated(c.features() & Wire.FEATURES);
-            loop.serverFeatures(c.softwareVersion(), Wire.FEATURES & ~c.features());
+            loop.notices().features(c.softwareVersion(), Wire.FEATURES & ~c.features());
             long now = System.currentTimeMillis();
             byte[] proof = LoginProof.compute(config.authToken(), c.nonce(), now, runId);
             byte[] secret = loop.sessionSecret();

@@ -6,28 +6,21 @@ import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 import io.jfrp.core.lifecycle.LifecycleEvent;
 import io.jfrp.core.lifecycle.LifecycleListener;
-import io.jfrp.core.mux.ChannelCarrier;
 import io.jfrp.core.mux.MemoryBudget;
 import io.jfrp.core.mux.MuxSession;
-import io.jfrp.core.mux.PingResponder;
 import io.jfrp.core.net.NettyTransport;
-import io.jfrp.core.net.OutboundLimit;
 import io.jfrp.core.transport.ClientTransport;
 import io.jfrp.core.transport.PeerAddress;
 import io.jfrp.protocol.ErrorCode;
-import io.jfrp.protocol.FrameDecoder;
-import io.jfrp.protocol.FrameEncoder;
 import io.jfrp.protocol.Message;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -73,12 +66,10 @@ final class ControlLoop {
     private final ChannelHealth health;
     /** The move back to a better channel, made before the channel the session is on is broken. */
     private final ChannelHandover handover;
-    /** While the session moves between channels: the channel it left, why, and since when; null otherwise. */
-    private String switchFrom;
-    private String switchCause;
-    private long switchStartedNanos;
+    /** A move between channels, logged once it is done. */
+    private final SwitchLog switches = new SwitchLog();
     private boolean everLoggedIn;
-    private String certificateReported;
+    private final ServerNotices notices;
 
     ControlLoop(ClientConfig config, NettyTransport transport, SslContext ssl, String runId, LifecycleListener events,
                 Plugins plugins) {
@@ -90,7 +81,7 @@ final class ControlLoop {
         this.runId = runId;
         this.loop = transport.group().next();
         this.choice = new ChannelChoice(config.channels(), config.failBackAfter().toNanos(), System::nanoTime);
-        this.machine = new ControlStateMachine(config.reconnect(), System::nanoTime, Math::random, new Slf4jLog(),
+        this.machine = new ControlStateMachine(config.reconnect(), System::nanoTime, Math::random, new MachineLog(log),
                 "Run `jfrpc doctor -c " + config.source() + "` for a diagnosis.");
         this.health = new ChannelHealth(config.channels());
         this.failBack = new FailBack(config, transport, ssl, loop, choice, health,
@@ -101,6 +92,7 @@ final class ControlLoop {
         this.mux = new MuxSession(loop, false, MemoryBudget.forThisJvm(),
                 new LocalDialer(transport, proxySet, config.user(), proxies, runId, events, plugins));
         this.handover = new ChannelHandover(loop, mux, health, ChannelHandover.DRAIN_LIMIT);
+        this.notices = new ServerNotices(config);
         publish();
     }
 
@@ -115,30 +107,21 @@ final class ControlLoop {
         secret.keptBy(kept, keeper);
     }
 
-    /** Where the transport that last worked is kept between runs (the state file), for {@code auto}. */
-    interface TransportKeeper {
-        void keep(String protocol) throws java.io.IOException;
-    }
-
-    private volatile TransportKeeper transportKeeper;
+    /** For {@code auto}: which transport reached the server last, kept between runs. */
+    private final AutoTransport autoTransport = new AutoTransport();
 
     /**
      * With {@code transport.protocol = "auto"}: starts with {@code kept}, the transport that last carried a
      * session to this server (null: the documented order), and keeps each one that carries one.
      */
-    void rememberTransport(String kept, TransportKeeper keeper) {
+    void rememberTransport(String kept, AutoTransport.Keeper keeper) {
         if (!config.protocol().equals("auto")) {
             return;
         }
-        transportKeeper = keeper;
+        autoTransport.keptBy(keeper);
         onLoop(() -> {
-            for (int i = 0; kept != null && i < choice.size(); i++) {
-                if (choice.get(i).protocol().equals(kept) && i != choice.index()) {
-                    log.info("transport.protocol = auto: trying {} first, the transport that last reached {}:{}", kept,
-                            config.serverAddr(), config.serverPort());
-                    choice.moveTo(i);
-                    publish();
-                }
+            if (AutoTransport.startWith(kept, choice, config.serverAddr() + ":" + config.serverPort())) {
+                publish();
             }
         });
     }
@@ -204,16 +187,7 @@ final class ControlLoop {
         int dialTimeout = (int) Math.min(Integer.MAX_VALUE, config.dialServerTimeout().toMillis());
         // The control channel shares the loop's thread: its callbacks run in order, with no hop.
         return ClientTransport.of(via.protocol()).dial(transport, loop, via.route(dialTimeout, ssl, config.tls().serverName()),
-                p -> {
-                    p.addLast("outbound-limit", new OutboundLimit(OutboundLimit.CONTROL_CHANNEL_BYTES));
-                    p.addLast("decoder", new FrameDecoder());
-                    p.addLast("heartbeat-timeout",
-                            new IdleStateHandler(config.heartbeatTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                    p.addLast("encoder", FrameEncoder.INSTANCE);
-                    p.addLast("mux", new ChannelCarrier(mux, 0));
-                    p.addLast("pings", new PingResponder());
-                    p.addLast("control", new ControlHandler(ControlLoop.this, config, runId, joins));
-                });
+                p -> ControlPipeline.install(p, this, config, mux, runId, joins));
     }
 
     private String cannotConnect(ChannelConfig via, Throwable cause) {
@@ -237,19 +211,8 @@ final class ControlLoop {
         everLoggedIn = true;
         choice.loggedIn();
         health.active(choice.index());
-        TransportKeeper keeper = transportKeeper;
-        if (keeper != null) {
-            try {
-                keeper.keep(choice.current().protocol());
-            } catch (IOException e) {
-                log.warn("cannot keep the transport that worked in the state file: {}", e.getMessage());
-            }
-        }
-        if (switchFrom != null) {
-            log.info("session moved to channel {} from {} in {} ms: {}", choice.current().describe(), switchFrom,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switchStartedNanos), switchCause);
-            switchFrom = null;
-        }
+        autoTransport.carried(choice.current().protocol());
+        switches.done(choice.current().describe());
         if (choice.index() > 0) {
             failBack.start();
         }
@@ -264,31 +227,9 @@ final class ControlLoop {
         return registration.portsToAsk();
     }
 
-    /** What the server lacks of this client's features, once per server version: it works, with what both have. */
-    void serverFeatures(String serverVersion, int lacking) {
-        String key = serverVersion + "/" + lacking;
-        if (lacking != 0 && !key.equals(featuresReported)) {
-            featuresReported = key;
-            log.info("server jfrps {} lacks {}: this client does without", io.jfrp.core.log.PeerText.escape(serverVersion),
-                    io.jfrp.protocol.Wire.featureNames(lacking));
-        }
-    }
-
-    private String featuresReported;
-
-    void serverCertificateSeen(String fingerprint) {
-        if (!fingerprint.equals(certificateReported)) {
-            certificateReported = fingerprint;
-            if (config.tls().unverified()) {
-                log.info("server certificate SHA-256 {} accepted without verification; pin it with "
-                        + "transport.tls.serverFingerprint", fingerprint);
-            } else if (config.tls().trustOnFirstUse() && config.tls().serverFingerprint().isEmpty()
-                    && config.tls().trustedCaFile() == null) {
-                log.info("server certificate SHA-256 {} is the one {} keeps", fingerprint, config.knownServersFile());
-            } else {
-                log.info("server certificate SHA-256 {} verified", fingerprint);
-            }
-        }
+    /** What the client says of the server it reached, once each (certificate, features it lacks). */
+    ServerNotices notices() {
+        return notices;
     }
 
     /**
@@ -323,6 +264,7 @@ final class ControlLoop {
     /** @param slow the cause will not mend at once (a refused token, a duplicate client): retry at the slowest pace */
     /** @param lastHeardNanos when the server was last heard from, for a channel that went silent; else MAX_VALUE */
     void channelClosed(Channel ch, boolean wasLoggedIn, boolean slow, String reason, long lastHeardNanos) {
+        controlChannels.remove(ch);
         if (handover.retiredClosed(ch, reason)) {
             publish();
             return;
@@ -392,8 +334,8 @@ final class ControlLoop {
     /** The current channel failed: the next one at once while this round has one, else {@code backoff}. */
     private Duration failOver(Duration backoff, String reason) {
         String from = choice.current().describe();
-        if (choice.size() > 1 && everLoggedIn && switchFrom == null) {
-            switching(from, "channel " + from + " failed: " + reason);
+        if (choice.size() > 1 && everLoggedIn && !switches.underWay()) {
+            switches.begins(from, "channel " + from + " failed: " + reason);
         }
         if (choice.failed()) {
             // The failure itself was logged by the state machine; the switch is logged once it is done.
@@ -403,12 +345,6 @@ final class ControlLoop {
         return backoff;
     }
 
-    private void switching(String from, String cause) {
-        switchFrom = from;
-        switchCause = cause;
-        switchStartedNanos = System.nanoTime();
-    }
-
     /**
      * Moves the session to the better channel {@link FailBack} chose (now current) without breaking it:
      * that channel is dialled and joins the session, and the one it leaves keeps its streams until they end.
@@ -416,7 +352,7 @@ final class ControlLoop {
      * @param fromIndex its index
      */
     private void moveBack(String from, int fromIndex) {
-        switching(from, "fail-back after channel " + choice.current().describe() + " answered every probe for "
+        switches.begins(from, "fail-back after channel " + choice.current().describe() + " answered every probe for "
                 + config.failBackAfter().toSeconds() + " s");
         handover.begin(fromIndex);
         ChannelConfig via = choice.current();
@@ -442,7 +378,7 @@ final class ControlLoop {
         health.failed(better, reason);
         choice.moveTo(handover.fromIndex());
         handover.ended();
-        switchFrom = null;
+        switches.dropped();
         log.info("channel {} did not take the session ({}); it stays on channel {}", choice.get(better).describe(),
                 reason, choice.current().describe());
         failBack.start();
@@ -470,16 +406,42 @@ final class ControlLoop {
             failBack.stop();
             handover.stop();
             events.on(new LifecycleEvent.SessionClosed(runId, "client stopping", proxySet.size()));
-            if (channel != null) {
-                channel.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, "client stopping"))
-                        .addListener(ChannelFutureListener.CLOSE)
-                        .addListener(f -> done.complete(null));
-            } else {
+            // Every control channel is closed before the loops go, a dial in flight too: a channel the
+            // loops close as they end never gives back its TLS engine (the pipeline is never taken down).
+            List<io.netty.util.concurrent.Future<?>> closing = new java.util.ArrayList<>();
+            for (Channel ch : List.copyOf(controlChannels)) {
+                closing.add(ch == channel
+                        ? ch.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, "client stopping"))
+                                .addListener(ChannelFutureListener.CLOSE).channel().closeFuture()
+                        : ch.close());
+            }
+            int[] left = {closing.size()};
+            if (left[0] == 0) {
                 done.complete(null);
             }
+            closing.forEach(f -> f.addListener(x -> {
+                if (--left[0] == 0) {
+                    done.complete(null);
+                }
+            }));
             terminated.complete("stopped");
         });
         return done;
+    }
+
+    /** Control channels not closed yet, logged in or not (dials in flight, a join, a retired one): closed at stop. */
+    private final java.util.Set<Channel> controlChannels = new java.util.HashSet<>();
+
+    /** A control channel's handlers joined its pipeline (on this loop). */
+    void opened(Channel ch) {
+        onLoop(() -> {
+            if (ch.isOpen()) {
+                controlChannels.add(ch);
+            }
+            if (machine.state() == ClientState.STOPPED) {
+                ch.close();
+            }
+        });
     }
 
     CompletableFuture<String> terminated() {
@@ -501,22 +463,5 @@ final class ControlLoop {
                 choice.current().serverAddr() + ":" + choice.current().serverPort(), rtt < 0 ? -1 : rtt / 1000,
                 machine.reconnects(), machine.consecutiveFailures(), machine.lastError(), runId, List.of(),
                 choice.current().name(), health.snapshot(rtt));
-    }
-
-    private static final class Slf4jLog implements ControlStateMachine.Log {
-        @Override
-        public void info(String line) {
-            log.info(line);
-        }
-
-        @Override
-        public void warn(String line) {
-            log.warn(line);
-        }
-
-        @Override
-        public void error(String line) {
-            log.error(line);
-        }
     }
 }
