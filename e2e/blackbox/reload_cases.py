@@ -53,3 +53,40 @@ def sighup_reloads_the_file_and_refuses_a_broken_one():
             user.close()
         t.close()
         echo.close()
+
+
+@case
+def rollback_returns_to_the_config_applied_before():
+    """A reload adds a proxy; a broken edit follows. `jfrpc rollback` puts back the last config applied
+    (the broken edit kept aside), and again the one before it, which the running client applies."""
+    from harness import port_open, run_cli
+    echo = EchoServer()
+    first, second = free_port(), free_port()
+    t = Tunnel("rollback", lambda t: [tcp_proxy("first", echo.port, first)], admin=True)
+    try:
+        t.start(ready_port=first)
+        with open(t.client_cfg) as f:
+            original = f.read()
+        added = original + '\n[[proxies]]\nname = "second"\ntype = "tcp"\nlocalIP = "127.0.0.1"\nlocalPort = %d\n' \
+                           'remotePort = %d\n' % (echo.port, second)
+        with open(t.client_cfg, "w") as f:
+            f.write(added)
+        rc, out = run_cli(["bin/jfrpc", "reload", "-c", t.client_cfg])
+        check(rc == 0 and wait_until(lambda: tunnel_works(second), 10), "the reload did not add the proxy: %s" % out)
+
+        with open(t.client_cfg, "w") as f:
+            f.write(added + '\n[[proxies]]\nname = "third"\nlocalPort = "eighty"\n')
+        rc, out = run_cli(["bin/jfrpc", "rollback", "-c", t.client_cfg])
+        with open(t.client_cfg) as f:
+            check(rc == 0 and f.read() == added, "the broken edit was not rolled back to the last applied config: %s" % out)
+        check(os.path.exists(t.client_cfg + ".before-rollback"), "the broken edit was not kept aside")
+
+        rc, out = run_cli(["bin/jfrpc", "rollback", "-c", t.client_cfg])
+        with open(t.client_cfg) as f:
+            check(rc == 0 and f.read() == original, "a second rollback did not return to the first config: %s" % out)
+        check(wait_until(lambda: not port_open(second), 10), "the running client kept the proxy rolled back: %s" % out)
+        check(tunnel_works(first), "the first proxy stopped")
+        return "a broken edit rolled back to the last applied config, then to the one before, applied at once"
+    finally:
+        t.close()
+        echo.close()

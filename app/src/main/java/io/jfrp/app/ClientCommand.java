@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
 /** {@code jfrpc -c frpc.toml}: runs the client until stopped (or, with loginFailExit, until login fails). */
 @Command(name = "jfrpc", aliases = "client", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "The jfrp client: exposes local services through a jfrps server.",
-        subcommands = {ClientCommand.Verify.class, StatusCommand.class, ClientCommand.Reload.class,
+        subcommands = {ClientCommand.Verify.class, StatusCommand.class, ClientCommand.Reload.class, ClientCommand.Rollback.class,
                 ClientCommand.Stop.class, DoctorCommand.class})
 final class ClientCommand implements Callable<Integer> {
 
@@ -122,4 +122,48 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code jfrpc rollback -c FILE} (jfrp): the config a client of FILE applied before is put back over it
+     * (the file replaced is kept as FILE.before-rollback), then applied through the admin API when it has
+     * one. The last 5 applied configs are kept beside the state file.
+     */
+    @Command(name = "rollback", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+            description = "Put back the config this client applied before (the last 5 are kept) and apply it.")
+    static final class Rollback implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (!config.present(spec)) {
+                return 2;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            java.nio.file.Path dir;
+            try {
+                dir = ConfigLoader.client(config.file, config.unsafe(spec)).config().appliedConfigsDir();
+            } catch (ConfigException e) {
+                // The file is broken (the usual reason to roll back): its state lives where it goes by default.
+                dir = ClientConfig.appliedConfigsDir(config.file, null);
+            }
+            try {
+                out.println("jfrpc rollback: " + io.jfrp.client.JfrpClient.rollbackFile(config.file, dir));
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("jfrpc rollback: " + e.getMessage());
+                return 1;
+            }
+            try {
+                AdminSettings admin = ConfigLoader.client(config.file, config.unsafe(spec)).config().admin();
+                out.println(admin == null ? "jfrpc rollback: no webServer.port to ask the running client: send it SIGHUP "
+                        + "or restart it" : "jfrpc rollback: " + StatusCommand.get(admin, "/api/reload", Duration.ofSeconds(15)).trim());
+            } catch (ConfigException | IOException e) {
+                out.println("jfrpc rollback: the file is back, but the running client did not take it (" + e.getMessage()
+                        + "): send it SIGHUP or restart it");
+            }
+            return 0;
+        }
+    }
 }

@@ -71,7 +71,43 @@ public final class JfrpClient implements AutoCloseable {
                     why);
             return d + "; rolled back, the proxies are as they were: " + why;
         }
+        keepApplied();
         return d + fixedSettingsNote(next);
+    }
+
+    /** The config file as it is now, kept among the applied ones {@code jfrpc rollback} returns to. */
+    private void keepApplied() {
+        java.nio.file.Path file = java.nio.file.Path.of(config.source());
+        if (config.stateFile() == null || !java.nio.file.Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            new AppliedConfigs(config.appliedConfigsDir()).applied(java.nio.file.Files.readAllBytes(file));
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(JfrpClient.class).warn("cannot keep the applied config in {}: {}",
+                    config.appliedConfigsDir(), e.getMessage());
+        }
+    }
+
+    /**
+     * {@code jfrpc rollback}: puts back, over {@code configFile}, the newest config a client of it applied
+     * that is not the file as it is now (the file replaced is kept beside it, {@code .before-rollback}).
+     * @return what was done
+     * @throws IOException when there is nothing to return to, or the file cannot be written
+     */
+    public static String rollbackFile(java.nio.file.Path configFile, java.nio.file.Path appliedDir) throws IOException {
+        byte[] now = java.nio.file.Files.readAllBytes(configFile);
+        byte[] back = new AppliedConfigs(appliedDir).previous(now);
+        if (back == null) {
+            throw new IOException("no other config of " + configFile + " was applied (kept in " + appliedDir + ")");
+        }
+        java.nio.file.Path before = configFile.resolveSibling(configFile.getFileName() + ".before-rollback");
+        java.nio.file.Files.write(before, now);
+        java.nio.file.Path tmp = configFile.resolveSibling(configFile.getFileName() + ".rollback");
+        java.nio.file.Files.write(tmp, back);
+        java.nio.file.Files.move(tmp, configFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return configFile + " is the config applied before (the one replaced is " + before + ")";
     }
 
     /** How long a reload waits for the server's word on the proxies it added or changed before it keeps them. */
@@ -308,6 +344,7 @@ public final class JfrpClient implements AutoCloseable {
             }
         }
         loop.start();
+        client.keepApplied();
         return client;
     }
 

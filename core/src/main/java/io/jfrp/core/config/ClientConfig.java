@@ -274,6 +274,18 @@ public record ClientConfig(
                 log, stateFile, admin, proxies, clientId, channels, failBack, store, autoReload);
     }
 
+    /** Where the configs this client applied are kept for {@code jfrpc rollback} (beside the state file). */
+    public Path appliedConfigsDir() {
+        return appliedConfigsDir(Path.of(source), stateFile);
+    }
+
+    /** The same for a config file that cannot be read now (a broken edit): where its state file goes by default. */
+    public static Path appliedConfigsDir(Path configFile, Path stateFile) {
+        Path state = stateFile != null ? stateFile
+                : configFile.toAbsolutePath().getParent().resolve("jfrpc-state").resolve(configFile.getFileName() + ".state");
+        return state.toAbsolutePath().getParent().resolve(configFile.getFileName() + ".applied");
+    }
+
     /** Where trust on first use keeps the certificates it saw (beside the state file); null without one. */
     public java.nio.file.Path knownServersFile() {
         return stateFile == null ? null : stateFile.toAbsolutePath().getParent().resolve("known_servers");
