@@ -45,7 +45,7 @@ class BindPortFuzzTest {
         return rt;
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void anyonesBytesOnTheBindPort(FuzzedDataProvider in) {
         ServerRuntime r = runtime();
         EmbeddedChannel ch = new EmbeddedChannel();

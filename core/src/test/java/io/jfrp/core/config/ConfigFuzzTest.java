@@ -27,7 +27,7 @@ class ConfigFuzzTest {
         return dir;
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void anyFileAsAConfig(FuzzedDataProvider in) {
         String name = in.pickValue(NAMES);
         try {

@@ -21,7 +21,7 @@ import java.util.Arrays;
 @ExtendWith(LeakCheck.class)
 class FrameFuzzTest {
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void framesFromAPeer(byte[] data) {
         EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder());
         try {

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(LeakCheck.class)
 class SessionFrameFuzzTest {
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void framesOfALoggedInPeer(FuzzedDataProvider data) {
         boolean opener = data.consumeBoolean();
         MemoryBudget budget = new MemoryBudget(4 << 20, 1 << 20);

@@ -20,7 +20,7 @@ class KcpFuzzTest {
 
     private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 40000);
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void datagramsFromAnyone(FuzzedDataProvider in) {
         EmbeddedChannel ch = new EmbeddedChannel(new KcpCarrier(in.consumeInt(), PEER, in.consumeBoolean()));
         try {
