@@ -96,24 +96,26 @@ final class ChannelHandover {
                 + " min; they are reset"), drainLimit.toNanos(), TimeUnit.NANOSECONDS);
         mux.retire(carrier, () -> {
             if (retired == old) {
-                closeRetired("its last stream ended");
+                closeRetired(null);
             }
         });
     }
 
+    /** @param why why it closes before its streams ended; null: its last stream ended */
     private void closeRetired(String why) {
         Channel ch = retired;
         if (ch == null) {
             return;
         }
         forget(why);
-        log.info("channel {} closed: {}", retiredName, why);
+        log.info("channel {} closed: {}", retiredName, why == null ? "its last stream ended" : why);
         ch.writeAndFlush(new Message.GoAway(ErrorCode.OK, "the session moved to another channel"))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** @param why what status shows as the channel's last error; null for none */
     private void forget(String why) {
-        health.drained(retiredIndex, why.startsWith("its last") ? "" : why);
+        health.drained(retiredIndex, why == null ? "" : why);
         retired = null;
         if (limit != null) {
             limit.cancel(false);

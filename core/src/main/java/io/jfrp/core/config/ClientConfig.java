@@ -210,10 +210,8 @@ public record ClientConfig(
                     Durations.format(max) + " (expected: >= initialInterval " + Durations.format(initial) + ")");
         }
         LogSettings log = LogSettings.read(s);
-        Path configDir = file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent();
         String stateDir = s.string("stateDir", "");
-        Path stateFile = (stateDir.isEmpty() ? configDir.resolve("jfrpc-state") : Path.of(stateDir))
-                .resolve(file.getFileName() + ".state");
+        Path stateFile = stateDir.isEmpty() ? defaultStateFile(file) : Path.of(stateDir).resolve(file.getFileName() + ".state");
         s.noEffect("transport.poolCount", "jfrp multiplexes streams over one channel; there is no pool");
         s.noEffect("transport.tcpMux", "jfrp always multiplexes, with flow control per stream");
         s.noEffect("transport.dialServerKeepalive", "jfrp turns TCP keepalive on and relies on its own heartbeats");
@@ -281,9 +279,14 @@ public record ClientConfig(
 
     /** The same for a config file that cannot be read now (a broken edit): where its state file goes by default. */
     public static Path appliedConfigsDir(Path configFile, Path stateFile) {
-        Path state = stateFile != null ? stateFile
-                : configFile.toAbsolutePath().getParent().resolve("jfrpc-state").resolve(configFile.getFileName() + ".state");
+        Path state = stateFile != null ? stateFile : defaultStateFile(configFile);
         return state.toAbsolutePath().getParent().resolve(configFile.getFileName() + ".applied");
+    }
+
+    /** Where a config's state file goes without stateDir: {@code jfrpc-state/} beside the config. */
+    private static Path defaultStateFile(Path configFile) {
+        Path dir = configFile.toAbsolutePath().getParent() == null ? Path.of(".") : configFile.toAbsolutePath().getParent();
+        return dir.resolve("jfrpc-state").resolve(configFile.getFileName() + ".state");
     }
 
     /** Where trust on first use keeps the certificates it saw (beside the state file); null without one. */

@@ -84,12 +84,12 @@ final class TrustOnFirstUse extends SimpleTrustManagerFactory {
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            throw new CertificateException("a client's trust manager checks servers only");
+            checkClientTrusted(chain, authType);
         }
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            throw new CertificateException("a client's trust manager checks servers only");
+            checkClientTrusted(chain, authType);
         }
 
         @Override
