@@ -90,3 +90,72 @@ def rollback_returns_to_the_config_applied_before():
     finally:
         t.close()
         echo.close()
+
+
+@case
+def server_reload_narrows_allow_ports_and_keeps_the_rest():
+    """`jfrps reload` refuses a broken file naming its line, then narrows allowPorts: the proxy on the port
+    it no longer allows ends and its client hears why; the other proxy's live connection goes on.
+    `jfrpc log-level debug` shows the client's quiet retries at once; SIGHUP widens allowPorts again and
+    the proxy is back without a restart of anything."""
+    from harness import port_open, run_cli
+    echo = EchoServer()
+    first, second, web = free_port(), free_port(), free_port()
+
+    def server_extra(allowed):
+        return ('allowPorts = [ %s ]\nwebServer.addr = "127.0.0.1"\nwebServer.port = %d\n'
+                'webServer.user = "admin"\nwebServer.password = "pw"\n'
+                % (", ".join("{ single = %d }" % p for p in allowed), web))
+
+    t = Tunnel("server-reload", lambda t: [tcp_proxy("first", echo.port, first), tcp_proxy("second", echo.port, second)],
+               server_extra=server_extra([first, second]), admin=True)
+    user = None
+    try:
+        t.start(ready_port=first)
+        check(wait_until(lambda: tunnel_works(second), 20), "the second proxy does not work")
+        user = socket.create_connection(("127.0.0.1", second), timeout=10)
+        user.sendall(b"before\n")
+        check(user.recv(64) == b"before\n", "no echo before the reload")
+        with open(t.server_cfg) as f:
+            head = f.read().split("allowPorts")[0]
+
+        with open(t.server_cfg, "w") as f:
+            f.write(head + server_extra([first, second]) + "maxPortsPerClient = \"two\"\n")
+        rc, out = run_cli(["bin/jfrps", "reload", "-c", t.server_cfg])
+        check(rc != 0 and re.search(r"frps\.toml:\d+:\d+: maxPortsPerClient", out) is not None,
+              "a broken server file was not refused with its line (rc %d): %s" % (rc, out))
+        check(tunnel_works(first) and tunnel_works(second), "a refused server reload broke a tunnel")
+
+        with open(t.server_cfg, "w") as f:
+            f.write(head + server_extra([second]))
+        rc, out = run_cli(["bin/jfrps", "reload", "-c", t.server_cfg])
+        check(rc == 0 and "allowPorts" in out and "1 proxy(ies)" in out, "jfrps reload did not apply (rc %d): %s"
+              % (rc, out))
+        check(wait_until(lambda: not port_open(first), 10), "the port no longer allowed still listens")
+        check(wait_until(lambda: "is no longer allowed" in t.client.output(), 10),
+              "the client was not told why its proxy ended: %s" % t.client.output()[-1500:])
+        user.sendall(b"after\n")
+        check(user.recv(64) == b"after\n", "the kept proxy's connection broke across the server's reload")
+
+        rc, out = run_cli(["bin/jfrpc", "log-level", "debug", "-c", t.client_cfg])
+        check(rc == 0 and "log level debug" in out, "jfrpc log-level failed (rc %d): %s" % (rc, out))
+        check(wait_until(lambda: "refused again" in t.client.output(), 20),
+              "no debug line after jfrpc log-level debug: %s" % t.client.output()[-1500:])
+        rc, out = run_cli(["bin/jfrpc", "log-level", "chatty", "-c", t.client_cfg])
+        check(rc != 0 and "not one of" in out, "a bad level was not refused (rc %d): %s" % (rc, out))
+
+        with open(t.server_cfg, "w") as f:
+            f.write(head + server_extra([first, second]))
+        os.kill(t.server.p.pid, signal.SIGHUP)
+        check(wait_until(lambda: "reload on SIGHUP" in t.server.output(), 15),
+              "the server did not reload on SIGHUP: %s" % t.server.output()[-1500:])
+        check(wait_until(lambda: tunnel_works(first), 40), "the proxy did not come back once its port was allowed")
+        user.sendall(b"last\n")
+        check(user.recv(64) == b"last\n", "the kept proxy's connection broke")
+        return "broken server file refused with its line; narrowed allowPorts ended one proxy, kept a live " \
+               "connection; log-level debug at once; SIGHUP widened it and the proxy came back"
+    finally:
+        if user:
+            user.close()
+        t.close()
+        echo.close()

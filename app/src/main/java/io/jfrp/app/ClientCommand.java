@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutionException;
 @Command(name = "jfrpc", aliases = "client", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "The jfrp client: exposes local services through a jfrps server.",
         subcommands = {ClientCommand.Verify.class, StatusCommand.class, ClientCommand.Reload.class, ClientCommand.Rollback.class,
-                ClientCommand.Stop.class, DoctorCommand.class})
+                ClientCommand.Stop.class, DoctorCommand.class, ClientCommand.SetLogLevel.class})
 final class ClientCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -55,7 +55,7 @@ final class ClientCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(client::close, "jfrpc-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        ReloadSignal.install(client);
+        ReloadSignal.install("jfrpc", client::reloadFile);
         try {
             client.terminated().get();
             return 0;
@@ -106,6 +106,22 @@ final class ClientCommand implements Callable<Integer> {
         int ask(AdminSettings admin, PrintWriter out) throws IOException, InterruptedException {
             StatusCommand.call(admin, "POST", "/api/stop", Duration.ofSeconds(10));
             out.println("jfrpc stop: the client is stopping");
+            return 0;
+        }
+    }
+
+    /** {@code jfrpc log-level LEVEL -c FILE} (jfrp): the running client logs at LEVEL from now on, without a reload. */
+    @Command(name = "log-level", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+            description = "Set the running client's log level at once (trace, debug, info, warn, error); the config "
+                    + "file's log.level is applied again at the next restart or reload. Needs webServer.port.")
+    static final class SetLogLevel extends AdminApiCommand {
+        @CommandLine.Parameters(index = "0", paramLabel = "LEVEL", description = "trace, debug, info, warn or error")
+        String level;
+
+        @Override
+        int ask(AdminSettings admin, PrintWriter out) throws IOException, InterruptedException {
+            out.println("jfrpc log-level: " + StatusCommand.call(admin, "PUT", io.jfrp.core.admin.LogLevelRoute.PATH + "?level="
+                    + java.net.URLEncoder.encode(level, java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(5)).trim());
             return 0;
         }
     }

@@ -23,6 +23,7 @@ final class Logging {
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(s.level(), Level.INFO));
         ctx.getLogger("io.netty").setLevel(Level.WARN);
+        io.jfrp.core.log.LogLevel.install(l -> root.setLevel(Level.toLevel(l, Level.INFO)), s.level());
         if ("console".equals(s.to())) {
             return;
         }

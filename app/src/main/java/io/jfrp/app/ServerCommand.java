@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 /** {@code jfrps -c frps.toml}, or frp's {@code frps -p 7000 -t TOKEN}: runs the server until stopped. */
 @Command(name = "jfrps", aliases = "server", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "The jfrp server: clients log in here and their proxies open ports here.",
-        subcommands = {ServerCommand.Verify.class})
+        subcommands = {ServerCommand.Verify.class, ServerCommand.Reload.class})
 final class ServerCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -44,8 +44,56 @@ final class ServerCommand implements Callable<Integer> {
             LoggerFactory.getLogger("jfrps").error("{}", e.getMessage());
             return 1;
         }
+        if (config.file != null) {
+            ReloadSignal.install("jfrps", server::reloadFile);
+        }
         Daemon.runUntilStopped(server::close);
         return 0;
+    }
+
+    /**
+     * {@code jfrps reload -c FILE} (jfrp; frp cannot reload its server): the file is checked here first,
+     * then the running server of FILE reads it again through its web server. Sessions stay unless the new
+     * config forbids them. Without webServer.port, SIGHUP does the same.
+     */
+    @Command(name = "reload", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+            description = "Apply the config file to the running server: tokens, users, allowPorts, limits, timeouts, "
+                    + "log level and vhost settings change; clients stay connected unless the new config forbids them. "
+                    + "Needs webServer.port (or send the server SIGHUP).")
+    static final class Reload implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (!config.present(spec)) {
+                return 2;
+            }
+            ServerConfig c;
+            try {
+                c = ConfigLoader.server(config.file, config.unsafe(spec)).config();
+            } catch (ConfigException e) {
+                return ConfigOption.printProblems(spec, e); // the running server is not asked
+            }
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            if (c.webServer() == null) {
+                err.println("jfrps reload: " + config.file + " sets no webServer.port, so the server has no API to ask; "
+                        + "send it SIGHUP (kill -HUP PID), or add webServer.port (and webServer.user/password) and restart it");
+                return 2;
+            }
+            try {
+                spec.commandLine().getOut().println("jfrps reload: "
+                        + StatusCommand.call(c.webServer(), "POST", "/api/reload", java.time.Duration.ofSeconds(15)).trim());
+                return 0;
+            } catch (java.io.IOException e) {
+                err.println("jfrps reload: " + e.getMessage().replace("no client answers", "no server answers")
+                        + "; is jfrps running with " + config.file + "?");
+                return 1;
+            }
+        }
     }
 
     /** {@code jfrps verify -c FILE}: 0 when valid, 1 with every problem listed. */

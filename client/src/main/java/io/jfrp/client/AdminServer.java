@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * state, at {@code GET /api/jfrp/status}: {@link StatusJson}), Prometheus metrics at {@code GET /metrics}
  * ({@link ClientMetrics}), {@code POST /api/stop},
  * {@code GET/PUT /api/config} (the config file's text), {@code GET /api/reload} (apply the file's
- * proxies), frp's store API under {@code /api/store/proxies} ({@link StoreRoutes}), and {@code GET /healthz} (200 with an empty body, without auth, for load balancers and
+ * proxies), jfrp's {@code GET/PUT /api/jfrp/log-level} ({@link io.jfrp.core.admin.LogLevelRoute}), frp's store API under {@code /api/store/proxies} ({@link StoreRoutes}), and {@code GET /healthz} (200 with an empty body, without auth, for load balancers and
  * frp's scripts), on webServer.addr:port, the rest behind basic auth when webServer.user/password are
  * set. The JDK's HTTP server is enough for a handful of requests a minute and adds no dependency.
  */
@@ -46,6 +46,10 @@ final class AdminServer implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         if (StoreRoutes.serves(path)) {
             StoreRoutes.route(exchange, client);
+            return;
+        }
+        if (path.equals(io.jfrp.core.admin.LogLevelRoute.PATH)) {
+            io.jfrp.core.admin.LogLevelRoute.answer(exchange, log);
             return;
         }
         String route = exchange.getRequestMethod() + " " + path;

@@ -72,7 +72,7 @@ public final class JfrpClient implements AutoCloseable {
             return d + "; rolled back, the proxies are as they were: " + why;
         }
         keepApplied();
-        return d + fixedSettingsNote(next);
+        return d + logLevelNote(next) + fixedSettingsNote(next);
     }
 
     /** The config file as it is now, kept among the applied ones {@code jfrpc rollback} returns to. */
@@ -178,6 +178,18 @@ public final class JfrpClient implements AutoCloseable {
             }
         }
         return all;
+    }
+
+    /** log.level applies at once on a reload (log.to and log.maxDays need a restart: they name a file). */
+    private static String logLevelNote(ClientConfig next) {
+        if (next.log().level().equalsIgnoreCase(io.jfrp.core.log.LogLevel.current())) {
+            return "";
+        }
+        try {
+            return io.jfrp.core.log.LogLevel.set(next.log().level()).map(l -> "; log.level " + l).orElse("");
+        } catch (IllegalArgumentException e) {
+            return "; log.level: " + e.getMessage();
+        }
     }
 
     private String fixedSettingsNote(ClientConfig next) {

@@ -36,12 +36,6 @@ class ServerUsersTest {
     @RegisterExtension
     final Closer closer = new Closer();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** A client of {@code user} with one proxy, named "echo" unless given. */
     private JfrpClient client(JfrpServer server, String user, String token, int remotePort, EchoServer echo)
             throws Exception {
@@ -57,7 +51,7 @@ class ServerUsersTest {
     @Test
     void eachUserLogsInWithItsOwnTokenAndKeepsToItsOwnLimitsOverAllItsClients() throws Exception {
         EchoServer echo = closer.keep(new EchoServer());
-        int alicePort = freePort();
+        int alicePort = Tunnels.freePort();
         JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir).withUsers(List.of(
                 new ServerUser("alice", ALICE, new PortRanges(List.of(new int[]{alicePort, alicePort})), 1, 2),
                 new ServerUser("bob", BOB, null, 0, 0)))));
@@ -81,7 +75,7 @@ class ServerUsersTest {
 
         // A second client of Alice's, with a runId of its own, is still Alice: one port in all, outside
         // her range refused as such.
-        int outside = freePort();
+        int outside = Tunnels.freePort();
         JfrpClient second = client(server, "alice", ALICE, "echo2", outside, echo);
         ClientStatus.Proxy refused = Tunnels.awaitSettled(second, "echo2");
         assertThat(refused.state()).isEqualTo(ProxyState.REFUSED);

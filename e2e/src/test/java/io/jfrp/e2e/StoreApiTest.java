@@ -35,12 +35,6 @@ class StoreApiTest {
     final Closer closer = new Closer();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private HttpResponse<String> call(JfrpClient c, String method, String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.adminPort() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
@@ -61,8 +55,8 @@ class StoreApiTest {
                 .withAdmin(new AdminSettings("127.0.0.1", 0, "", "")).withStoreFile(dir.resolve("store.json"));
         JfrpClient client = JfrpClient.start(config);
         Tunnels.awaitRunning(client, "file");
-        int first = freePort();
-        int second = freePort();
+        int first = Tunnels.freePort();
+        int second = Tunnels.freePort();
 
         assertThat(call(client, "POST", "/api/store/proxies", proxy("api", echo.port(), first)).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> Tunnels.echoes(first));

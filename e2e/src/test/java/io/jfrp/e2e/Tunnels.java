@@ -120,6 +120,13 @@ final class Tunnels {
         }
     }
 
+    /** A loopback port nothing listens on now (for tests that need a fixed remotePort). */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     static boolean listening(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);

@@ -295,6 +295,22 @@ final class ClientSession {
         }, grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The server's config was reloaded (call on this session's loop): a session whose login the new
+     * config no longer accepts ends, and its client hears {@code revoked}; otherwise the proxies the new
+     * limits forbid close. @return proxies closed, or -1 when the session ended
+     */
+    int reloaded(String revoked) {
+        if (closed) {
+            return 0;
+        }
+        if (revoked != null) {
+            close(revoked);
+            return -1;
+        }
+        return ports.withdrawForbidden(peer);
+    }
+
     /** Ends the session: ports closed, waiting users closed, name and runId released. */
     List<ChannelFuture> close(String reason) {
         closed = true;

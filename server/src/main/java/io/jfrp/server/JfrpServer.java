@@ -149,7 +149,8 @@ public final class JfrpServer implements AutoCloseable {
         ServerWeb web = null;
         if (config.webServer() != null) {
             try {
-                web = ServerWeb.start(config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats, rt.memory);
+                web = ServerWeb.start(() -> rt.config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats,
+                        rt.memory, () -> reloadFile(rt));
             } catch (IOException e) {
                 bound.forEach(c -> c.close().awaitUninterruptibly());
                 transport.close();
@@ -198,6 +199,43 @@ public final class JfrpServer implements AutoCloseable {
 
     public String certificateFingerprint() {
         return fingerprint;
+    }
+
+    /**
+     * Applies a new config while clients stay connected (see {@link ServerReload}): what can change at
+     * run time changes, sessions and proxies it forbids end with the reason sent to their clients.
+     * @return what changed, and what waits for a restart
+     */
+    public String reload(ServerConfig next) {
+        synchronized (rt) {
+            return ServerReload.apply(rt, next).summary();
+        }
+    }
+
+    /**
+     * Reads the config file the server started from again and applies it (SIGHUP, the web server's
+     * {@code /api/reload}, {@code jfrps reload}).
+     * @throws IllegalArgumentException with every problem of the file when it is not valid: nothing changes
+     */
+    public String reloadFile() {
+        return reloadFile(rt);
+    }
+
+    private static String reloadFile(ServerRuntime rt) {
+        java.nio.file.Path file = java.nio.file.Path.of(rt.config.source());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("this server was not started from a config file");
+        }
+        ServerConfig next;
+        try {
+            next = io.jfrp.core.config.ConfigLoader.server(file).config();
+        } catch (io.jfrp.core.config.ConfigException e) {
+            log.warn("reload of {} refused, nothing changed: {}", file, e.getMessage());
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        synchronized (rt) {
+            return ServerReload.apply(rt, next).summary();
+        }
     }
 
     /** Sessions held now: clients logged in, and clients away but within their grace period. */

@@ -235,6 +235,48 @@ final class ProxyPorts {
         client.proxyOpened(req.name(), port);
     }
 
+    /**
+     * A server reload narrowed allowPorts or a port limit: the proxies now beyond them close, and the
+     * client hears why as a refusal. It asks again with its backoff, so a later reload that allows them
+     * brings them back. The newest go first when there are too many. {@code client} is null while the
+     * session waits for its client: it hears on its return.
+     * @return how many closed
+     */
+    int withdrawForbidden(ClientPeer client) {
+        int n = 0;
+        io.jfrp.core.config.PortRanges allow = allowPorts();
+        for (ProxyListener l : new ArrayList<>(open.values())) {
+            if (!allow.allows(l.port())) {
+                withdraw(client, l, ProxyRefusal.PORT_NOT_ALLOWED, "port " + l.port() + " is no longer allowed on this "
+                        + "server after its reload (allowPorts" + (session.account != null ? " of user " + session.user : "")
+                        + ": " + allow + ")");
+                n++;
+            }
+        }
+        int max = session.account == null ? rt.config.maxPortsPerClient() : session.account.user.maxPorts();
+        while (max > 0 && !open.isEmpty() && (session.account == null ? open.size() : session.account.ports()) > max) {
+            ProxyListener newest = null;
+            for (ProxyListener l : open.values()) {
+                newest = l;
+            }
+            withdraw(client, newest, ProxyRefusal.TOO_MANY_PORTS, "this " + (session.account == null
+                    ? "client may have " + max + " ports (maxPortsPerClient)"
+                    : "user may have " + max + " ports (maxPorts)") + " since the server's reload");
+            n++;
+        }
+        return n;
+    }
+
+    private void withdraw(ClientPeer client, ProxyListener l, ProxyRefusal why, String reason) {
+        close(l.name, reason);
+        rt.events.on(new LifecycleEvent.ProxyRefused(session.runId, l.name, reason));
+        if (client != null) {
+            String asked = !session.user.isEmpty() && l.name.startsWith(session.user + ".")
+                    ? l.name.substring(session.user.length() + 1) : l.name;
+            client.proxyRefused(asked, why, reason);
+        }
+    }
+
     /** The ports this session may ask for: its user's allowPorts, else the server's. */
     private io.jfrp.core.config.PortRanges allowPorts() {
         return session.account != null ? session.account.allowPorts(rt.config) : rt.config.allowPorts();

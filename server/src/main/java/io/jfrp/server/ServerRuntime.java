@@ -13,7 +13,8 @@ import java.util.List;
 
 /** What every handler of one server shares; passed in, never looked up. */
 final class ServerRuntime {
-    final ServerConfig config;
+    /** Replaced by a server reload ({@link ServerReload}); read it once per decision. */
+    volatile ServerConfig config;
     final NettyTransport transport;
     final SslContext ssl;
     final SessionRegistry registry = new SessionRegistry();

@@ -25,7 +25,8 @@ import java.util.Optional;
  * auth), {@code GET /api/serverinfo}, {@code /api/clients}, {@code GET /api/proxy/TYPE} and
  * {@code GET /api/proxy/TYPE/NAME}, in frp's JSON shapes, from {@link ServerStats}; {@code /metrics} with
  * {@code enablePrometheus} ({@link ServerMetrics}) and a thread dump at {@code /debug/pprof/} with
- * {@code webServer.pprofEnable} (frp's goroutine profile, for a JVM).
+ * {@code webServer.pprofEnable} (frp's goroutine profile, for a JVM); and jfrp's {@code POST /api/reload}
+ * (the config file read again and applied: {@link ServerReload}) and {@code PUT /api/jfrp/log-level}.
  */
 final class ServerWeb implements AutoCloseable {
 
@@ -39,13 +40,14 @@ final class ServerWeb implements AutoCloseable {
     }
 
     /** @param bindPort the port clients log in on, as bound (the config may say 0) */
-    static ServerWeb start(ServerConfig config, int bindPort, ServerStats stats, io.jfrp.core.mux.MemoryBudget memory)
+    static ServerWeb start(java.util.function.Supplier<ServerConfig> config, int bindPort, ServerStats stats,
+                           io.jfrp.core.mux.MemoryBudget memory, java.util.function.Supplier<String> reload)
             throws IOException {
-        AdminSettings s = config.webServer();
+        AdminSettings s = config.get().webServer();
         ServerMetrics metrics = s.prometheus() ? new ServerMetrics(stats, memory) : null;
         AdminHttp http = AdminHttp.start(s, "web server", "jfrps-web", exchange -> {
             try {
-                route(exchange, config, bindPort, stats, metrics);
+                route(exchange, config.get(), bindPort, stats, metrics, reload);
             } catch (RuntimeException e) {
                 log.warn("web server request failed", e);
             }
@@ -59,8 +61,22 @@ final class ServerWeb implements AutoCloseable {
     }
 
     private static void route(HttpExchange ex, ServerConfig config, int bindPort, ServerStats stats,
-                              ServerMetrics metrics) throws IOException {
+                              ServerMetrics metrics, java.util.function.Supplier<String> reload) throws IOException {
         String path = ex.getRequestURI().getPath();
+        if (path.equals(io.jfrp.core.admin.LogLevelRoute.PATH)) {
+            io.jfrp.core.admin.LogLevelRoute.answer(ex, log);
+            return;
+        }
+        if (path.equals("/api/reload") && (ex.getRequestMethod().equals("POST") || ex.getRequestMethod().equals("GET"))) {
+            try {
+                String what = reload.get();
+                log.info("config reloaded through the web server from {}", ex.getRemoteAddress());
+                AdminHttp.send(ex, 200, "text/plain", what + "\n");
+            } catch (IllegalArgumentException e) {
+                AdminHttp.send(ex, 400, "text/plain", e.getMessage() + "\n");
+            }
+            return;
+        }
         if (!ex.getRequestMethod().equals("GET")) {
             AdminHttp.send(ex, 405, "text/plain", "only GET\n");
             return;

@@ -17,7 +17,8 @@ final class UserAccounts {
 
     /** One user's settings and counts. */
     static final class Account {
-        final ServerUser user;
+        /** Its settings; a server reload that keeps the user's token may change its limits. */
+        volatile ServerUser user;
         private final AtomicInteger sessions = new AtomicInteger();
         private final AtomicInteger ports = new AtomicInteger();
         /** User connections tunnelled now (streams both ends confirmed), over all the user's sessions. */
@@ -83,12 +84,15 @@ final class UserAccounts {
         }
     }
 
-    private final Map<String, Account> byName = new HashMap<>();
+    /** Replaced whole by a reload: a login reads one table or the other, never half of each. */
+    private volatile Map<String, Account> byName;
 
     UserAccounts(ServerConfig config) {
+        Map<String, Account> m = new HashMap<>();
         for (ServerUser u : config.users()) {
-            byName.put(u.name(), new Account(u));
+            m.put(u.name(), new Account(u));
         }
+        byName = m;
     }
 
     /** The account of a login's {@code user}; null for a client of auth.token. */
@@ -98,5 +102,25 @@ final class UserAccounts {
 
     boolean isEmpty() {
         return byName.isEmpty();
+    }
+
+    /**
+     * The users of a reloaded config. A user whose token is unchanged keeps its account (and its counts;
+     * its limits are the new ones); a new token, or a user gone, means a new account or none, so the
+     * sessions of the old one no longer match {@link #find} and are closed by the reload.
+     */
+    void reload(ServerConfig config) {
+        Map<String, Account> old = byName;
+        Map<String, Account> m = new HashMap<>();
+        for (ServerUser u : config.users()) {
+            Account a = old.get(u.name());
+            if (a != null && a.user.token().equals(u.token())) {
+                a.user = u;
+            } else {
+                a = new Account(u);
+            }
+            m.put(u.name(), a);
+        }
+        byName = m;
     }
 }

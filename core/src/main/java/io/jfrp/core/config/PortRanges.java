@@ -24,6 +24,29 @@ public record PortRanges(List<int[]> ranges) {
         return false;
     }
 
+    /** By the ports the ranges hold, as written: a record compares arrays by identity, and a reload compares configs. */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof PortRanges other) || other.ranges.size() != ranges.size()) {
+            return false;
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            if (!java.util.Arrays.equals(ranges.get(i), other.ranges.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 1;
+        for (int[] r : ranges) {
+            h = 31 * h + java.util.Arrays.hashCode(r);
+        }
+        return h;
+    }
+
     public boolean isAll() {
         return ranges.isEmpty();
     }
