@@ -29,6 +29,8 @@ public final class JfrpClient implements AutoCloseable {
     private volatile AdminServer admin;
     /** The config file's watch (autoReload); null without one. */
     private volatile ConfigWatch watch;
+    /** The config centre's documents (configSource.etcd); null without one. */
+    private volatile EtcdDocuments etcd;
     /** The client's TLS context, released at close; null without TLS. */
     private final SslContext ssl;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -58,6 +60,14 @@ public final class JfrpClient implements AutoCloseable {
      * @return what changed
      */
     public synchronized String reload(ClientConfig next) {
+        return applyConfig(next).summary();
+    }
+
+    /** What a reload did: its words, and whether it was undone because the server refused part of it. */
+    private record Applied(String summary, boolean rolledBack) {
+    }
+
+    private synchronized Applied applyConfig(ClientConfig next) {
         List<ProxyConfig> before = fileProxies;
         fileProxies = next.proxies();
         ProxySet.Diff d = apply(withStore(next.proxies(), proxyStore));
@@ -69,10 +79,28 @@ public final class JfrpClient implements AutoCloseable {
             String why = String.join("; ", refused);
             org.slf4j.LoggerFactory.getLogger(JfrpClient.class).warn("reload rolled back, the proxies are as they were: {}",
                     why);
-            return d + "; rolled back, the proxies are as they were: " + why;
+            return new Applied(d + "; rolled back, the proxies are as they were: " + why, true);
         }
         keepApplied();
-        return d + logLevelNote(next) + fixedSettingsNote(next);
+        return new Applied(d + logLevelNote(next) + fixedSettingsNote(next), false);
+    }
+
+    /**
+     * A change of the config centre's documents, read with the file: applied as a reload is, or refused
+     * whole when anything in it is wrong. @return whether it was applied (so the copy kept is now this)
+     */
+    private boolean applyDocuments(List<io.jfrp.core.config.ConfigDocument> docs) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JfrpClient.class);
+        ClientConfig next;
+        try {
+            next = io.jfrp.core.config.ConfigLoader.client(java.nio.file.Path.of(config.source()), docs).config();
+        } catch (ConfigException e) {
+            log.warn("config source change refused, nothing changed: {}", e.getMessage());
+            return false;
+        }
+        Applied a = applyConfig(next);
+        log.info("config source change {}: {}", a.rolledBack() ? "rolled back" : "applied", a.summary());
+        return !a.rolledBack();
     }
 
     /** The config file as it is now, kept among the applied ones {@code jfrpc rollback} returns to. */
@@ -208,7 +236,8 @@ public final class JfrpClient implements AutoCloseable {
             throw new IllegalArgumentException("this client was not started from a config file");
         }
         try {
-            return reload(io.jfrp.core.config.ConfigLoader.client(file).config());
+            EtcdDocuments centre = etcd;
+            return reload(io.jfrp.core.config.ConfigLoader.client(file, centre == null ? List.of() : centre.applied()).config());
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -302,6 +331,26 @@ public final class JfrpClient implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IOException(e.getMessage(), e);
         }
+        EtcdDocuments etcd = null;
+        List<io.jfrp.core.config.ConfigDocument> documents = List.of();
+        List<io.jfrp.core.config.ConfigDocument> refusedDocuments = List.of();
+        if (config.configSource() != null) {
+            etcd = EtcdDocuments.open(config.configSource(), config.stateFile() == null ? null
+                    : config.stateFile().resolveSibling(java.nio.file.Path.of(config.source()).getFileName() + ".etcd.json"));
+            try {
+                documents = etcd.initial();
+                ClientConfig with = withDocuments(config, documents);
+                if (with == null) {
+                    refusedDocuments = documents;
+                    documents = List.of();
+                } else {
+                    config = with;
+                }
+            } catch (IOException | RuntimeException e) {
+                etcd.close();
+                throw e;
+            }
+        }
         ClientConfig fileConfig = config;
         config = config.withProxies(withStore(config.proxies(), proxyStore));
         SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls(), config.knownServersFile()) : null;
@@ -357,7 +406,30 @@ public final class JfrpClient implements AutoCloseable {
         }
         loop.start();
         client.keepApplied();
+        if (etcd != null) {
+            client.etcd = etcd;
+            etcd.follow(documents, refusedDocuments, client::applyDocuments);
+        }
         return client;
+    }
+
+    /**
+     * The file's config with the proxies of the config centre's documents; null when they have problems
+     * (each logged): the client starts with the file's proxies, and the centre's next change is tried.
+     */
+    private static ClientConfig withDocuments(ClientConfig config, List<io.jfrp.core.config.ConfigDocument> docs)
+            throws IOException {
+        java.nio.file.Path file = java.nio.file.Path.of(config.source());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IOException("configSource.etcd needs the client to start from a config file");
+        }
+        try {
+            return config.withProxies(io.jfrp.core.config.ConfigLoader.client(file, docs).config().proxies());
+        } catch (ConfigException e) {
+            org.slf4j.LoggerFactory.getLogger(JfrpClient.class).error("config source {}: its documents are not applied, "
+                    + "the file's proxies only until they are fixed: {}", config.configSource().describe(), e.getMessage());
+            return null;
+        }
     }
 
     public ClientStatus status() {
@@ -387,6 +459,9 @@ public final class JfrpClient implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (etcd != null) {
+            etcd.close();
         }
         if (watch != null) {
             watch.close();

@@ -37,7 +37,8 @@ public record ClientConfig(
         List<ChannelConfig> channels,
         Duration failBackAfter,
         Path storeFile,
-        boolean autoReload) {
+        boolean autoReload,
+        EtcdSource configSource) {
 
     public ClientConfig {
         proxies = List.copyOf(proxies);
@@ -57,20 +58,20 @@ public record ClientConfig(
         return new ClientConfig("(defaults)", addr, port, "tcp", "", token, false,
                 new ClientTls(true, null, null, null, "", ""), Duration.ofSeconds(3), Duration.ofSeconds(9),
                 Duration.ofSeconds(10), ReconnectSettings.DEFAULT, LogSettings.DEFAULT, null, null, proxies, "", null,
-                FAIL_BACK_AFTER, null, false);
+                FAIL_BACK_AFTER, null, false, null);
     }
 
     public ClientConfig withTls(ClientTls t) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, t, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
-                failBackAfter, storeFile, autoReload);
+                failBackAfter, storeFile, autoReload, configSource);
     }
 
     /** The same client over another transport ({@code transport.protocol}). */
     public ClientConfig withProtocol(String p) {
         return new ClientConfig(source, serverAddr, serverPort, p, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, null,
-                failBackAfter, storeFile, autoReload);
+                failBackAfter, storeFile, autoReload, configSource);
     }
 
     /** The same client with an ordered list of channels (the first is where it goes first) and a fail-back time. */
@@ -78,60 +79,60 @@ public record ClientConfig(
         ChannelConfig first = list.get(0);
         return new ClientConfig(source, first.serverAddr(), first.serverPort(), first.protocol(), user, authToken,
                 loginFailExit, tls, heartbeatInterval, heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin,
-                proxies, clientId, list, failBack, storeFile, autoReload);
+                proxies, clientId, list, failBack, storeFile, autoReload, configSource);
     }
 
     /** The same client logging in as {@code u} (frp's {@code user}) with {@code token}. */
     public ClientConfig withUser(String u, String token) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, u, token, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
-                failBackAfter, storeFile, autoReload);
+                failBackAfter, storeFile, autoReload, configSource);
     }
 
     /** The file that keeps this client's runId across restarts; null for a new runId per start. */
     public ClientConfig withStateFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, file, admin, proxies, clientId, channels,
-                failBackAfter, storeFile, autoReload);
+                failBackAfter, storeFile, autoReload, configSource);
     }
 
     public ClientConfig withAdmin(AdminSettings a) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, a, proxies, clientId, channels,
-                failBackAfter, storeFile, autoReload);
+                failBackAfter, storeFile, autoReload, configSource);
     }
 
     public ClientConfig withHeartbeat(Duration interval, Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, interval,
                 timeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
-                failBackAfter, storeFile, autoReload);
+                failBackAfter, storeFile, autoReload, configSource);
     }
 
     /** The same client with another bound on reaching the server ({@code transport.dialServerTimeout}). */
     public ClientConfig withDialTimeout(Duration timeout) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, timeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
-                failBackAfter, storeFile, autoReload);
+                failBackAfter, storeFile, autoReload, configSource);
     }
 
     /** The same client keeping frp's store (proxies added through the admin API) in {@code file}. */
     public ClientConfig withStoreFile(Path file) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels, failBackAfter,
-                file, autoReload);
+                file, autoReload, configSource);
     }
 
     /** The same client with these proxies (its config file's and its store's, say). */
     public ClientConfig withProxies(List<ProxyConfig> list) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, list, clientId, channels, failBackAfter,
-                storeFile, autoReload);
+                storeFile, autoReload, configSource);
     }
 
     public ClientConfig withLoginFailExit(boolean exit) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, exit, tls, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
-                failBackAfter, storeFile, autoReload);
+                failBackAfter, storeFile, autoReload, configSource);
     }
 
     static ClientConfig read(ConfigSection s, Path file) {
@@ -240,6 +241,23 @@ public record ClientConfig(
             included.unsupported("visitors", "");
             included.finish();
         }
+        EtcdSource etcd = EtcdSource.read(s);
+        for (ConfigDocument centreDoc : s.documents()) {
+            ConfigNode root = ConfigFiles.parse(centreDoc.text(), centreDoc.name(), centreDoc.name().substring(centreDoc.name().lastIndexOf('/') + 1),
+                    s.env(), s.problems(), s.warnings(), LegacyIni.Side.CLIENT);
+            if (root == null) {
+                continue;
+            }
+            if (!root.isMap()) {
+                s.problems().add(new ConfigProblem(centreDoc.name(), root.line(), root.column(), null,
+                        "the document is " + root.display() + " (expected: [[proxies]] tables)"));
+                continue;
+            }
+            ConfigSection doc = new ConfigSection(centreDoc.name(), "", root, s.problems(), s.warnings());
+            sections.addAll(doc.tables("proxies"));
+            // The file says where the server is and who this client is; a key of the centre adds proxies.
+            doc.finish();
+        }
         for (int i = 0; i < sections.size(); i++) {
             ConfigSection ps = sections.get(i);
             ProxyConfig p = ProxyConfigReader.read(ps, udpPacketSize);
@@ -269,7 +287,7 @@ public record ClientConfig(
         return new ClientConfig(file.toString(), first.serverAddr(), first.serverPort(), auto ? "auto" : first.protocol(),
                 user, token,
                 loginFailExit, tls, interval, timeout, dial, new ReconnectSettings(initial, max, multiplier, jitter, threshold),
-                log, stateFile, admin, proxies, clientId, channels, failBack, store, autoReload);
+                log, stateFile, admin, proxies, clientId, channels, failBack, store, autoReload, etcd);
     }
 
     /** Where the configs this client applied are kept for {@code jfrpc rollback} (beside the state file). */

@@ -53,8 +53,14 @@ final class ConfigFiles {
             problems.add(new ConfigProblem(name, 0, 0, null, "cannot read the file: " + e));
             return null;
         }
+        return parse(text, name, file.getFileName().toString(), env, problems, warnings, side);
+    }
+
+    /** A document read elsewhere (a config centre's key): {@code name} names it in problems, {@code fileName}'s ending chooses the format. */
+    static ConfigNode parse(String text, String name, String fileName, Map<String, String> env, List<ConfigProblem> problems,
+                            List<String> warnings, LegacyIni.Side side) {
         text = ConfigTemplate.render(text, env, name, warnings, problems);
-        String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String lower = fileName.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
             return yaml(text, name, problems);
         }

@@ -40,6 +40,20 @@ public final class ConfigLoader {
     }
 
     /**
+     * The client's file with the proxies of its config centre's documents ({@code configSource.etcd}),
+     * checked as one config: a problem in a document names its key and line.
+     */
+    public static Loaded<ClientConfig> client(Path file, List<ConfigDocument> documents) throws ConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        ConfigNode root = ConfigFiles.parse(file, System.getenv(), problems, warnings, LegacyIni.Side.CLIENT);
+        if (root == null) {
+            throw new ConfigException(problems);
+        }
+        return bind(file, root, System.getenv(), Set.of(), documents, problems, warnings, ClientConfig::read);
+    }
+
+    /**
      * A legacy INI file as frp's v1 TOML (what {@code verify --convert} prints), templates kept as written.
      * @param server whether the file is a server's ([common] read as frps's)
      * @throws ConfigException when the file cannot be read or is not INI
@@ -78,7 +92,7 @@ public final class ConfigLoader {
      */
     public static Loaded<ServerConfig> serverFromFlags(Map<String, Object> settings) throws ConfigException {
         Loaded<ServerConfig> l = bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), Set.of(),
-                new ArrayList<>(), new ArrayList<>(), ServerConfig::read);
+                List.of(), new ArrayList<>(), new ArrayList<>(), ServerConfig::read);
         // No file, so no directory of its own: the self-signed certificate goes to the temporary directory,
         // one per port so its fingerprint survives a restart, never into whatever directory it was started in.
         Path data = Path.of(System.getProperty("java.io.tmpdir"), "jfrps-data-" + l.config().bindPort());
@@ -87,8 +101,8 @@ public final class ConfigLoader {
 
     /** frpc run from flags alone ({@code frpc tcp -s ADDR -l 22 -r 6000}); proxies as a list of maps. */
     public static Loaded<ClientConfig> clientFromFlags(Map<String, Object> settings) throws ConfigException {
-        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), Set.of(), new ArrayList<>(),
-                new ArrayList<>(), ClientConfig::read);
+        return bind(Path.of(COMMAND_LINE), FlagSettings.tree(settings), System.getenv(), Set.of(), List.of(),
+                new ArrayList<>(), new ArrayList<>(), ClientConfig::read);
     }
 
     static <T> Loaded<T> load(Path file, Map<String, String> env, LegacyIni.Side side,
@@ -104,11 +118,11 @@ public final class ConfigLoader {
         if (root == null) {
             throw new ConfigException(problems);
         }
-        return bind(file, root, env, allowUnsafe, problems, warnings, reader);
+        return bind(file, root, env, allowUnsafe, List.of(), problems, warnings, reader);
     }
 
     private static <T> Loaded<T> bind(Path file, ConfigNode root, Map<String, String> env, Set<String> allowUnsafe,
-                                      List<ConfigProblem> problems, List<String> warnings,
+                                      List<ConfigDocument> documents, List<ConfigProblem> problems, List<String> warnings,
                                       BiFunction<ConfigSection, Path, T> reader) throws ConfigException {
         if (!root.isMap()) {
             problems.add(new ConfigProblem(file.toString(), root.line(), root.column(), null,
@@ -118,6 +132,7 @@ public final class ConfigLoader {
         ConfigSection section = new ConfigSection(file.toString(), "", root, problems, warnings);
         section.env(env);
         section.allowUnsafe(allowUnsafe);
+        section.documents(documents);
         T config = reader.apply(section, file);
         if (!problems.isEmpty()) {
             problems.sort(java.util.Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));

@@ -92,6 +92,17 @@ final class ConfigSection {
         this.env = env;
     }
 
+    /** Documents from a config centre that join the file's proxies (configSource.etcd); empty otherwise. */
+    private List<ConfigDocument> documents = List.of();
+
+    List<ConfigDocument> documents() {
+        return documents;
+    }
+
+    void documents(List<ConfigDocument> docs) {
+        this.documents = List.copyOf(docs);
+    }
+
     List<ConfigProblem> problems() {
         return problems;
     }

@@ -1,0 +1,297 @@
+package io.jfrp.client;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.jfrp.core.config.ConfigDocument;
+import io.jfrp.core.config.EtcdSource;
+import io.jfrp.core.log.PeerText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * configSource.etcd: the documents under a key prefix, kept current. A watch brings a change within
+ * {@link #SETTLE_MILLIS} of its write (changes that come together are applied once); a full read every
+ * {@link #RESYNC} catches what a watch may miss across an outage, and tells etcd down from up. What the
+ * client applied last is kept on disk ({@link EtcdCopy}): a client whose etcd is down starts and runs on
+ * it, says so once, and says so again when etcd is back. All state is confined to one thread of its own.
+ */
+final class EtcdDocuments implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EtcdDocuments.class);
+    static final long SETTLE_MILLIS = 100;
+    static final Duration RESYNC = Duration.ofSeconds(5);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
+
+    private final EtcdSource source;
+    private final EtcdCopy copy;
+    private final Client client;
+    private final ByteSequence prefix;
+    private final ScheduledExecutorService thread;
+    /** The documents as etcd has them now, as far as this client knows (key -> text). */
+    private final Map<String, String> seen = new TreeMap<>();
+    /** The documents applied last; what a reload of the file is read with. */
+    private volatile List<ConfigDocument> applied = List.of();
+    private long revision;
+    private Watch.Watcher watcher;
+    private ScheduledFuture<?> pending;
+    private ScheduledFuture<?> resync;
+    /** Called with the documents to apply; true when they were applied (not refused, not rolled back). */
+    private Predicate<List<ConfigDocument>> apply = d -> true;
+    /** Documents refused last: the resync does not try them again (nor log them again) until they change. */
+    private List<ConfigDocument> refused = List.of();
+    /** Null while etcd answers; else when it stopped answering, for the log. */
+    private String downSince;
+
+    private EtcdDocuments(EtcdSource source, EtcdCopy copy, Client client) {
+        this.source = source;
+        this.copy = copy;
+        this.client = client;
+        this.prefix = ByteSequence.from(source.prefix(), StandardCharsets.UTF_8);
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jfrpc-etcd");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** @param copyFile where the last applied documents are kept; null keeps none */
+    static EtcdDocuments open(EtcdSource source, Path copyFile) throws IOException {
+        ClientBuilder b = Client.builder().endpoints(source.endpoints().toArray(new String[0]))
+                .connectTimeout(READ_TIMEOUT).retryMaxDelay(2000);
+        if (!source.user().isEmpty()) {
+            b.user(ByteSequence.from(source.user(), StandardCharsets.UTF_8))
+                    .password(ByteSequence.from(source.password(), StandardCharsets.UTF_8));
+        }
+        if (source.trustedCaFile() != null || source.certFile() != null) {
+            b.sslContext(ssl -> {
+                if (source.trustedCaFile() != null) {
+                    ssl.trustManager(source.trustedCaFile().toFile());
+                }
+                if (source.certFile() != null) {
+                    ssl.keyManager(source.certFile().toFile(), source.keyFile().toFile());
+                }
+            });
+        }
+        return new EtcdDocuments(source, new EtcdCopy(copyFile), b.build());
+    }
+
+    /**
+     * The documents to start with: etcd's, read now, or when etcd does not answer, the copy kept of what
+     * was applied last (said in the log).
+     * @throws IOException when etcd does not answer and no copy was kept
+     */
+    List<ConfigDocument> initial() throws IOException {
+        return call(() -> {
+            try {
+                read();
+                log.info("config source {}: {} document(s) at revision {}", source.describe(), seen.size(), revision);
+                return documents(seen);
+            } catch (Exception e) {
+                EtcdCopy.Kept kept = copy.load();
+                String why = reason(e);
+                downSince = java.time.Instant.now().toString();
+                if (kept == null) {
+                    throw new IOException("config source " + source.describe() + " does not answer (" + why
+                            + ") and no copy of its documents was kept" + (copy.file() == null ? "" : " in " + copy.file()));
+                }
+                seen.clear();
+                seen.putAll(kept.documents());
+                revision = kept.revision();
+                log.warn("config source {} does not answer ({}): running on the copy of revision {} kept in {} ({}); "
+                        + "it is read again when etcd answers", source.describe(), why, kept.revision(), copy.file(), kept.savedAt());
+                return documents(seen);
+            }
+        });
+    }
+
+    /**
+     * Starts the watch and the resync; {@code apply} is then called with each change (on this thread of
+     * ours). {@code refused}: documents the client could not start with, not tried again until they change.
+     */
+    void follow(List<ConfigDocument> startedWith, List<ConfigDocument> refused, Predicate<List<ConfigDocument>> apply) {
+        thread.execute(() -> {
+            this.apply = apply;
+            this.refused = refused;
+            applied = startedWith;
+            if (downSince == null) {
+                saveCopy();
+                watch();
+            }
+            resync = thread.scheduleWithFixedDelay(this::resync, RESYNC.toMillis(), RESYNC.toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** The documents applied last (a reload of the file reads them with it). */
+    List<ConfigDocument> applied() {
+        return applied;
+    }
+
+    private void read() throws Exception {
+        GetResponse r = client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build())
+                .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        seen.clear();
+        for (KeyValue kv : r.getKvs()) {
+            seen.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+        }
+        revision = r.getHeader().getRevision();
+    }
+
+    private void watch() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        watcher = client.getWatchClient().watch(prefix, WatchOption.builder().isPrefix(true).withRevision(revision + 1).build(),
+                Watch.listener(r -> post(() -> changed(r)),
+                        e -> post(() -> watchEnded(reason(e))),
+                        () -> post(() -> watchEnded("the watch was closed"))));
+    }
+
+    /** jetcd's callbacks, handed to our thread; after close (jetcd completes its watches as it closes) there is none. */
+    private void post(Runnable r) {
+        try {
+            thread.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private void changed(WatchResponse r) {
+        for (WatchEvent e : r.getEvents()) {
+            String key = e.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
+            if (e.getEventType() == WatchEvent.EventType.DELETE) {
+                seen.remove(key);
+            } else {
+                seen.put(key, e.getKeyValue().getValue().toString(StandardCharsets.UTF_8));
+            }
+            revision = Math.max(revision, e.getKeyValue().getModRevision());
+        }
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        pending = thread.schedule(this::applySeen, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void watchEnded(String why) {
+        watcher = null;
+        if (downSince == null) {
+            downSince = java.time.Instant.now().toString();
+            log.warn("config source {}: the watch ended ({}); running on revision {}, read again every {} s",
+                    source.describe(), why, revision, RESYNC.toSeconds());
+        }
+    }
+
+    /** A full read: how an outage is noticed, how its end is, and what the watch missed meanwhile. */
+    private void resync() {
+        try {
+            read();
+        } catch (Exception e) {
+            if (downSince == null) {
+                downSince = java.time.Instant.now().toString();
+                log.warn("config source {} does not answer ({}): running on revision {} as applied; read again every {} s",
+                        source.describe(), reason(e), revision, RESYNC.toSeconds());
+            }
+            return;
+        }
+        if (downSince != null) {
+            log.info("config source {} answers again (down since {}): revision {}", source.describe(), downSince, revision);
+            downSince = null;
+            watch();
+        } else if (watcher == null) {
+            watch();
+        }
+        applySeen();
+    }
+
+    private void applySeen() {
+        pending = null;
+        List<ConfigDocument> next = documents(seen);
+        if (next.equals(applied) || next.equals(refused)) {
+            return;
+        }
+        if (apply.test(next)) {
+            applied = next;
+            refused = List.of();
+            saveCopy();
+        } else {
+            refused = next;
+        }
+    }
+
+    private void saveCopy() {
+        try {
+            copy.save(revision, applied);
+        } catch (IOException e) {
+            log.warn("config source {}: cannot keep a copy of its documents in {}: {}", source.describe(), copy.file(),
+                    e.getMessage());
+        }
+    }
+
+    private static List<ConfigDocument> documents(Map<String, String> m) {
+        List<ConfigDocument> out = new ArrayList<>();
+        m.forEach((k, v) -> out.add(new ConfigDocument(k, v)));
+        return List.copyOf(out);
+    }
+
+    private static String reason(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return "no answer within " + READ_TIMEOUT.toSeconds() + " s";
+        }
+        return PeerText.escape(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> c) throws IOException {
+        try {
+            return thread.submit(c).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.execute(() -> {
+            if (resync != null) {
+                resync.cancel(false);
+            }
+            if (watcher != null) {
+                watcher.close();
+            }
+        });
+        thread.shutdown();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.close();
+    }
+}
