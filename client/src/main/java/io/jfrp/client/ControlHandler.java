@@ -37,6 +37,8 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
     private final boolean joins;
     private boolean loggedIn;
     private boolean authRefused;
+    /** The server speaks another major version: nothing more it sends is read. */
+    private boolean versionRefused;
     private boolean slowRetry;
     private String closeReason;
     private ScheduledFuture<?> heartbeat;
@@ -104,11 +106,18 @@ final class ControlHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (versionRefused) {
+            // What a server of another protocol sends after its preface (its GoAway, in its words) says
+            // less than the versions do; it was read in the same batch, before the close took effect.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof Message.Preface p) {
             if (p.major() != Wire.VERSION_MAJOR) {
                 closeReason = "the server speaks jfrp protocol " + p.major() + "." + p.minor() + " and this client "
                         + Wire.VERSION_MAJOR + ".x: " + Wire.upgradeAdvice(p.major(), Wire.VERSION_MAJOR);
                 authRefused = true;
+                versionRefused = true;
                 ctx.close();
             }
         } else if (msg instanceof Message.Challenge c) {
