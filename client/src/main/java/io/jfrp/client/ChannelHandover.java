@@ -80,7 +80,8 @@ final class ChannelHandover {
 
     /**
      * The session is on the new channel: {@code old} (channel {@code index}, named {@code name}) carries
-     * the streams it has until they end, then is closed.
+     * the streams it has until they end, then is closed. {@code index} is -1 when the session renewed
+     * the channel it is on (new settings): its health is the new connection's.
      */
     void retire(Channel old, int index, String name) {
         ChannelCarrier carrier = old.pipeline().get(ChannelCarrier.class);
@@ -91,7 +92,9 @@ final class ChannelHandover {
         retired = old;
         retiredIndex = index;
         retiredName = name;
-        health.draining(index);
+        if (index >= 0) {
+            health.draining(index);
+        }
         limit = loop.schedule(() -> closeRetired("it still carried streams after " + drainLimit.toMinutes()
                 + " min; they are reset"), drainLimit.toNanos(), TimeUnit.NANOSECONDS);
         mux.retire(carrier, () -> {
@@ -115,7 +118,9 @@ final class ChannelHandover {
 
     /** @param why what status shows as the channel's last error; null for none */
     private void forget(String why) {
-        health.drained(retiredIndex, why == null ? "" : why);
+        if (retiredIndex >= 0) {
+            health.drained(retiredIndex, why == null ? "" : why);
+        }
         retired = null;
         if (limit != null) {
             limit.cancel(false);
@@ -131,7 +136,9 @@ final class ChannelHandover {
         log.info("channel {} lost while it carried streams the session had before it moved: {}", retiredName, reason);
         int index = retiredIndex;
         forget(reason);
-        health.failed(index, reason);
+        if (index >= 0) {
+            health.failed(index, reason);
+        }
         return true;
     }
 

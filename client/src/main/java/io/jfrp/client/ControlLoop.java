@@ -37,7 +37,8 @@ final class ControlLoop {
 
     private static final Logger log = LoggerFactory.getLogger(ControlLoop.class);
 
-    private final ClientConfig config;
+    /** The config; a reload replaces its timings (heartbeats, dial timeout, backoff): see {@link #timings}. */
+    private volatile ClientConfig config;
     private final NettyTransport transport;
     private final SslContext ssl;
     private final String runId;
@@ -204,7 +205,7 @@ final class ControlLoop {
             handover.ended();
             if (old != null) {
                 // The session is on the new channel now: the old one carries what it has until that ends.
-                handover.retire(old, from, choice.get(from).describe());
+                handover.retire(old, from == choice.index() ? -1 : from, choice.get(from).describe());
             }
         }
         channel = ch;
@@ -352,8 +353,47 @@ final class ControlLoop {
      * @param fromIndex its index
      */
     private void moveBack(String from, int fromIndex) {
-        switches.begins(from, "fail-back after channel " + choice.current().describe() + " answered every probe for "
+        move(from, fromIndex, "fail-back after channel " + choice.current().describe() + " answered every probe for "
                 + config.failBackAfter().toSeconds() + " s");
+    }
+
+    /**
+     * A reload's heartbeat, dial and backoff settings. The backoff and the dial timeout apply from the next
+     * attempt; new heartbeats need a new login (the server sizes its timeout from them), so a session on a
+     * channel moves to a new connection of that channel that has them, made before the old one breaks:
+     * no stream is cut and no port is let go. @return what was done, for the reload's answer
+     */
+    CompletableFuture<String> timings(ClientConfig next) {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        onLoop(() -> {
+            ClientConfig was = config;
+            List<String> said = new java.util.ArrayList<>();
+            if (!was.reconnect().equals(next.reconnect())) {
+                machine.reconnect(next.reconnect(), Math::random);
+                said.add("transport.reconnect");
+            }
+            if (!was.dialServerTimeout().equals(next.dialServerTimeout())) {
+                said.add("transport.dialServerTimeout");
+            }
+            boolean heartbeats = !was.heartbeatInterval().equals(next.heartbeatInterval())
+                    || !was.heartbeatTimeout().equals(next.heartbeatTimeout());
+            config = was.withTimings(next);
+            if (heartbeats) {
+                if (channel != null && machine.state() == ClientState.CONNECTED && !handover.underWay()) {
+                    said.add("heartbeats (the session moves to a new connection that has them; the old one keeps its streams)");
+                    move(choice.current().describe(), choice.index(), "new heartbeat settings");
+                } else {
+                    said.add("heartbeats (from the next login)");
+                }
+            }
+            done.complete(String.join(", ", said));
+        });
+        return done;
+    }
+
+    /** The session moves to a new connection of {@link ChannelChoice#current()}, made before {@code from} breaks. */
+    private void move(String from, int fromIndex, String why) {
+        switches.begins(from, why);
         handover.begin(fromIndex);
         ChannelConfig via = choice.current();
         dial(via, true).addListener(f -> onLoop(() -> {

@@ -30,8 +30,8 @@ final class ControlStateMachine {
     static final long SUMMARY_NANOS = Duration.ofMinutes(1).toNanos();
     static final long OPEN_SUMMARY_NANOS = Duration.ofMinutes(5).toNanos();
 
-    private final ReconnectSettings settings;
-    private final ReconnectPolicy policy;
+    private ReconnectSettings settings;
+    private ReconnectPolicy policy;
     private final LongSupplier clock;
     private final Log log;
     private final String doctorHint;
@@ -66,6 +66,12 @@ final class ControlStateMachine {
 
     String lastError() {
         return lastError;
+    }
+
+    /** A reload's backoff: from the next failure on (a wait already begun runs out as it was). */
+    void reconnect(ReconnectSettings next, DoubleSupplier random) {
+        settings = next;
+        policy = new ReconnectPolicy(next, random);
     }
 
     int reconnects() {

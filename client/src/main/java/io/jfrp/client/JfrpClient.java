@@ -82,7 +82,9 @@ public final class JfrpClient implements AutoCloseable {
             return new Applied(d + "; rolled back, the proxies are as they were: " + why, true);
         }
         keepApplied();
-        return new Applied(d + logLevelNote(next) + fixedSettingsNote(next), false);
+        String timings = loop.timings(next).join();
+        return new Applied(d + logLevelNote(next) + (timings.isEmpty() ? "" : "; applied " + timings)
+                + fixedSettingsNote(next), false);
     }
 
     /**
@@ -253,9 +255,6 @@ public final class JfrpClient implements AutoCloseable {
         }
         if (!a.tls().equals(b.tls())) {
             out.add("transport.tls");
-        }
-        if (!a.heartbeatInterval().equals(b.heartbeatInterval()) || !a.heartbeatTimeout().equals(b.heartbeatTimeout())) {
-            out.add("heartbeats");
         }
         if (!java.util.Objects.equals(a.admin(), b.admin())) {
             out.add("webServer");

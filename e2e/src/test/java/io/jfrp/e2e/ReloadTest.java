@@ -176,4 +176,41 @@ class ReloadTest {
         assertThat(client.status().proxy("moved").remotePort()).isNotEqualTo(squatter.getLocalPort());
         assertThat(Tunnels.echoes(kept)).isTrue();
     }
+
+    @Test
+    void newHeartbeatsMoveTheSessionToANewConnectionWithoutCuttingAStream() throws Exception {
+        java.util.List<io.jfrp.core.lifecycle.LifecycleEvent.SessionResumed> joins = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir), e -> {
+            if (e instanceof io.jfrp.core.lifecycle.LifecycleEvent.SessionResumed r && r.joined()) {
+                joins.add(r);
+            }
+        }));
+        EchoServer echo = closer.keep(new EchoServer());
+        Path file = dir.resolve("frpc.toml");
+        String base = toml(server, echo.port(), echo.port(), false);
+        Files.writeString(file, base);
+        JfrpClient client = closer.keep(JfrpClient.start(ConfigLoader.client(file).config().withStateFile(null)));
+        int kept = Tunnels.awaitRunning(client, "kept");
+        Socket user = closer.keep(new Socket(InetAddress.getLoopbackAddress(), kept));
+        user.setSoTimeout(10_000);
+        byte[] before = RandomBytes.of(64 * 1024, 5);
+        assertThat(RandomBytes.sha256(roundTrip(user, before))).isEqualTo(RandomBytes.sha256(before));
+
+        Files.writeString(file, "transport.heartbeatInterval = 2\ntransport.heartbeatTimeout = 7\n"
+                + "transport.reconnect.maxInterval = \"5s\"\n" + base);
+        String outcome = client.reloadFile();
+
+        assertThat(outcome).contains("transport.reconnect").contains("heartbeats (the session moves")
+                .doesNotContain("not applied until jfrpc restarts");
+        await().atMost(Duration.ofSeconds(10)).until(() -> joins.size() == 1);
+        // The user of before the move is carried by the connection it began on; a new one by the new connection.
+        byte[] after = RandomBytes.of(64 * 1024, 6);
+        assertThat(RandomBytes.sha256(roundTrip(user, after))).as("a stream begun before the move").isEqualTo(RandomBytes.sha256(after));
+        assertThat(Tunnels.echoes(kept)).isTrue();
+        assertThat(client.status().reconnects()).isZero();
+        assertThat(server.sessionCount()).isEqualTo(1);
+        // Nothing else changed: a second reload of the same file moves nothing.
+        assertThat(client.reloadFile()).doesNotContain("heartbeats");
+        assertThat(joins).hasSize(1);
+    }
 }

@@ -61,6 +61,13 @@ public record ClientConfig(
                 FAIL_BACK_AFTER, null, false, null);
     }
 
+    /** This config with {@code from}'s heartbeats, dial timeout and reconnect backoff (what a reload applies of them). */
+    public ClientConfig withTimings(ClientConfig from) {
+        return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, tls,
+                from.heartbeatInterval, from.heartbeatTimeout, from.dialServerTimeout, from.reconnect, log, stateFile, admin,
+                proxies, clientId, channels, failBackAfter, storeFile, autoReload, configSource);
+    }
+
     public ClientConfig withTls(ClientTls t) {
         return new ClientConfig(source, serverAddr, serverPort, protocol, user, authToken, loginFailExit, t, heartbeatInterval,
                 heartbeatTimeout, dialServerTimeout, reconnect, log, stateFile, admin, proxies, clientId, channels,
