@@ -36,15 +36,12 @@ public final class JfrpClient implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final ClientConfig config;
-    /** frp's store (store.path): proxies added through the admin API; null without one. */
-    private final ProxyStore proxyStore;
-    /** The proxies of the config file in force (the store's come on top). */
-    private volatile List<ProxyConfig> fileProxies;
+    /** How a new config is applied, and the proxies in force. */
+    private final ClientReload reload;
 
     private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store, ClientConfig config, SslContext ssl,
                        Plugins plugins, ProxyStore proxyStore) {
-        this.proxyStore = proxyStore;
-        this.fileProxies = config.proxies();
+        this.reload = new ClientReload(config, loop, plugins, proxyStore);
         this.plugins = plugins;
         this.ssl = ssl;
         this.transport = transport;
@@ -55,68 +52,22 @@ public final class JfrpClient implements AutoCloseable {
 
     /**
      * Applies the proxies of {@code next}, as frp's reload does: removed and changed proxies close, added
-     * and changed ones open, unchanged ones and their connections are not touched. Settings other than
-     * proxies take a restart, as in frp; a reload that changes them says so.
+     * and changed ones open, unchanged ones and their connections are not touched; the log level and the
+     * timings apply too (see {@link ClientReload}); other settings take a restart, and a reload that
+     * changes them says so.
      * @return what changed
      */
-    public synchronized String reload(ClientConfig next) {
-        return applyConfig(next).summary();
-    }
-
-    /** What a reload did: its words, and whether it was undone because the server refused part of it. */
-    private record Applied(String summary, boolean rolledBack) {
-    }
-
-    private synchronized Applied applyConfig(ClientConfig next) {
-        List<ProxyConfig> before = fileProxies;
-        fileProxies = next.proxies();
-        ProxySet.Diff d = apply(withStore(next.proxies(), proxyStore));
-        List<String> refused = refusals(d);
-        if (!refused.isEmpty()) {
-            // The file asked for what the server will not give: back to the proxies that worked.
-            fileProxies = before;
-            apply(withStore(before, proxyStore));
-            String why = String.join("; ", refused);
-            org.slf4j.LoggerFactory.getLogger(JfrpClient.class).warn("reload rolled back, the proxies are as they were: {}",
-                    why);
-            return new Applied(d + "; rolled back, the proxies are as they were: " + why, true);
-        }
-        keepApplied();
-        String timings = loop.timings(next).join();
-        return new Applied(d + logLevelNote(next) + (timings.isEmpty() ? "" : "; applied " + timings)
-                + fixedSettingsNote(next), false);
+    public String reload(ClientConfig next) {
+        return reload.reload(next);
     }
 
     /**
-     * A change of the config centre's documents, read with the file: applied as a reload is, or refused
-     * whole when anything in it is wrong. @return whether it was applied (so the copy kept is now this)
+     * Reads the config file again and applies it (the admin API's reload, SIGHUP, autoReload).
+     * @return what changed
+     * @throws IllegalArgumentException with every problem of the file when it is not valid: nothing changes
      */
-    private boolean applyDocuments(List<io.jfrp.core.config.ConfigDocument> docs) {
-        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JfrpClient.class);
-        ClientConfig next;
-        try {
-            next = io.jfrp.core.config.ConfigLoader.client(java.nio.file.Path.of(config.source()), docs).config();
-        } catch (ConfigException e) {
-            log.warn("config source change refused, nothing changed: {}", e.getMessage());
-            return false;
-        }
-        Applied a = applyConfig(next);
-        log.info("config source change {}: {}", a.rolledBack() ? "rolled back" : "applied", a.summary());
-        return !a.rolledBack();
-    }
-
-    /** The config file as it is now, kept among the applied ones {@code jfrpc rollback} returns to. */
-    private void keepApplied() {
-        java.nio.file.Path file = java.nio.file.Path.of(config.source());
-        if (config.stateFile() == null || !java.nio.file.Files.isRegularFile(file)) {
-            return;
-        }
-        try {
-            new AppliedConfigs(config.appliedConfigsDir()).applied(java.nio.file.Files.readAllBytes(file));
-        } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(JfrpClient.class).warn("cannot keep the applied config in {}: {}",
-                    config.appliedConfigsDir(), e.getMessage());
-        }
+    public String reloadFile() {
+        return reload.reloadFile();
     }
 
     /**
@@ -126,140 +77,7 @@ public final class JfrpClient implements AutoCloseable {
      * @throws IOException when there is nothing to return to, or the file cannot be written
      */
     public static String rollbackFile(java.nio.file.Path configFile, java.nio.file.Path appliedDir) throws IOException {
-        byte[] now = java.nio.file.Files.readAllBytes(configFile);
-        byte[] back = new AppliedConfigs(appliedDir).previous(now);
-        if (back == null) {
-            throw new IOException("no other config of " + configFile + " was applied (kept in " + appliedDir + ")");
-        }
-        java.nio.file.Path before = configFile.resolveSibling(configFile.getFileName() + ".before-rollback");
-        java.nio.file.Files.write(before, now);
-        java.nio.file.Path tmp = configFile.resolveSibling(configFile.getFileName() + ".rollback");
-        java.nio.file.Files.write(tmp, back);
-        java.nio.file.Files.move(tmp, configFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return configFile + " is the config applied before (the one replaced is " + before + ")";
-    }
-
-    /** How long a reload waits for the server's word on the proxies it added or changed before it keeps them. */
-    static final long VERDICT_MILLIS = 10_000;
-
-    /**
-     * The proxies of {@code d} that the server refused, with why; empty when it took them all, or when it
-     * cannot say now (no session: they are registered when it is back).
-     */
-    private List<String> refusals(ProxySet.Diff d) {
-        List<String> names = new java.util.ArrayList<>();
-        d.added().forEach(p -> names.add(p.name()));
-        d.changed().forEach(p -> names.add(p.name()));
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(VERDICT_MILLIS);
-        // The verdicts arrive on the event loop; this thread (the admin API's, the watch's, SIGHUP's) may wait.
-        while (!names.isEmpty() && System.nanoTime() < deadline) {
-            ClientStatus st = loop.status();
-            if (st.state() != ClientState.CONNECTED) {
-                return List.of();
-            }
-            List<String> refused = new java.util.ArrayList<>();
-            boolean pending = false;
-            for (String n : names) {
-                ClientStatus.Proxy p = st.proxy(n);
-                if (p == null || p.state() == ProxyState.PENDING) {
-                    pending = true;
-                } else if (p.state() == ProxyState.REFUSED) {
-                    refused.add("proxy " + n + ": " + p.lastError());
-                }
-            }
-            if (!pending) {
-                return refused;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return List.of();
-            }
-        }
-        return List.of();
-    }
-
-    /** Applies {@code proxies}, the file's and the store's. */
-    private synchronized ProxySet.Diff apply(List<ProxyConfig> proxies) {
-        try {
-            plugins.sync(proxies);
-        } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(JfrpClient.class).warn("plugins: {}", e.getMessage());
-        }
-        return loop.reload(proxies).join();
-    }
-
-    /** The file's proxies and the store's; a store proxy with the name of one of the file's is left out. */
-    private static List<ProxyConfig> withStore(List<ProxyConfig> file, ProxyStore store) {
-        if (store == null) {
-            return file;
-        }
-        java.util.Set<String> names = new java.util.HashSet<>();
-        file.forEach(p -> names.add(p.name()));
-        List<ProxyConfig> all = new java.util.ArrayList<>(file);
-        for (ProxyConfig p : store.proxies()) {
-            if (names.add(p.name())) {
-                all.add(p);
-            } else {
-                org.slf4j.LoggerFactory.getLogger(JfrpClient.class).warn("proxy {} of the store is left out: the config "
-                        + "file has a proxy of that name", p.name());
-            }
-        }
-        return all;
-    }
-
-    /** log.level applies at once on a reload (log.to and log.maxDays need a restart: they name a file). */
-    private static String logLevelNote(ClientConfig next) {
-        if (next.log().level().equalsIgnoreCase(io.jfrp.core.log.LogLevel.current())) {
-            return "";
-        }
-        try {
-            return io.jfrp.core.log.LogLevel.set(next.log().level()).map(l -> "; log.level " + l).orElse("");
-        } catch (IllegalArgumentException e) {
-            return "; log.level: " + e.getMessage();
-        }
-    }
-
-    private String fixedSettingsNote(ClientConfig next) {
-        List<String> fixed = fixedSettingsChanged(config, next);
-        return fixed.isEmpty() ? "" : "; not applied until jfrpc restarts: " + String.join(", ", fixed);
-    }
-
-    /**
-     * Reads the config file again and applies its proxies (the admin API's reload, SIGHUP, autoReload).
-     * @return what changed
-     * @throws IllegalArgumentException with every problem of the file when it is not valid: nothing changes
-     */
-    public String reloadFile() {
-        java.nio.file.Path file = java.nio.file.Path.of(config.source());
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("this client was not started from a config file");
-        }
-        try {
-            EtcdDocuments centre = etcd;
-            return reload(io.jfrp.core.config.ConfigLoader.client(file, centre == null ? List.of() : centre.applied()).config());
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
-    private static List<String> fixedSettingsChanged(ClientConfig a, ClientConfig b) {
-        List<String> out = new java.util.ArrayList<>();
-        if (!a.serverAddr().equals(b.serverAddr()) || a.serverPort() != b.serverPort()) {
-            out.add("serverAddr/serverPort");
-        }
-        if (!a.user().equals(b.user()) || !a.authToken().equals(b.authToken())) {
-            out.add("user/auth");
-        }
-        if (!a.tls().equals(b.tls())) {
-            out.add("transport.tls");
-        }
-        if (!java.util.Objects.equals(a.admin(), b.admin())) {
-            out.add("webServer");
-        }
-        return out;
+        return ClientReload.rollbackFile(configFile, appliedDir);
     }
 
     /** The admin API's view of this client. */
@@ -292,17 +110,17 @@ public final class JfrpClient implements AutoCloseable {
 
         @Override
         public ProxyStore store() {
-            return proxyStore;
+            return reload.store();
         }
 
         @Override
         public boolean inConfigFile(String name) {
-            return fileProxies.stream().anyMatch(p -> p.name().equals(name));
+            return reload.inConfigFile(name);
         }
 
         @Override
         public String storeChanged() {
-            return apply(withStore(fileProxies, proxyStore)).toString();
+            return reload.storeChanged();
         }
 
         @Override
@@ -351,7 +169,7 @@ public final class JfrpClient implements AutoCloseable {
             }
         }
         ClientConfig fileConfig = config;
-        config = config.withProxies(withStore(config.proxies(), proxyStore));
+        config = config.withProxies(ClientReload.withStore(config.proxies(), proxyStore));
         SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls(), config.knownServersFile()) : null;
         RunIdStore store;
         try {
@@ -404,10 +222,11 @@ public final class JfrpClient implements AutoCloseable {
             }
         }
         loop.start();
-        client.keepApplied();
+        client.reload.keepApplied();
         if (etcd != null) {
             client.etcd = etcd;
-            etcd.follow(documents, refusedDocuments, client::applyDocuments);
+            client.reload.following(etcd);
+            etcd.follow(documents, refusedDocuments, client.reload::applyDocuments);
         }
         return client;
     }
