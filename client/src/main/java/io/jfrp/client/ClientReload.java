@@ -1,6 +1,7 @@
 package io.jfrp.client;
 
 import io.jfrp.client.plugin.Plugins;
+import io.jfrp.core.centre.EtcdDocuments;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ConfigException;
 import io.jfrp.core.config.ProxyConfig;

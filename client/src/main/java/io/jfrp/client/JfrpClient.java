@@ -1,6 +1,7 @@
 package io.jfrp.client;
 
 import io.jfrp.client.plugin.Plugins;
+import io.jfrp.core.centre.EtcdDocuments;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ConfigException;
 import io.jfrp.core.config.ProxyConfig;
@@ -153,7 +154,8 @@ public final class JfrpClient implements AutoCloseable {
         List<io.jfrp.core.config.ConfigDocument> refusedDocuments = List.of();
         if (config.configSource() != null) {
             etcd = EtcdDocuments.open(config.configSource(), config.stateFile() == null ? null
-                    : config.stateFile().resolveSibling(java.nio.file.Path.of(config.source()).getFileName() + ".etcd.json"));
+                    : config.stateFile().resolveSibling(java.nio.file.Path.of(config.source()).getFileName() + ".etcd.json"),
+                    "jfrpc-etcd");
             try {
                 documents = etcd.initial();
                 ClientConfig with = withDocuments(config, documents);

@@ -139,4 +139,34 @@ class EtcdConfigSourceTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> running(again, "db"));
         assertThat(running(again, "web")).isTrue();
     }
+
+    @Test
+    void aServerTakesItsUsersFromEtcdAndATokenRotatedThereEndsTheOldOnesSessions() throws Exception {
+        EtcdServer etcd = EtcdServer.start(dir);
+        closer.keep(etcd::close);
+        Client kv = Client.builder().endpoints(etcd.endpoint()).build();
+        closer.keep(kv::close);
+        String first = "alice-first-token-0123";
+        String second = "alice-second-token-456";
+        put(kv, "alice.toml", "[[users]]\nname = \"alice\"\ntoken = \"" + first + "\"\n");
+        Path data = dir.resolve("server");
+        Tunnels.serverConfig(data); // the shared certificate, in data
+        Path file = dir.resolve("frps.toml");
+        Files.writeString(file, "bindAddr = \"127.0.0.1\"\nbindPort = 7000\nauth.token = \"" + Tunnels.TOKEN + "\"\n"
+                + "dataDir = \"" + data + "\"\n"
+                + "configSource.etcd.endpoints = [\"" + etcd.endpoint() + "\"]\nconfigSource.etcd.prefix = \"" + PREFIX + "\"\n");
+        // Port 0 is no port for a file: the server listens where the system says, its source still the file.
+        JfrpServer server = closer.keep(JfrpServer.start(ConfigLoader.server(file).config().withBind("127.0.0.1", 0)));
+        EchoServer echo = closer.keep(new EchoServer());
+        JfrpClient alice = closer.keep(JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("web", echo.port(), 0))
+                .withUser("alice", first)));
+        assertThat(Tunnels.echoes(Tunnels.awaitRunning(alice, "web"))).isTrue();
+
+        put(kv, "alice.toml", "[[users]]\nname = \"alice\"\ntoken = \"" + second + "\"\n");
+        await().atMost(Duration.ofSeconds(5)).until(() -> alice.status().lastError() != null
+                && alice.status().lastError().contains("not a user of this server"));
+        JfrpClient rotated = closer.keep(JfrpClient.start(Tunnels.clientConfig(server, Tunnels.tcp("web", echo.port(), 0))
+                .withUser("alice", second)));
+        assertThat(Tunnels.echoes(Tunnels.awaitRunning(rotated, "web"))).isTrue();
+    }
 }

@@ -1,5 +1,7 @@
 package io.jfrp.server;
 
+import io.jfrp.core.centre.EtcdDocuments;
+import io.jfrp.core.config.ConfigDocument;
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.core.config.VhostSettings;
 import io.jfrp.core.lifecycle.LifecycleListener;
@@ -47,6 +49,8 @@ public final class JfrpServer implements AutoCloseable {
     private final Channel quic;
     /** The kcpBindPort's first UDP socket (each client has one more); null when not set. */
     private final Channel kcp;
+    /** The config centre's users (configSource.etcd); null without one. */
+    private volatile EtcdDocuments etcd;
 
     private JfrpServer(ServerRuntime rt, Channel listener, String fingerprint, ServerWeb web, Channel tcpmux,
                        Channel vhostHttp, Channel vhostHttps, Channel quic, Channel kcp) {
@@ -70,6 +74,74 @@ public final class JfrpServer implements AutoCloseable {
      * session's event loop (so it must be quick and must not block).
      */
     public static JfrpServer start(ServerConfig config, LifecycleListener listener) throws IOException {
+        EtcdDocuments etcd = null;
+        List<ConfigDocument> documents = List.of();
+        List<ConfigDocument> refused = List.of();
+        if (config.configSource() != null) {
+            etcd = EtcdDocuments.open(config.configSource(), config.dataDir().resolve("etcd-users.json"), "jfrps-etcd");
+            try {
+                documents = etcd.initial();
+                ServerConfig with = withDocuments(config, documents);
+                if (with == null) {
+                    refused = documents;
+                    documents = List.of();
+                } else {
+                    config = with;
+                }
+            } catch (IOException | RuntimeException e) {
+                etcd.close();
+                throw e;
+            }
+        }
+        try {
+            JfrpServer server = listen(config, listener);
+            if (etcd != null) {
+                server.etcd = etcd;
+                etcd.follow(documents, refused, server::applyDocuments);
+            }
+            return server;
+        } catch (IOException | RuntimeException e) {
+            if (etcd != null) {
+                etcd.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The config with the users of the config centre's documents; null when they have problems (each
+     * logged): the server starts with the file's users, and the centre's next change is tried.
+     */
+    private static ServerConfig withDocuments(ServerConfig config, List<ConfigDocument> docs) throws IOException {
+        Path file = Path.of(config.source());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IOException("configSource.etcd needs the server to start from a config file");
+        }
+        try {
+            return config.withUsers(io.jfrp.core.config.ConfigLoader.server(file, docs).config().users());
+        } catch (io.jfrp.core.config.ConfigException e) {
+            log.error("config source {}: its documents are not applied, the file's users only until they are fixed: {}",
+                    config.configSource().describe(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** A change of the config centre's documents, read with the file and applied as a reload; false when refused. */
+    private boolean applyDocuments(List<ConfigDocument> docs) {
+        ServerConfig next;
+        try {
+            next = io.jfrp.core.config.ConfigLoader.server(Path.of(rt.config.source()), docs).config();
+        } catch (io.jfrp.core.config.ConfigException e) {
+            log.warn("config source change refused, nothing changed: {}", e.getMessage());
+            return false;
+        }
+        synchronized (rt) {
+            log.info("config source change applied: {}", ServerReload.apply(rt, next).summary());
+        }
+        return true;
+    }
+
+    private static JfrpServer listen(ServerConfig config, LifecycleListener listener) throws IOException {
         Path cert = config.tls().certFile();
         Path key = config.tls().keyFile();
         boolean made = false;
@@ -146,11 +218,19 @@ public final class JfrpServer implements AutoCloseable {
             TlsContexts.release(ssl);
             throw e;
         }
+        // The web server answers reloads once the server it belongs to exists (just below).
+        java.util.concurrent.atomic.AtomicReference<JfrpServer> self = new java.util.concurrent.atomic.AtomicReference<>();
         ServerWeb web = null;
         if (config.webServer() != null) {
             try {
                 web = ServerWeb.start(() -> rt.config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats,
-                        rt.memory, () -> reloadFile(rt));
+                        rt.memory, () -> {
+                    JfrpServer s = self.get();
+                    if (s == null) {
+                        throw new IllegalArgumentException("the server is still starting");
+                    }
+                    return s.reloadFile();
+                });
             } catch (IOException e) {
                 bound.forEach(c -> c.close().awaitUninterruptibly());
                 transport.close();
@@ -159,6 +239,7 @@ public final class JfrpServer implements AutoCloseable {
             }
         }
         JfrpServer server = new JfrpServer(rt, bind.channel(), fingerprint, web, tcpmux, vhostHttp, vhostHttps, quic, kcp);
+        self.set(server);
         // What peers did wrong and the log swallowed is counted once a minute even after they stopped: a
         // flood of bad logins that ends still shows how big it was.
         transport.group().next().scheduleAtFixedRate(() -> rt.peerProblems.overdue().forEach((kind, n) ->
@@ -218,17 +299,14 @@ public final class JfrpServer implements AutoCloseable {
      * @throws IllegalArgumentException with every problem of the file when it is not valid: nothing changes
      */
     public String reloadFile() {
-        return reloadFile(rt);
-    }
-
-    private static String reloadFile(ServerRuntime rt) {
         java.nio.file.Path file = java.nio.file.Path.of(rt.config.source());
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new IllegalArgumentException("this server was not started from a config file");
         }
+        EtcdDocuments centre = etcd;
         ServerConfig next;
         try {
-            next = io.jfrp.core.config.ConfigLoader.server(file).config();
+            next = io.jfrp.core.config.ConfigLoader.server(file, centre == null ? List.of() : centre.applied()).config();
         } catch (io.jfrp.core.config.ConfigException e) {
             log.warn("reload of {} refused, nothing changed: {}", file, e.getMessage());
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -281,6 +359,9 @@ public final class JfrpServer implements AutoCloseable {
     @Override
     public void close() {
         rt.stopping = true;
+        if (etcd != null) {
+            etcd.close();
+        }
         if (web != null) {
             web.close();
         }

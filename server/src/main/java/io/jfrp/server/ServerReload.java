@@ -112,6 +112,7 @@ final class ServerReload {
         fixed(restart, "vhostHTTPPort", was.vhost().vhostHTTPPort(), next.vhost().vhostHTTPPort());
         fixed(restart, "vhostHTTPSPort", was.vhost().vhostHTTPSPort(), next.vhost().vhostHTTPSPort());
         fixed(restart, "tcpmuxHTTPConnectPort", was.vhost().tcpmuxHTTPConnectPort(), next.vhost().tcpmuxHTTPConnectPort());
+        fixed(restart, "configSource.etcd", was.configSource(), next.configSource());
         fixed(restart, "log.to/log.maxDays", was.log().to() + "/" + was.log().maxDays(),
                 next.log().to() + "/" + next.log().maxDays());
         VhostSettings v = next.vhost();
@@ -122,7 +123,7 @@ final class ServerReload {
         return new ServerConfig(next.source(), was.bindAddr(), was.bindPort(), was.proxyBindAddr(), next.authToken(),
                 next.allowPorts(), next.maxPortsPerClient(), was.tls(), next.heartbeatTimeout(), next.userConnTimeout(),
                 next.sessionGracePeriod(), logs, was.dataDir(), next.udp(), was.webServer(), vhost, was.quicBindPort(),
-                was.kcpBindPort(), next.users());
+                was.kcpBindPort(), next.users(), was.configSource());
     }
 
     private static void fixed(List<String> restart, String key, Object was, Object next) {

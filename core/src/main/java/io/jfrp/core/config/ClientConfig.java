@@ -250,20 +250,12 @@ public record ClientConfig(
         }
         EtcdSource etcd = EtcdSource.read(s);
         for (ConfigDocument centreDoc : s.documents()) {
-            ConfigNode root = ConfigFiles.parse(centreDoc.text(), centreDoc.name(), centreDoc.name().substring(centreDoc.name().lastIndexOf('/') + 1),
-                    s.env(), s.problems(), s.warnings(), LegacyIni.Side.CLIENT);
-            if (root == null) {
-                continue;
+            ConfigSection doc = CentreDocuments.section(centreDoc, s, LegacyIni.Side.CLIENT, "[[proxies]] tables");
+            if (doc != null) {
+                sections.addAll(doc.tables("proxies"));
+                // The file says where the server is and who this client is; a key of the centre adds proxies.
+                doc.finish();
             }
-            if (!root.isMap()) {
-                s.problems().add(new ConfigProblem(centreDoc.name(), root.line(), root.column(), null,
-                        "the document is " + root.display() + " (expected: [[proxies]] tables)"));
-                continue;
-            }
-            ConfigSection doc = new ConfigSection(centreDoc.name(), "", root, s.problems(), s.warnings());
-            sections.addAll(doc.tables("proxies"));
-            // The file says where the server is and who this client is; a key of the centre adds proxies.
-            doc.finish();
         }
         for (int i = 0; i < sections.size(); i++) {
             ConfigSection ps = sections.get(i);

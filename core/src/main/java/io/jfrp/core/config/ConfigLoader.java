@@ -39,6 +39,17 @@ public final class ConfigLoader {
         return load(file, System.getenv(), allowUnsafe, LegacyIni.Side.CLIENT, ClientConfig::read);
     }
 
+    /** The server's file with the users of its config centre's documents ({@code configSource.etcd}), checked as one config. */
+    public static Loaded<ServerConfig> server(Path file, List<ConfigDocument> documents) throws ConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        ConfigNode root = ConfigFiles.parse(file, System.getenv(), problems, warnings, LegacyIni.Side.SERVER);
+        if (root == null) {
+            throw new ConfigException(problems);
+        }
+        return bind(file, root, System.getenv(), Set.of(), documents, problems, warnings, ServerConfig::read);
+    }
+
     /**
      * The client's file with the proxies of its config centre's documents ({@code configSource.etcd}),
      * checked as one config: a problem in a document names its key and line.

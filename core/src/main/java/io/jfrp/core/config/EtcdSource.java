@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code configSource.etcd} (jfrp): the client also takes proxies from every key under {@code prefix} of
- * an etcd cluster, each key a document of {@code [[proxies]]} as an included file would be (TOML, YAML
- * or JSON by the key's ending, else by content), watched and applied as a reload is.
+ * {@code configSource.etcd} (jfrp): a client also takes proxies, a server users, from every key under
+ * {@code prefix} of an etcd cluster, each key a document of {@code [[proxies]]} (or {@code [[users]]}) as
+ * an included file would be (TOML, YAML or JSON by the key's ending, else by content), watched and
+ * applied as a reload is.
  * {@code user}/{@code password} for etcd's auth; {@code tls.*} for an etcd behind TLS (its CA, and a
  * client certificate when it asks for one).
  */
@@ -38,7 +39,8 @@ public record EtcdSource(List<String> endpoints, String prefix, String user, Str
         String prefix = s.string("configSource.etcd.prefix", "");
         if (prefix.isEmpty()) {
             s.problem("configSource.etcd.prefix", s.node("configSource.etcd.endpoints"),
-                    "is missing (expected: the key prefix whose keys hold this client's proxies, such as \"/jfrp/office/\")");
+                    "is missing (expected: the key prefix whose keys hold a client's [[proxies]] or a server's [[users]], "
+                            + "such as \"/jfrp/office/\")");
         }
         String user = s.string("configSource.etcd.user", "");
         String password = s.string("configSource.etcd.password", "");

@@ -24,7 +24,8 @@ public record ServerConfig(
         VhostSettings vhost,
         int quicBindPort,
         int kcpBindPort,
-        List<ServerUser> users) {
+        List<ServerUser> users,
+        EtcdSource configSource) {
 
     public ServerConfig {
         users = users == null ? List.of() : List.copyOf(users);
@@ -35,79 +36,79 @@ public record ServerConfig(
         return new ServerConfig("(defaults)", "0.0.0.0", 7000, "0.0.0.0", "", PortRanges.ALL, 0,
                 new ServerTls(false, null, null, null), Duration.ofSeconds(9), Duration.ofSeconds(10),
                 Duration.ofSeconds(30), LogSettings.DEFAULT, Path.of("jfrps-data"),
-                UdpSettings.DEFAULT, null, VhostSettings.NONE, 0, 0, List.of());
+                UdpSettings.DEFAULT, null, VhostSettings.NONE, 0, 0, List.of(), null);
     }
 
     public ServerConfig withBind(String addr, int port) {
         return new ServerConfig(source, addr, port, addr, authToken, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users, configSource);
     }
 
     public ServerConfig withAuthToken(String token) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, token, allowPorts, maxPortsPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users, configSource);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dir, udp, webServer, vhost, quicBindPort, kcpBindPort, users, configSource);
     }
 
     public ServerConfig withPorts(PortRanges allow, int maxPerClient) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allow, maxPerClient, tls,
-                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
+                heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users, configSource);
     }
 
     public ServerConfig withSessionGracePeriod(Duration grace) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
+                tls, heartbeatTimeout, userConnTimeout, grace, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users, configSource);
     }
 
     /** A UDP port for clients whose transport is QUIC; 0 for none. */
     public ServerConfig withQuicBindPort(int port) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, port, kcpBindPort, users);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, port, kcpBindPort, users, configSource);
     }
 
     /** A UDP port for clients whose transport is KCP; 0 for none. */
     public ServerConfig withKcpBindPort(int port) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
                 tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort,
-                port, users);
+                port, users, configSource);
     }
 
     /** The server with these users (each a token of its own, and limits), beside auth.token's clients. */
     public ServerConfig withUsers(List<ServerUser> list) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
                 tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort,
-                kcpBindPort, list);
+                kcpBindPort, list, configSource);
     }
 
     /** How long a silent client is waited for before its channel counts as lost. */
     public ServerConfig withHeartbeatTimeout(Duration timeout) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
+                tls, timeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users, configSource);
     }
 
     public ServerConfig withTls(ServerTls t) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users);
+                t, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, vhost, quicBindPort, kcpBindPort, users, configSource);
     }
 
     public ServerConfig withUdp(UdpSettings u) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u, webServer, vhost, quicBindPort, kcpBindPort, users);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, u, webServer, vhost, quicBindPort, kcpBindPort, users, configSource);
     }
 
     /** The server's web server (frp's webServer.*: /healthz, /api/serverinfo, /api/proxy/TYPE); null: none. */
     public ServerConfig withWebServer(AdminSettings w) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, w, vhost, quicBindPort, kcpBindPort, users);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, w, vhost, quicBindPort, kcpBindPort, users, configSource);
     }
 
     public ServerConfig withVhost(VhostSettings v) {
         return new ServerConfig(source, bindAddr, bindPort, proxyBindAddr, authToken, allowPorts, maxPortsPerClient,
-                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, v, quicBindPort, kcpBindPort, users);
+                tls, heartbeatTimeout, userConnTimeout, sessionGracePeriod, log, dataDir, udp, webServer, v, quicBindPort, kcpBindPort, users, configSource);
     }
 
     static ServerConfig read(ConfigSection s, Path file) {
@@ -130,7 +131,17 @@ public record ServerConfig(
         LogSettings log = LogSettings.read(s);
         UdpSettings udp = UdpSettings.read(s);
         AdminSettings webServer = AdminSettings.read(s, true);
-        List<ServerUser> users = ServerUser.read(s);
+        List<ConfigSection> userTables = new java.util.ArrayList<>(s.tables("users"));
+        EtcdSource etcd = EtcdSource.read(s);
+        for (ConfigDocument d : s.documents()) {
+            ConfigSection doc = CentreDocuments.section(d, s, LegacyIni.Side.SERVER, "[[users]] tables");
+            if (doc != null) {
+                userTables.addAll(doc.tables("users"));
+                // The file says where the server listens and how; a key of the centre adds users.
+                doc.finish();
+            }
+        }
+        List<ServerUser> users = ServerUser.read(userTables);
         UnsafeSettings.server(s, token, !users.isEmpty(), webServer);
         VhostSettings vhost = VhostSettings.read(s);
         Path defaultData = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
@@ -156,6 +167,6 @@ public record ServerConfig(
         }
         s.finish();
         return new ServerConfig(file.toString(), bindAddr, bindPort, proxyBindAddr, token, allow, maxPorts, tls,
-                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp, webServer, vhost, quicBindPort, kcpBindPort, users);
+                hbTimeout, userConnTimeout, grace, log, dataDir.isEmpty() ? defaultData : Path.of(dataDir), udp, webServer, vhost, quicBindPort, kcpBindPort, users, etcd);
     }
 }

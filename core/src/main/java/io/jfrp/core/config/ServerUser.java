@@ -31,11 +31,12 @@ public record ServerUser(String name, String token, PortRanges allowPorts, int m
         return "ServerUser[" + name + "]";
     }
 
-    static List<ServerUser> read(ConfigSection s) {
+    /** @param tables the file's [[users]] and its config centre's, checked together (names and tokens unique over all) */
+    static List<ServerUser> read(List<ConfigSection> tables) {
         List<ServerUser> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> tokens = new HashSet<>();
-        for (ConfigSection u : s.tables("users")) {
+        for (ConfigSection u : tables) {
             String name = u.requiredString("name");
             if (!name.isEmpty() && !name.matches("[A-Za-z0-9_-]{1,64}")) {
                 u.problem("name", u.node("name"), "\"" + name + "\" (expected: 1-64 of A-Z a-z 0-9 _ -; it prefixes "

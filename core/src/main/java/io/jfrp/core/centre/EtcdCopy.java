@@ -1,4 +1,4 @@
-package io.jfrp.client;
+package io.jfrp.core.centre;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The copy of a config centre's documents as the client applied them last, beside its state file: what
- * it starts and runs on while etcd is down. Written whole to a temporary file and renamed over the copy,
+ * The copy of a config centre's documents as they were applied last (beside a client's state file, in a
+ * server's data directory): what it starts and runs on while etcd is down. Written whole to a temporary file and renamed over the copy,
  * so a crash leaves the old copy or the new one, never half of one.
  */
 final class EtcdCopy {

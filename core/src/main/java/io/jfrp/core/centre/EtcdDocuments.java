@@ -1,4 +1,4 @@
-package io.jfrp.client;
+package io.jfrp.core.centre;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -31,13 +31,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * configSource.etcd: the documents under a key prefix, kept current. A watch brings a change within
+ * configSource.etcd: the documents under a key prefix, kept current (a client's proxies, a server's users). A watch brings a change within
  * {@link #SETTLE_MILLIS} of its write (changes that come together are applied once); a full read every
  * {@link #RESYNC} catches what a watch may miss across an outage, and tells etcd down from up. What the
  * client applied last is kept on disk ({@link EtcdCopy}): a client whose etcd is down starts and runs on
  * it, says so once, and says so again when etcd is back. All state is confined to one thread of its own.
  */
-final class EtcdDocuments implements AutoCloseable {
+public final class EtcdDocuments implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EtcdDocuments.class);
     static final long SETTLE_MILLIS = 100;
@@ -64,20 +64,23 @@ final class EtcdDocuments implements AutoCloseable {
     /** Null while etcd answers; else when it stopped answering, for the log. */
     private String downSince;
 
-    private EtcdDocuments(EtcdSource source, EtcdCopy copy, Client client) {
+    private EtcdDocuments(EtcdSource source, EtcdCopy copy, Client client, String threadName) {
         this.source = source;
         this.copy = copy;
         this.client = client;
         this.prefix = ByteSequence.from(source.prefix(), StandardCharsets.UTF_8);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "jfrpc-etcd");
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
     }
 
-    /** @param copyFile where the last applied documents are kept; null keeps none */
-    static EtcdDocuments open(EtcdSource source, Path copyFile) throws IOException {
+    /**
+     * @param copyFile where the last applied documents are kept; null keeps none
+     * @param threadName the thread that follows etcd (jfrpc-etcd, jfrps-etcd)
+     */
+    public static EtcdDocuments open(EtcdSource source, Path copyFile, String threadName) throws IOException {
         ClientBuilder b = Client.builder().endpoints(source.endpoints().toArray(new String[0]))
                 .connectTimeout(READ_TIMEOUT).retryMaxDelay(2000);
         if (!source.user().isEmpty()) {
@@ -94,7 +97,7 @@ final class EtcdDocuments implements AutoCloseable {
                 }
             });
         }
-        return new EtcdDocuments(source, new EtcdCopy(copyFile), b.build());
+        return new EtcdDocuments(source, new EtcdCopy(copyFile), b.build(), threadName);
     }
 
     /**
@@ -102,7 +105,7 @@ final class EtcdDocuments implements AutoCloseable {
      * was applied last (said in the log).
      * @throws IOException when etcd does not answer and no copy was kept
      */
-    List<ConfigDocument> initial() throws IOException {
+    public List<ConfigDocument> initial() throws IOException {
         return call(() -> {
             try {
                 read();
@@ -130,7 +133,7 @@ final class EtcdDocuments implements AutoCloseable {
      * Starts the watch and the resync; {@code apply} is then called with each change (on this thread of
      * ours). {@code refused}: documents the client could not start with, not tried again until they change.
      */
-    void follow(List<ConfigDocument> startedWith, List<ConfigDocument> refused, Predicate<List<ConfigDocument>> apply) {
+    public void follow(List<ConfigDocument> startedWith, List<ConfigDocument> refused, Predicate<List<ConfigDocument>> apply) {
         thread.execute(() -> {
             this.apply = apply;
             this.refused = refused;
@@ -144,7 +147,7 @@ final class EtcdDocuments implements AutoCloseable {
     }
 
     /** The documents applied last (a reload of the file reads them with it). */
-    List<ConfigDocument> applied() {
+    public List<ConfigDocument> applied() {
         return applied;
     }
 
