@@ -284,12 +284,21 @@ def doctor_names_what_is_wrong():
     t = Tunnel("doctor", lambda t: [tcp_proxy("dead", dead, free_port())])
     try:
         rc, out = run_cli(["bin/jfrpc", "doctor", "-c", t.client_cfg])
-        check(rc == 1 and re.search(r"FAIL\s+server port", out), "doctor did not name the server port: %s" % out)
+        check(rc == 1 and re.search(r"FAIL\s+server port\s+\S+ refused the connection", out),
+              "doctor did not say the server port refused: %s" % out)
         t.start_server()
         rc, out = run_cli(["bin/jfrpc", "doctor", "-c", t.client_cfg])
-        check(re.search(r"ok\s+login", out) and re.search(r"FAIL\s+proxy dead", out),
-              "doctor did not pass the login and fail the dead service: %s" % out)
-        return "server down, then a dead local service: each named with a hint"
+        check(rc == 1 and re.search(r"PASS\s+server answer\s+a jfrps answers", out) and re.search(r"PASS\s+login", out)
+              and re.search(r"FAIL\s+proxy dead", out) and re.search(r"PASS\s+remote dead", out),
+              "doctor did not pass the login and the remote port and fail the dead service: %s" % out)
+        rc, out = run_cli(["bin/jfrpc", "doctor", "--json", "-c", t.client_cfg])
+        import json as _json
+        report = _json.loads(out[out.index("{"):])
+        levels = {c["name"]: c["level"] for c in report["checks"]}
+        check(rc == 1 and not report["ok"] and levels.get("proxy dead") == "FAIL" and levels.get("login") == "PASS",
+              "doctor --json does not say the same: %s" % out)
+        return "server port refused, then a dead local service: each named with a hint; --json the same"
+
     finally:
         t.close()
 

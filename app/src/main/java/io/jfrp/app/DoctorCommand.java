@@ -1,6 +1,9 @@
 package io.jfrp.app;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.jfrp.client.Diagnosis;
+import io.jfrp.client.Diagnosis.Check;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ConfigException;
 import io.jfrp.core.config.ConfigLoader;
@@ -8,16 +11,24 @@ import io.jfrp.core.config.ConfigProblem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code jfrpc doctor -c FILE}: checks, in order, everything a tunnel of this config depends on. */
+/**
+ * {@code jfrpc doctor -c FILE}: checks, in order, everything a tunnel of this config depends on, each
+ * PASS, WARN or FAIL with one line of advice; exit 0 when nothing fails. {@code --json} prints the same
+ * for a timer or cron job to read.
+ */
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
-        description = "Check the config, the server's name and port, TLS, the login, and each proxy's local service.")
+        description = "Check the config, the server's name, port and what answers there, TLS and its certificate, the "
+                + "protocol version, the login, the clocks, each proxy's local service and remote port, the descriptor "
+                + "limit and the route. Exit 0 when nothing fails.")
 final class DoctorCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -30,78 +41,112 @@ final class DoctorCommand implements Callable<Integer> {
             description = "How long each network check may take (default: ${DEFAULT-VALUE}).")
     String timeout;
 
+    @CommandLine.Option(names = "--json", description = "Print the checks as JSON (for a timer or cron job).")
+    boolean json;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (!config.present(spec)) {
             return 2;
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("jfrpc doctor: " + config.file);
-        ClientConfig c;
-        try {
-            ConfigLoader.Loaded<ClientConfig> loaded = ConfigLoader.client(config.file, config.unsafe(spec));
-            c = loaded.config();
-            line(out, new Diagnosis.Check("config", true, c.proxies().size() + " proxies; server "
-                    + c.serverAddr() + ":" + c.serverPort(), ""));
-            loaded.warnings().forEach(w -> out.println("        warning: " + w));
-        } catch (ConfigException e) {
-            for (ConfigProblem p : e.problems()) {
-                line(out, new Diagnosis.Check("config", false, p.toString(), ""));
-            }
-            out.println("        -> fix the config first: `jfrpc verify -c " + config.file + "` lists the same problems");
-            out.flush();
-            return 1;
         }
         Duration t = ConfigLoader.duration(timeout);
         if (t == null) {
             spec.commandLine().getErr().println("jfrpc doctor: --timeout " + timeout + " (expected: a duration such as 3s or 500ms)");
             return 2;
         }
-        List<Diagnosis.Check> checks = new ArrayList<>(Diagnosis.run(c, t));
-        checks.forEach(ch -> line(out, ch));
-        if (c.admin() == null) {
-            out.println("        (no webServer.port in the config: the running client's own view is not available)");
-        } else {
-            try {
-                List<Diagnosis.Check> running = runningChecks(StatusCommand.fetch(c.admin(), t), config.file.toString());
-                running.forEach(ch -> line(out, ch));
-                checks.addAll(running);
-            } catch (Exception e) {
-                line(out, new Diagnosis.Check("running client", false, "its admin API does not answer: " + e.getMessage(),
-                        "is jfrpc running with this config?"));
-                checks.add(new Diagnosis.Check("running client", false, "", ""));
+        List<Check> checks = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        ClientConfig c = null;
+        try {
+            ConfigLoader.Loaded<ClientConfig> loaded = ConfigLoader.client(config.file, config.unsafe(spec));
+            c = loaded.config();
+            warnings.addAll(loaded.warnings());
+            checks.add(warnings.isEmpty() ? Check.pass("config", c.proxies().size() + " proxies; server "
+                    + c.serverAddr() + ":" + c.serverPort())
+                    : Check.warn("config", c.proxies().size() + " proxies; server " + c.serverAddr() + ":" + c.serverPort()
+                    + "; " + warnings.size() + " warning(s): " + String.join("; ", warnings), "see `jfrpc verify -c " + config.file + "`"));
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                checks.add(Check.fail("config", p.toString(), "fix the config first: `jfrpc verify -c " + config.file
+                        + "` lists the same problems"));
             }
         }
-        long failed = checks.stream().filter(ch -> !ch.ok()).count();
-        out.println(failed == 0 ? "all checks passed" : failed + " check(s) failed");
+        if (c != null) {
+            checks.addAll(Diagnosis.run(c, t));
+            if (c.admin() != null) {
+                try {
+                    checks.addAll(runningChecks(StatusCommand.fetch(c.admin(), t), config.file.toString()));
+                } catch (Exception e) {
+                    checks.add(Check.warn("running client", "its admin API does not answer: " + e.getMessage(),
+                            "is jfrpc running with this config? (`systemctl status jfrpc`)"));
+                }
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(json(config.file.toString(), checks));
+        } else {
+            out.println("jfrpc doctor: " + config.file);
+            checks.forEach(ch -> line(out, ch));
+            if (c != null && c.admin() == null) {
+                out.println("        (no webServer.port in the config: the running client's own view is not available)");
+            }
+            out.println(summary(checks));
+        }
         out.flush();
-        return failed == 0 ? 0 : 1;
+        return checks.stream().anyMatch(ch -> ch.level() == Diagnosis.Level.FAIL) ? 1 : 0;
+    }
+
+    static String summary(List<Check> checks) {
+        long failed = checks.stream().filter(ch -> ch.level() == Diagnosis.Level.FAIL).count();
+        long warned = checks.stream().filter(ch -> ch.level() == Diagnosis.Level.WARN).count();
+        return (checks.size() - failed - warned) + " passed, " + warned + " warning(s), " + failed + " failed";
+    }
+
+    static String json(String file, List<Check> checks) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("config", file);
+            g.writeStringField("summary", summary(checks));
+            g.writeBooleanField("ok", checks.stream().noneMatch(ch -> ch.level() == Diagnosis.Level.FAIL));
+            g.writeArrayFieldStart("checks");
+            for (Check ch : checks) {
+                g.writeStartObject();
+                g.writeStringField("name", ch.name());
+                g.writeStringField("level", ch.level().name());
+                g.writeStringField("detail", ch.detail());
+                g.writeStringField("hint", ch.hint());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return w.toString();
     }
 
     /** What the running client's own status says: its connection, and each proxy its server refused. */
-    static List<Diagnosis.Check> runningChecks(Map<String, Object> status, String file) {
-        List<Diagnosis.Check> running = new ArrayList<>();
-        running.add(new Diagnosis.Check("running client", "CONNECTED".equals(status.get("state")),
-                "state " + status.get("state") + (String.valueOf(status.getOrDefault("lastError", "")).isEmpty()
-                        ? "" : ", last error: " + status.get("lastError")),
-                "see `jfrpc status -c " + file + "` and the client's log"));
+    static List<Check> runningChecks(Map<String, Object> status, String file) {
+        List<Check> running = new ArrayList<>();
+        String detail = "state " + status.get("state") + (String.valueOf(status.getOrDefault("lastError", "")).isEmpty()
+                ? "" : ", last error: " + status.get("lastError"));
+        running.add("CONNECTED".equals(status.get("state")) ? Check.pass("running client", detail)
+                : Check.fail("running client", detail, "see `jfrpc status -c " + file + "` and the client's log"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> proxies = (List<Map<String, Object>>) status.getOrDefault("proxies", List.of());
         for (Map<String, Object> p : proxies) {
             if ("refused".equals(p.get("state"))) {
-                running.add(new Diagnosis.Check("proxy " + p.get("name"), false,
-                        "refused by the server: " + p.get("lastError"),
+                running.add(Check.fail("proxy " + p.get("name"), "refused by the server: " + p.get("lastError"),
                         "free the port or the name on the server, or choose another remotePort"));
             }
         }
         return running;
     }
 
-    private static void line(PrintWriter out, Diagnosis.Check c) {
-        out.printf("  %-5s %-16s %s%n", c.ok() ? "ok" : "FAIL", c.name(), c.detail());
-        if (!c.ok() && !c.hint().isEmpty()) {
+    private static void line(PrintWriter out, Check c) {
+        out.printf("  %-5s %-16s %s%n", c.level(), c.name(), c.detail());
+        if (c.level() != Diagnosis.Level.PASS && !c.hint().isEmpty()) {
             out.printf("        -> %s%n", c.hint());
         }
     }
-
 }

@@ -2,6 +2,7 @@ package io.jfrp.client;
 
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.log.PeerText;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.Fingerprints;
 import io.jfrp.core.tls.TlsContexts;
@@ -10,249 +11,282 @@ import io.jfrp.core.transport.OutboundProxy;
 import io.jfrp.protocol.ErrorCode;
 import io.jfrp.protocol.FrameDecoder;
 import io.jfrp.protocol.FrameEncoder;
-import io.jfrp.protocol.LoginProof;
-import io.jfrp.protocol.Message;
 import io.jfrp.protocol.Wire;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What `jfrpc doctor` checks, in the order a tunnel depends on them: the server's name, its port,
- * TLS and the certificate, the login with this config's token, then each proxy's local service. Each
- * check says what it found and, when it failed, what to do. The login uses a throwaway runId, so a
- * running client with the same config is not disturbed.
+ * What `jfrpc doctor` checks, in the order a tunnel depends on them: the server's name, its port, what
+ * answers there, TLS and the certificate, the protocol version, the login with this config's token, the
+ * clocks, each proxy's local service, each remote port (asked of the server), the descriptors this
+ * process may open, and the route. Each check passes, warns or fails, says what it found and, when it
+ * did not pass, what to do. Every step is bounded by the timeout.
  */
 public final class Diagnosis {
 
-    /** One finding: what was checked, whether it passed, what was seen, and a hint when it failed. */
-    public record Check(String name, boolean ok, String detail, String hint) {
+    /** How a check came out. */
+    public enum Level { PASS, WARN, FAIL }
+
+    /** One finding: what was checked, how it came out, what was seen, and what to do when it did not pass. */
+    public record Check(String name, Level level, String detail, String hint) {
+        public boolean ok() {
+            return level != Level.FAIL;
+        }
+
+        public static Check pass(String name, String detail) {
+            return new Check(name, Level.PASS, detail, "");
+        }
+
+        public static Check warn(String name, String detail, String hint) {
+            return new Check(name, Level.WARN, detail, hint);
+        }
+
+        public static Check fail(String name, String detail, String hint) {
+            return new Check(name, Level.FAIL, detail, hint);
+        }
     }
+
+    /** A certificate that ends within this is a warning (the alert rules' low tier says the same). */
+    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+    /** The login's replay window (LoginHandler): a skew beyond it fails every login. */
+    static final long SKEW_LIMIT_MILLIS = 5 * 60_000;
 
     private Diagnosis() {
     }
 
     public static List<Check> run(ClientConfig c, Duration timeout) {
         List<Check> out = new ArrayList<>();
-        String server = c.serverAddr() + ":" + c.serverPort();
         OutboundProxy proxy = c.channels().get(0).proxy();
+        String protocol = c.channels().get(0).protocol();
+        InetAddress addr = null;
         if (proxy != null) {
             // Through a proxy the server's name and port are the proxy's to reach: the login shows whether it does.
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(proxy.host(), proxy.port()), (int) timeout.toMillis());
-                out.add(new Check("proxy", true, proxy + " accepts TCP connections", ""));
+                out.add(Check.pass("proxy", proxy + " accepts TCP connections"));
             } catch (IOException e) {
-                out.add(new Check("proxy", false, proxy + ": " + e.getMessage(),
+                out.add(Check.fail("proxy", proxy + ": " + e.getMessage(),
                         "check transport.proxyURL (or the http_proxy environment variable it defaults to)"));
                 return out;
             }
-            out.addAll(login(c, timeout));
-            out.addAll(localServices(c, timeout));
-            return out;
-        }
-        InetAddress addr;
-        try {
-            addr = InetAddress.getByName(c.serverAddr());
-            out.add(new Check("server name", true, c.serverAddr() + " is " + addr.getHostAddress(), ""));
-        } catch (IOException e) {
-            out.add(new Check("server name", false, c.serverAddr() + " does not resolve: " + e.getMessage(),
-                    "check serverAddr and this host's DNS"));
-            return out;
-        }
-        // QUIC's and KCP's ports are UDP: only their handshake or the login can tell whether one answers.
-        String protocol = c.channels().get(0).protocol();
-        if (!protocol.equals("quic") && !protocol.equals("kcp")) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(addr, c.serverPort()), (int) timeout.toMillis());
-                out.add(new Check("server port", true, server + " accepts TCP connections", ""));
-            } catch (IOException e) {
-                out.add(new Check("server port", false, server + ": " + e.getMessage(),
-                        "is jfrps running there with bindPort " + c.serverPort() + "? a firewall between?"));
+        } else {
+            ServerAnswer.Resolved name = ServerAnswer.dns(c.serverAddr(), timeout);
+            out.add(name.check());
+            if (name.address() == null) {
                 return out;
             }
+            addr = name.address();
+            // QUIC's and KCP's ports are UDP: only their handshake or the login can tell whether one answers.
+            if (!protocol.equals("quic") && !protocol.equals("kcp")) {
+                Check reach = ServerAnswer.reach(addr, c.serverPort(), timeout);
+                out.add(reach);
+                if (!reach.ok()) {
+                    out.add(ServerAnswer.route(addr, c.serverPort()));
+                    return out;
+                }
+                if (protocol.equals("tcp")) {
+                    ServerAnswer.Answer who = ServerAnswer.whoAnswers(addr, c.serverPort(), timeout);
+                    out.add(who.check());
+                    if (who.kind() != ServerAnswer.Kind.JFRPS) {
+                        // Not a jfrps: what TLS or a login would say next is only a consequence.
+                        out.add(ServerAnswer.route(addr, c.serverPort()));
+                        return out;
+                    }
+                }
+            }
         }
-        out.addAll(login(c, timeout));
-        out.addAll(localServices(c, timeout));
+        List<Check> remote = new ArrayList<>();
+        boolean loggedIn = login(c, timeout, out, remote);
+        out.addAll(LocalChecks.services(c, timeout));
+        if (loggedIn) {
+            out.addAll(remote);
+        } else {
+            out.add(Check.warn("remote ports", "not checked: the login did not succeed", "fix the login first"));
+        }
+        out.add(LocalChecks.descriptors(c));
+        if (addr != null) {
+            out.add(ServerAnswer.route(addr, c.serverPort()));
+        }
         return out;
     }
 
-    private static List<Check> localServices(ClientConfig c, Duration timeout) {
-        List<Check> out = new ArrayList<>();
-        for (ProxyConfig p : c.proxies()) {
-            if (p.plugin() != null && p.plugin().type().equals("unix_domain_socket")) {
-                boolean there = java.nio.file.Files.exists(java.nio.file.Path.of(p.plugin().unixPath()));
-                out.add(new Check("proxy " + p.name(), there, "unix socket " + p.plugin().unixPath()
-                        + (there ? " exists" : " does not exist"), "start the service, or fix plugin.unixPath"));
-                continue;
-            }
-            String local = p.plugin() != null ? p.plugin().localAddr() : p.localIP() + ":" + p.localPort();
-            try (Socket s = new Socket()) {
-                int colon = local.lastIndexOf(':');
-                s.connect(new InetSocketAddress(local.substring(0, colon).replace("[", "").replace("]", ""),
-                        Integer.parseInt(local.substring(colon + 1))), (int) timeout.toMillis());
-                out.add(new Check("proxy " + p.name(), true, "local service " + local + " accepts connections", ""));
-            } catch (IOException e) {
-                out.add(new Check("proxy " + p.name(), false, "local service " + local + ": " + e.getMessage(),
-                        "start the service, or fix localIP/localPort; users of this proxy are refused meanwhile"));
-            }
-        }
-        return out;
-    }
-
-    private static List<Check> login(ClientConfig c, Duration timeout) {
-        List<Check> out = new ArrayList<>();
-        CompletableFuture<String> tls = new CompletableFuture<>();
-        CompletableFuture<Check> result = new CompletableFuture<>();
-        String runId = "doctor-" + RunIdStore.newRunId();
-        String server = c.serverAddr() + ":" + c.serverPort();
+    /** TLS, protocol, login, clock and remote ports, from one login of the doctor's. @return whether it logged in */
+    private static boolean login(ClientConfig c, Duration timeout, List<Check> out, List<Check> remote) {
         SslContext ssl;
         try {
             ssl = c.tls().enable() ? TlsContexts.client(c.tls(), c.knownServersFile()) : null;
         } catch (IOException e) {
-            out.add(new Check("tls", false, "cannot set up TLS: " + e.getMessage(), "check transport.tls.*"));
-            return out;
+            out.add(Check.fail("tls", "cannot set up TLS: " + e.getMessage(), "check transport.tls.*"));
+            return false;
         }
+        String server = c.serverAddr() + ":" + c.serverPort();
+        LoginProbe probe = new LoginProbe(c, "doctor-" + RunIdStore.newRunId());
         try (NettyTransport transport = NettyTransport.create("jfrpc-doctor", 1)) {
             ClientTransport carrier = ClientTransport.of(c.channels().get(0).protocol());
             CompletableFuture<Check> carried = new CompletableFuture<>();
             carrier.dial(transport, transport.group().next(),
                     c.channels().get(0).route((int) timeout.toMillis(), ssl, c.tls().serverName()),
-                    p -> {
-                        p.addLast(new FrameDecoder(), FrameEncoder.INSTANCE, new Probe(c, runId, tls, result));
-                    }).addListener(f -> {
+                    p -> p.addLast(new FrameDecoder(), FrameEncoder.INSTANCE, probe)).addListener(f -> {
                         if (f.isSuccess()) {
-                            carried.complete(new Check("transport", true, carrier.protocol() + " to " + server
+                            carried.complete(Check.pass("transport", carrier.protocol() + " to " + server
                                     + (carrier.protocol().equals("kcp") ? ": socket ready (UDP; the login shows whether a jfrps answers)"
-                                    : " works"), ""));
+                                    : " works")));
                         } else {
-                            carried.complete(new Check("transport", false, carrier.protocol() + ": " + f.cause().getMessage(),
+                            carried.complete(Check.fail("transport", carrier.protocol() + ": " + f.cause().getMessage(),
                                     "does the server take transport.protocol = \"" + carrier.protocol() + "\" on that port?"));
-                            result.complete(null);
+                            probe.done.complete(null);
                         }
                     });
-            Check login;
+            boolean finished;
             try {
-                login = result.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
-                Check t = carried.getNow(null);
-                if (t != null && (!t.ok() || !carrier.protocol().equals("tcp"))) {
-                    out.add(t);
-                }
-                if (login == null) {
-                    return out;
-                }
+                probe.done.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+                finished = true;
             } catch (Exception e) {
-                login = new Check("login", false, "no answer from the server within " + timeout.toMillis() * 2 + " ms",
-                        "is " + c.serverAddr() + ":" + c.serverPort() + " a jfrps (and not another service)?");
+                finished = false;
             }
-            if (ssl == null) {
-                out.add(new Check("tls", true, "off (transport.tls.enable = false)", ""));
-            } else if (tls.isDone() && !tls.isCompletedExceptionally()) {
-                String fp = tls.join();
-                boolean pinned = !c.tls().serverFingerprint().isEmpty();
-                out.add(new Check("tls", true, "server certificate SHA-256 " + fp + (pinned ? " (matches the pin)" : ""),
-                        ""));
-            } else {
-                String why = tls.isDone() ? tls.handle((v, e) -> e.getMessage()).join() : "no TLS handshake";
-                out.add(new Check("tls", false, why, c.tls().serverFingerprint().isEmpty()
-                        ? "does the server speak TLS? (transport.tls.enable)"
-                        : "the server's certificate is not the pinned one: compare transport.tls.serverFingerprint "
-                        + "with the fingerprint jfrps logs at start"));
+            Check t = carried.getNow(null);
+            if (t != null && (!t.ok() || !carrier.protocol().equals("tcp"))) {
+                out.add(t);
             }
-            out.add(login);
+            if (t != null && !t.ok()) {
+                return false;
+            }
+            out.add(tls(c, ssl, probe));
+            if (probe.tlsFailure != null && ssl != null) {
+                return false;
+            }
+            Check version = version(probe);
+            if (version != null) {
+                out.add(version);
+                if (!version.ok()) {
+                    return false;
+                }
+            }
+            if (probe.loginRefusal == null) {
+                out.add(Check.fail("login", finished ? "the server closed the connection during login"
+                                : "no answer from the server within " + timeout.toMillis() * 2 + " ms",
+                        "is " + server + " a jfrps? does it require TLS (transport.tls.force) while this config has it off?"));
+                return false;
+            }
+            if (!probe.loginRefusal.isEmpty()) {
+                out.add(Check.fail("login", "refused: " + PeerText.escape(probe.loginRefusal), probe.loginCode == ErrorCode.CLOCK_SKEW
+                        ? "the clocks of this host and the server's differ by minutes: run NTP on both"
+                        : "auth.token (and user) must match the server's auth.token or one of its [[users]]"));
+                out.add(clock(probe));
+                return false;
+            }
+            out.add(Check.pass("login", "the server accepts this config's " + (c.user().isEmpty() ? "auth.token"
+                    : "user " + c.user() + " and its token")));
+            out.add(clock(probe));
+            for (ProxyConfig p : c.proxies()) {
+                String why = probe.proxies.get(p.name());
+                String what = p.type().routedByName() ? "name" : p.remotePort() == 0 ? "name (the server picks the port)"
+                        : p.type().configName() + " port " + p.remotePort();
+                if (why == null) {
+                    remote.add(Check.warn("remote " + p.name(), "the server did not answer about it",
+                            "a jfrps before 0.1 cannot be asked; the client's log says at registration"));
+                } else if (why.isEmpty()) {
+                    remote.add(Check.pass("remote " + p.name(), what + " would be taken on the server"));
+                } else {
+                    remote.add(Check.fail("remote " + p.name(), PeerText.escape(why),
+                            "choose another remotePort (or proxy name), or change allowPorts on the server"));
+                }
+            }
+            return true;
         } finally {
             // After the transport closed: no handshake is left to use it.
             TlsContexts.release(ssl);
         }
-        return out;
     }
 
-    /** Speaks just enough of the protocol to learn whether this config's token is accepted. */
-    private static final class Probe extends ChannelInboundHandlerAdapter {
-        private final ClientConfig c;
-        private final String runId;
-        private final CompletableFuture<String> tls;
-        private final CompletableFuture<Check> result;
-
-        Probe(ClientConfig c, String runId, CompletableFuture<String> tls, CompletableFuture<Check> result) {
-            this.c = c;
-            this.runId = runId;
-            this.tls = tls;
-            this.result = result;
+    private static Check tls(ClientConfig c, SslContext ssl, LoginProbe probe) {
+        if (ssl == null) {
+            return Check.warn("tls", "off (transport.tls.enable = false): the token's proof and all traffic cross "
+                    + "the network in the clear", "turn transport.tls.enable on unless the link is private");
         }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
-            ctx.writeAndFlush(new Message.Hello(JfrpClient.VERSION, 0));
+        if (probe.tlsFailure != null) {
+            return Check.fail("tls", probe.tlsFailure, c.tls().serverFingerprint().isEmpty()
+                    ? (c.tls().trustedCaFile() != null ? "the server's certificate is not signed by transport.tls.trustedCaFile"
+                    : "the server answered as a jfrps above: check its certificate and transport.tls.* here")
+                    : "the server's certificate is not the pinned one: compare transport.tls.serverFingerprint "
+                    + "with the fingerprint jfrps logs at start");
         }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof SslHandshakeCompletionEvent e) {
-                if (e.isSuccess()) {
-                    try {
-                        tls.complete(Fingerprints.sha256(ctx.pipeline().get(SslHandler.class).engine().getSession()
-                                .getPeerCertificates()[0]));
-                    } catch (IOException ex) {
-                        tls.complete("(no certificate)");
-                    }
-                } else {
-                    Throwable r = e.cause();
-                    while (r.getCause() != null) {
-                        r = r.getCause();
-                    }
-                    tls.completeExceptionally(new IOException("TLS handshake failed: " + r.getMessage()));
-                }
+        if (probe.certificate == null) {
+            return Check.fail("tls", "no TLS handshake completed", "is the port a jfrps?");
+        }
+        String fp = Fingerprints.sha256(probe.certificate);
+        String detail = "server certificate SHA-256 " + fp;
+        if (probe.certificate instanceof X509Certificate x) {
+            Instant until = x.getNotAfter().toInstant();
+            Duration left = Duration.between(Instant.now(), until);
+            detail += ", valid until " + until;
+            if (left.isNegative()) {
+                return Check.fail("tls", detail + ": expired", "renew the server's certificate (transport.tls.certFile)");
             }
-            ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Message.Challenge ch) {
-                long now = System.currentTimeMillis();
-                ctx.writeAndFlush(new Message.Login(runId, c.user(), now, LoginProof.compute(c.authToken(), ch.nonce(),
-                        now, runId), "doctor", (int) c.heartbeatInterval().toMillis()));
-            } else if (msg instanceof Message.LoginOk) {
-                result.complete(new Check("login", true, "the server accepts this config's auth.token", ""));
-                ctx.writeAndFlush(new Message.GoAway(ErrorCode.SHUTTING_DOWN, "doctor done"))
-                        .addListener(ChannelFutureListener.CLOSE);
-            } else if (msg instanceof Message.LoginFail f) {
-                result.complete(new Check("login", false, "refused: " + f.reason(), f.code() == ErrorCode.CLOCK_SKEW
-                        ? "the clocks of this host and the server's differ by minutes: run NTP on both"
-                        : "auth.token must be the same in frpc.toml and frps.toml"));
-                ctx.close();
-            } else if (msg instanceof Message.GoAway g) {
-                result.complete(new Check("login", false, "the server closed: " + g.reason(), ""));
-                ctx.close();
-            } else {
-                ReferenceCountUtil.release(msg);
+            if (left.compareTo(EXPIRY_WARNING) < 0) {
+                return Check.warn("tls", detail + ": " + left.toDays() + " days left", "renew the server's certificate");
             }
         }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            result.complete(new Check("login", false, "the server closed the connection during login",
-                    "is the port a jfrps? does it require TLS (transport.tls.force) while this config has it off?"));
+        boolean pinned = !c.tls().serverFingerprint().isEmpty();
+        if (pinned) {
+            return Check.pass("tls", detail + " (matches the pin)");
         }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+        if (c.tls().trustedCaFile() != null) {
+            return Check.pass("tls", detail + " (signed by the trusted CA)");
         }
+        if (c.tls().trustOnFirstUse()) {
+            return Check.pass("tls", detail + " (trust on first use: known_servers)");
+        }
+        return Check.warn("tls", detail + ", accepted without verification",
+                "pin it: transport.tls.serverFingerprint = \"" + fp + "\" (or trustOnFirstUse = true)");
+    }
+
+    private static Check version(LoginProbe probe) {
+        if (probe.preface == null) {
+            return null;
+        }
+        if (probe.preface.major() != Wire.VERSION_MAJOR) {
+            return Check.fail("protocol", "the server speaks jfrp protocol " + probe.preface.major() + "."
+                    + probe.preface.minor() + ", this client " + Wire.VERSION_MAJOR + "." + Wire.VERSION_MINOR,
+                    Wire.upgradeAdvice(probe.preface.major(), Wire.VERSION_MAJOR));
+        }
+        if (probe.challenge == null) {
+            return Check.pass("protocol", "jfrp protocol " + probe.preface.major() + "." + probe.preface.minor());
+        }
+        String server = "jfrps " + PeerText.escape(probe.challenge.softwareVersion()) + ", protocol "
+                + probe.preface.major() + "." + probe.preface.minor();
+        int lacking = Wire.FEATURES & ~probe.challenge.features();
+        if (lacking != 0) {
+            return Check.warn("protocol", server + ": it lacks " + Wire.featureNames(lacking) + "; this client does without",
+                    "upgrade jfrps to " + JfrpClient.VERSION + " for them");
+        }
+        return Check.pass("protocol", server + " (this client: " + JfrpClient.VERSION + ")");
+    }
+
+    private static Check clock(LoginProbe probe) {
+        if (probe.challenge == null || probe.challenge.serverTimeMillis() == 0) {
+            return Check.pass("clock", "not measured (this server does not send its clock); a login fails beyond "
+                    + SKEW_LIMIT_MILLIS / 60_000 + " min of skew");
+        }
+        long skew = probe.challenge.serverTimeMillis() - probe.challengeMidpointMillis;
+        String said = "the server's clock is " + Math.abs(skew) + " ms " + (skew >= 0 ? "ahead of" : "behind") + " this host's";
+        if (Math.abs(skew) >= SKEW_LIMIT_MILLIS) {
+            return Check.fail("clock", said, "logins fail beyond " + SKEW_LIMIT_MILLIS / 60_000 + " min: run NTP on both hosts");
+        }
+        if (Math.abs(skew) >= 60_000) {
+            return Check.warn("clock", said, "logins fail beyond " + SKEW_LIMIT_MILLIS / 60_000 + " min: run NTP on both hosts");
+        }
+        return Check.pass("clock", said);
     }
 }

@@ -38,10 +38,14 @@ class DoctorTest {
         EchoServer echo = closer.keep(new EchoServer());
         List<Diagnosis.Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("e", echo.port(), 0)),
                 Duration.ofSeconds(3));
-        assertThat(checks).extracting(Diagnosis.Check::name)
-                .containsExactly("server name", "server port", "tls", "login", "proxy e");
+        assertThat(checks).extracting(Diagnosis.Check::name).containsExactly("server name", "server port", "server answer",
+                "tls", "protocol", "login", "clock", "proxy e", "remote e", "descriptors", "route");
         assertThat(checks).allMatch(Diagnosis.Check::ok);
-        assertThat(check(checks, "tls").detail()).contains(server.certificateFingerprint());
+        assertThat(check(checks, "tls").detail()).contains(server.certificateFingerprint()).contains("valid until");
+        assertThat(check(checks, "tls").level()).as("an unpinned certificate is a warning").isEqualTo(Diagnosis.Level.WARN);
+        assertThat(check(checks, "server answer").detail()).contains("a jfrps answers, protocol " + io.jfrp.protocol.Wire.VERSION_MAJOR);
+        assertThat(check(checks, "clock").detail()).contains("ms").contains("this host's");
+        assertThat(check(checks, "route").detail()).contains("from 127.0.0.1");
         // The probe's throwaway session is gone again.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
     }
@@ -52,8 +56,8 @@ class DoctorTest {
         EchoServer echo = closer.keep(new EchoServer());
         List<Diagnosis.Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("e", echo.port(), 0))
                 .withProtocol("websocket"), Duration.ofSeconds(3));
-        assertThat(checks).extracting(Diagnosis.Check::name)
-                .containsExactly("server name", "server port", "transport", "tls", "login", "proxy e");
+        assertThat(checks).extracting(Diagnosis.Check::name).containsExactly("server name", "server port", "transport",
+                "tls", "protocol", "login", "clock", "proxy e", "remote e", "descriptors", "route");
         assertThat(checks).allMatch(Diagnosis.Check::ok);
         assertThat(check(checks, "transport").detail()).startsWith("websocket to ");
 
@@ -98,6 +102,7 @@ class DoctorTest {
         List<Diagnosis.Check> down = Diagnosis.run(ClientConfig.defaults("127.0.0.1", nothing, "t", List.of()),
                 Duration.ofSeconds(2));
         assertThat(check(down, "server port").ok()).isFalse();
+        assertThat(check(down, "server port").detail()).contains("refused the connection");
         assertThat(check(down, "server port").hint()).contains("is jfrps running");
 
         JfrpServer server = closer.keep(Tunnels.server(dir));
@@ -106,10 +111,67 @@ class DoctorTest {
         assertThat(check(token, "login").ok()).isFalse();
         assertThat(check(token, "login").detail()).contains("auth.token does not match");
         assertThat(check(token, "proxy dead").ok()).isFalse();
+        assertThat(check(token, "remote ports").level()).isEqualTo(Diagnosis.Level.WARN);
 
         List<Diagnosis.Check> pin = Diagnosis.run(Tunnels.clientConfig(server)
                 .withTls(new ClientTls(true, null, null, null, "", "00".repeat(32))), Duration.ofSeconds(2));
         assertThat(check(pin, "tls").ok()).isFalse();
         assertThat(check(pin, "tls").hint()).contains("pinned");
+    }
+
+    @Test
+    void eachRemotePortIsAskedOfTheServerAndNothingIsOpened() throws Exception {
+        int free = Tunnels.freePort();
+        int forbidden = Tunnels.freePort();
+        java.net.ServerSocket squatter = closer.keep(new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
+        int taken = squatter.getLocalPort();
+        JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir).withPorts(new io.jfrp.core.config.PortRanges(
+                List.of(new int[]{free, free}, new int[]{taken, taken})), 0)));
+        EchoServer echo = closer.keep(new EchoServer());
+        List<Diagnosis.Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("a", echo.port(), free),
+                Tunnels.tcp("b", echo.port(), forbidden), Tunnels.tcp("c", echo.port(), taken)), Duration.ofSeconds(3));
+        assertThat(check(checks, "remote a").level()).isEqualTo(Diagnosis.Level.PASS);
+        assertThat(check(checks, "remote a").detail()).contains("tcp port " + free + " would be taken");
+        assertThat(check(checks, "remote b").level()).isEqualTo(Diagnosis.Level.FAIL);
+        assertThat(check(checks, "remote b").detail()).contains("port " + forbidden + " is not allowed");
+        assertThat(check(checks, "remote c").level()).isEqualTo(Diagnosis.Level.FAIL);
+        assertThat(check(checks, "remote c").detail()).contains("port " + taken + " is in use");
+        assertThat(Tunnels.listening(free)).as("the doctor opened nothing").isFalse();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
+    }
+
+    @Test
+    void aPortThatIsNoJfrpsIsSaidSoAndNotBlamedOnTls() throws Exception {
+        try (java.net.ServerSocket web = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!web.isClosed()) {
+                    try {
+                        java.net.Socket s = web.accept();
+                        Thread answer = new Thread(() -> {
+                            try (s) {
+                                if (s.getInputStream().read(new byte[4096]) > 0) {
+                                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                }
+                            } catch (java.io.IOException e) {
+                                // the peer went
+                            }
+                        });
+                        answer.setDaemon(true);
+                        answer.start();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            List<Diagnosis.Check> checks = Diagnosis.run(ClientConfig.defaults("127.0.0.1", web.getLocalPort(), "t",
+                    List.of()), Duration.ofSeconds(2));
+            assertThat(check(checks, "server answer").level()).isEqualTo(Diagnosis.Level.FAIL);
+            assertThat(check(checks, "server answer").detail()).contains("an HTTP server (HTTP/1.1 400 Bad Request)");
+            assertThat(check(checks, "server answer").hint()).contains("bindPort");
+            assertThat(checks).extracting(Diagnosis.Check::name).doesNotContain("tls", "login");
+        }
     }
 }

@@ -92,7 +92,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private static Message decodeControl(MessageType type, int streamId, ByteBuf p) {
         Message m = switch (type) {
             case HELLO -> new Message.Hello(str(p), p.readInt());
-            case CHALLENGE -> new Message.Challenge(bytes(p), str(p), p.readInt());
+            case CHALLENGE -> new Message.Challenge(bytes(p), str(p), p.readInt(), p.readableBytes() >= 8 ? p.readLong() : 0);
             case LOGIN -> new Message.Login(str(p), str(p), p.readLong(), bytes(p), str(p), p.readInt(), trailingBytes(p));
             case LOGIN_OK -> new Message.LoginOk(str(p), str(p), trailingBytes(p));
             case LOGIN_FAIL -> new Message.LoginFail(ErrorCode.of(p.readUnsignedShort()), str(p));

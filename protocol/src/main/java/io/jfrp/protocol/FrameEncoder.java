@@ -55,6 +55,9 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
             bytes(out, c.nonce());
             str(out, c.softwareVersion());
             out.writeInt(c.features());
+            if (c.serverTimeMillis() != 0) {
+                out.writeLong(c.serverTimeMillis());
+            }
         } else if (m instanceof Message.Login l) {
             str(out, l.runId());
             str(out, l.user());

@@ -31,8 +31,16 @@ public sealed interface Message {
         public MessageType type() { return MessageType.HELLO; }
     }
 
-    /** Server to client: the nonce the login proof must cover. */
-    record Challenge(byte[] nonce, String softwareVersion, int features) implements Message {
+    /**
+     * Server to client: the nonce the login proof must cover. {@code serverTimeMillis}: the server's clock
+     * when it sent this (a trailing field, 0 from a server before it; a decoder that does not know it
+     * stops before it), for the client's doctor to measure the skew the login allows.
+     */
+    record Challenge(byte[] nonce, String softwareVersion, int features, long serverTimeMillis) implements Message {
+        public Challenge(byte[] nonce, String softwareVersion, int features) {
+            this(nonce, softwareVersion, features, 0);
+        }
+
         public MessageType type() { return MessageType.CHALLENGE; }
     }
 
@@ -77,6 +85,8 @@ public sealed interface Message {
         /** Options of proxies routed by name: their domains (comma-separated) and subdomain. */
         public static final String CUSTOM_DOMAINS = "customDomains";
         public static final String SUBDOMAIN = "subdomain";
+        /** jfrp's doctor: check the name and port (allowed, free) and answer, without opening anything. */
+        public static final String CHECK_ONLY = "jfrp.checkOnly";
         /** Options of proxies routed by name: the credentials a user must present, and the user it takes. */
         public static final String HTTP_USER = "httpUser";
         public static final String HTTP_PASSWORD = "httpPassword";

@@ -114,6 +114,18 @@ class FrameCodecTest {
         dec.readInbound();
         Message.Challenge c = dec.readInbound();
         assertThat(c.nonce()).isEqualTo(nonce);
+        assertThat(c.serverTimeMillis()).as("a 1.0/1.1 server's challenge has no clock").isZero();
+        dec.finishAndReleaseAll();
+    }
+
+    @Test
+    void aChallengeMayCarryTheServersClockAfterItsFeatures() {
+        EmbeddedChannel dec = pipe();
+        dec.writeInbound(encodeAll(List.of(new Message.Challenge(new byte[Wire.NONCE_LENGTH], "0.1.0", 3, 1_700_000_000_123L))));
+        dec.readInbound();
+        Message.Challenge c = dec.readInbound();
+        assertThat(c.features()).isEqualTo(3);
+        assertThat(c.serverTimeMillis()).isEqualTo(1_700_000_000_123L);
         dec.finishAndReleaseAll();
     }
 

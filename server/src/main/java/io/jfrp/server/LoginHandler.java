@@ -131,7 +131,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
         nonce = new byte[Wire.NONCE_LENGTH];
         rt.random.nextBytes(nonce);
         ctx.write(new Message.Preface(Wire.VERSION_MAJOR, Wire.VERSION_MINOR));
-        ctx.writeAndFlush(new Message.Challenge(nonce, JfrpServer.VERSION, features));
+        ctx.writeAndFlush(new Message.Challenge(nonce, JfrpServer.VERSION, features, System.currentTimeMillis()));
         stage = Stage.LOGIN;
     }
 

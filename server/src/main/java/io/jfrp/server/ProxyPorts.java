@@ -104,6 +104,10 @@ final class ProxyPorts {
 
     void open(ClientPeer client, ProxyRequest req) {
         String name = qualified(req.name());
+        if (req.option(Message.NewProxy.CHECK_ONLY).equals("1")) {
+            checkOnly(client, req, name);
+            return;
+        }
         unconfirmed.remove(name);
         if (req.type().routedByName()) {
             openRouted(client, req, name);
@@ -274,6 +278,49 @@ final class ProxyPorts {
             String asked = !session.user.isEmpty() && l.name.startsWith(session.user + ".")
                     ? l.name.substring(session.user.length() + 1) : l.name;
             client.proxyRefused(asked, why, reason);
+        }
+    }
+
+    /**
+     * jfrp's doctor asks whether a proxy would be taken, and nothing is opened or claimed: its name (free,
+     * or this session's), its port (allowed here, and free on this host now, by binding and closing it at
+     * once). The answer is a result like a registration's.
+     */
+    private void checkOnly(ClientPeer client, ProxyRequest req, String name) {
+        ClientSession owner = rt.registry.nameOwner(name);
+        if (owner != null && owner != session) {
+            client.proxyRefused(req.name(), ProxyRefusal.NAME_IN_USE, "proxy name " + name
+                    + " is in use by another client (a running jfrpc of this config?)");
+            return;
+        }
+        int port = req.remotePort();
+        if (req.type().routedByName() || port == 0) {
+            client.proxyOpened(req.name(), 0);
+            return;
+        }
+        if (!allowPorts().allows(port)) {
+            client.proxyRefused(req.name(), ProxyRefusal.PORT_NOT_ALLOWED, "port " + port + " is not allowed on this server "
+                    + "(allowPorts" + (session.account != null ? " of user " + session.user : "") + ": " + allowPorts() + ")");
+            return;
+        }
+        java.net.InetSocketAddress at = new java.net.InetSocketAddress(rt.config.proxyBindAddr(), port);
+        // A bind is a system call, not a wait: the loop is held for microseconds.
+        try (java.io.Closeable probe = req.type() == ProxyType.UDP ? new java.net.DatagramSocket(at) : bound(at)) {
+            client.proxyOpened(req.name(), port);
+        } catch (java.io.IOException e) {
+            client.proxyRefused(req.name(), ProxyRefusal.PORT_IN_USE, "port " + port + " is in use on the server's host ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static java.net.ServerSocket bound(java.net.InetSocketAddress at) throws java.io.IOException {
+        java.net.ServerSocket s = new java.net.ServerSocket();
+        try {
+            s.bind(at);
+            return s;
+        } catch (java.io.IOException e) {
+            s.close();
+            throw e;
         }
     }
 

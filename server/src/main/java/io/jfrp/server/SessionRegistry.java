@@ -55,6 +55,11 @@ final class SessionRegistry {
         return owner == null || owner == s ? null : owner;
     }
 
+    /** The session that holds proxy {@code name}; null when none does. */
+    ClientSession nameOwner(String name) {
+        return proxyNames.get(name);
+    }
+
     void releaseName(String name, ClientSession s) {
         proxyNames.remove(name, s);
     }
