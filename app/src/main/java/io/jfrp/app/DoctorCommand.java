@@ -1,9 +1,7 @@
 package io.jfrp.app;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.jfrp.client.Diagnosis;
-import io.jfrp.client.Diagnosis.Check;
+import io.jfrp.core.doctor.Check;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ConfigException;
 import io.jfrp.core.config.ConfigLoader;
@@ -12,8 +10,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,47 +78,9 @@ final class DoctorCommand implements Callable<Integer> {
                 }
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(json(config.file.toString(), checks));
-        } else {
-            out.println("jfrpc doctor: " + config.file);
-            checks.forEach(ch -> line(out, ch));
-            if (c != null && c.admin() == null) {
-                out.println("        (no webServer.port in the config: the running client's own view is not available)");
-            }
-            out.println(summary(checks));
-        }
-        out.flush();
-        return checks.stream().anyMatch(ch -> ch.level() == Diagnosis.Level.FAIL) ? 1 : 0;
-    }
-
-    static String summary(List<Check> checks) {
-        long failed = checks.stream().filter(ch -> ch.level() == Diagnosis.Level.FAIL).count();
-        long warned = checks.stream().filter(ch -> ch.level() == Diagnosis.Level.WARN).count();
-        return (checks.size() - failed - warned) + " passed, " + warned + " warning(s), " + failed + " failed";
-    }
-
-    static String json(String file, List<Check> checks) throws IOException {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
-            g.writeStartObject();
-            g.writeStringField("config", file);
-            g.writeStringField("summary", summary(checks));
-            g.writeBooleanField("ok", checks.stream().noneMatch(ch -> ch.level() == Diagnosis.Level.FAIL));
-            g.writeArrayFieldStart("checks");
-            for (Check ch : checks) {
-                g.writeStartObject();
-                g.writeStringField("name", ch.name());
-                g.writeStringField("level", ch.level().name());
-                g.writeStringField("detail", ch.detail());
-                g.writeStringField("hint", ch.hint());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        return w.toString();
+        String note = c != null && c.admin() == null
+                ? "(no webServer.port in the config: the running client's own view is not available)" : null;
+        return DoctorReport.print(spec.commandLine().getOut(), "jfrpc doctor", config.file.toString(), checks, json, note);
     }
 
     /** What the running client's own status says: its connection, and each proxy its server refused. */
@@ -143,10 +101,4 @@ final class DoctorCommand implements Callable<Integer> {
         return running;
     }
 
-    private static void line(PrintWriter out, Check c) {
-        out.printf("  %-5s %-16s %s%n", c.level(), c.name(), c.detail());
-        if (c.level() != Diagnosis.Level.PASS && !c.hint().isEmpty()) {
-            out.printf("        -> %s%n", c.hint());
-        }
-    }
 }

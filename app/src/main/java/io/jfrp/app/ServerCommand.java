@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 /** {@code jfrps -c frps.toml}, or frp's {@code frps -p 7000 -t TOKEN}: runs the server until stopped. */
 @Command(name = "jfrps", aliases = "server", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = "The jfrp server: clients log in here and their proxies open ports here.",
-        subcommands = {ServerCommand.Verify.class, ServerCommand.Reload.class})
+        subcommands = {ServerCommand.Verify.class, ServerCommand.Reload.class, ServerCommand.Doctor.class})
 final class ServerCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
@@ -125,6 +125,45 @@ final class ServerCommand implements Callable<Integer> {
             } catch (ConfigException e) {
                 return ConfigOption.printProblems(spec, e);
             }
+        }
+    }
+
+    /**
+     * {@code jfrps doctor -c FILE}: the config, each port it listens on (free, or held by a running jfrps),
+     * the certificate, the descriptor limit; PASS/WARN/FAIL with advice, {@code --json} for a timer.
+     */
+    @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+            description = "Check the config, that each port the server listens on can be had (or is held by a running "
+                    + "jfrps), the certificate and its expiry, and the descriptor limit. Exit 0 when nothing fails.")
+    static final class Doctor implements Callable<Integer> {
+        @CommandLine.Mixin
+        ConfigOption config;
+
+        @CommandLine.Option(names = "--json", description = "Print the checks as JSON (for a timer or cron job).")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!config.present(spec)) {
+                return 2;
+            }
+            java.util.List<io.jfrp.core.doctor.Check> checks = new java.util.ArrayList<>();
+            try {
+                ConfigLoader.Loaded<ServerConfig> loaded = ConfigLoader.server(config.file, config.unsafe(spec));
+                checks.add(loaded.warnings().isEmpty()
+                        ? io.jfrp.core.doctor.Check.pass("config", "bindPort " + loaded.config().bindPort())
+                        : io.jfrp.core.doctor.Check.warn("config", "bindPort " + loaded.config().bindPort() + "; "
+                        + String.join("; ", loaded.warnings()), "see `jfrps verify -c " + config.file + "`"));
+                checks.addAll(io.jfrp.server.ServerDiagnosis.run(loaded.config()));
+            } catch (ConfigException e) {
+                for (io.jfrp.core.config.ConfigProblem p : e.problems()) {
+                    checks.add(io.jfrp.core.doctor.Check.fail("config", p.toString(), "fix the config first"));
+                }
+            }
+            return DoctorReport.print(spec.commandLine().getOut(), "jfrps doctor", config.file.toString(), checks, json, null);
         }
     }
 }

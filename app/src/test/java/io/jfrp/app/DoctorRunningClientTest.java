@@ -1,6 +1,7 @@
 package io.jfrp.app;
 
 import io.jfrp.client.Diagnosis;
+import io.jfrp.core.doctor.Check;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,7 +17,7 @@ class DoctorRunningClientTest {
         Map<String, Object> status = Map.of("state", "CONNECTED", "lastError", "", "proxies", List.of(
                 Map.of("name", "web", "state", "running", "lastError", ""),
                 Map.of("name", "ssh", "state", "refused", "lastError", "port 6000 is already in use (asking again in 4s)")));
-        List<Diagnosis.Check> checks = DoctorCommand.runningChecks(status, "frpc.toml");
+        List<Check> checks = DoctorCommand.runningChecks(status, "frpc.toml");
         assertThat(checks).filteredOn(c -> !c.ok()).singleElement().satisfies(c -> {
             assertThat(c.name()).isEqualTo("proxy ssh");
             assertThat(c.detail()).contains("port 6000 is already in use");

@@ -2,6 +2,7 @@ package io.jfrp.client;
 
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
+import io.jfrp.core.doctor.Check;
 import io.jfrp.core.log.PeerText;
 import io.jfrp.core.net.NettyTransport;
 import io.jfrp.core.tls.Fingerprints;
@@ -34,28 +35,6 @@ import java.util.concurrent.TimeUnit;
  * did not pass, what to do. Every step is bounded by the timeout.
  */
 public final class Diagnosis {
-
-    /** How a check came out. */
-    public enum Level { PASS, WARN, FAIL }
-
-    /** One finding: what was checked, how it came out, what was seen, and what to do when it did not pass. */
-    public record Check(String name, Level level, String detail, String hint) {
-        public boolean ok() {
-            return level != Level.FAIL;
-        }
-
-        public static Check pass(String name, String detail) {
-            return new Check(name, Level.PASS, detail, "");
-        }
-
-        public static Check warn(String name, String detail, String hint) {
-            return new Check(name, Level.WARN, detail, hint);
-        }
-
-        public static Check fail(String name, String detail, String hint) {
-            return new Check(name, Level.FAIL, detail, hint);
-        }
-    }
 
     /** A certificate that ends within this is a warning (the alert rules' low tier says the same). */
     static final Duration EXPIRY_WARNING = Duration.ofDays(14);

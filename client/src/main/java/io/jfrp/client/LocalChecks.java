@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.jfrp.client.Diagnosis.Check;
+import io.jfrp.core.doctor.Check;
 
 /** The doctor's checks on this host: each proxy's local service, and the descriptors this process may open. */
 final class LocalChecks {

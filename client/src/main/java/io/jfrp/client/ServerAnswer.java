@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static io.jfrp.client.Diagnosis.Check;
+import io.jfrp.core.doctor.Check;
 
 /**
  * The doctor's look at the server's host before any login: its name (and how long it took), whether

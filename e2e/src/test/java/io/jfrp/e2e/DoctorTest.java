@@ -1,6 +1,7 @@
 package io.jfrp.e2e;
 
 import io.jfrp.client.Diagnosis;
+import io.jfrp.core.doctor.Check;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ClientTls;
 import io.jfrp.server.JfrpServer;
@@ -28,7 +29,7 @@ class DoctorTest {
     @RegisterExtension
     final Closer closer = new Closer();
 
-    private static Diagnosis.Check check(List<Diagnosis.Check> checks, String name) {
+    private static Check check(List<Check> checks, String name) {
         return checks.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
@@ -36,13 +37,13 @@ class DoctorTest {
     void aHealthySetupPassesEveryCheck() throws Exception {
         JfrpServer server = closer.keep(Tunnels.server(dir));
         EchoServer echo = closer.keep(new EchoServer());
-        List<Diagnosis.Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("e", echo.port(), 0)),
+        List<Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("e", echo.port(), 0)),
                 Duration.ofSeconds(3));
-        assertThat(checks).extracting(Diagnosis.Check::name).containsExactly("server name", "server port", "server answer",
+        assertThat(checks).extracting(Check::name).containsExactly("server name", "server port", "server answer",
                 "tls", "protocol", "login", "clock", "proxy e", "remote e", "descriptors", "route");
-        assertThat(checks).allMatch(Diagnosis.Check::ok);
+        assertThat(checks).allMatch(Check::ok);
         assertThat(check(checks, "tls").detail()).contains(server.certificateFingerprint()).contains("valid until");
-        assertThat(check(checks, "tls").level()).as("an unpinned certificate is a warning").isEqualTo(Diagnosis.Level.WARN);
+        assertThat(check(checks, "tls").level()).as("an unpinned certificate is a warning").isEqualTo(Check.Level.WARN);
         assertThat(check(checks, "server answer").detail()).contains("a jfrps answers, protocol " + io.jfrp.protocol.Wire.VERSION_MAJOR);
         assertThat(check(checks, "clock").detail()).contains("ms").contains("this host's");
         assertThat(check(checks, "route").detail()).contains("from 127.0.0.1");
@@ -54,11 +55,11 @@ class DoctorTest {
     void aWebSocketClientIsCheckedOverItsWebSocket() throws Exception {
         JfrpServer server = closer.keep(Tunnels.server(dir));
         EchoServer echo = closer.keep(new EchoServer());
-        List<Diagnosis.Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("e", echo.port(), 0))
+        List<Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("e", echo.port(), 0))
                 .withProtocol("websocket"), Duration.ofSeconds(3));
-        assertThat(checks).extracting(Diagnosis.Check::name).containsExactly("server name", "server port", "transport",
+        assertThat(checks).extracting(Check::name).containsExactly("server name", "server port", "transport",
                 "tls", "protocol", "login", "clock", "proxy e", "remote e", "descriptors", "route");
-        assertThat(checks).allMatch(Diagnosis.Check::ok);
+        assertThat(checks).allMatch(Check::ok);
         assertThat(check(checks, "transport").detail()).startsWith("websocket to ");
 
         // A port that answers HTTP but is no jfrps: the upgrade's refusal is the finding.
@@ -88,32 +89,32 @@ class DoctorTest {
             });
             t.setDaemon(true);
             t.start();
-            List<Diagnosis.Check> refused = Diagnosis.run(ClientConfig.defaults("127.0.0.1", web.getLocalPort(), "t",
+            List<Check> refused = Diagnosis.run(ClientConfig.defaults("127.0.0.1", web.getLocalPort(), "t",
                     List.of()).withProtocol("websocket"), Duration.ofSeconds(2));
             assertThat(check(refused, "transport").ok()).isFalse();
             assertThat(check(refused, "transport").detail()).contains("404");
-            assertThat(refused).extracting(Diagnosis.Check::name).doesNotContain("login");
+            assertThat(refused).extracting(Check::name).doesNotContain("login");
         }
     }
 
     @Test
     void aDownServerAWrongTokenAWrongPinAndADeadServiceAreEachNamed() throws Exception {
         int nothing = closer.keep(Loopback.reservedPort()).getLocalPort();
-        List<Diagnosis.Check> down = Diagnosis.run(ClientConfig.defaults("127.0.0.1", nothing, "t", List.of()),
+        List<Check> down = Diagnosis.run(ClientConfig.defaults("127.0.0.1", nothing, "t", List.of()),
                 Duration.ofSeconds(2));
         assertThat(check(down, "server port").ok()).isFalse();
         assertThat(check(down, "server port").detail()).contains("refused the connection");
         assertThat(check(down, "server port").hint()).contains("is jfrps running");
 
         JfrpServer server = closer.keep(Tunnels.server(dir));
-        List<Diagnosis.Check> token = Diagnosis.run(ClientConfig.defaults("127.0.0.1", server.port(), "wrong",
+        List<Check> token = Diagnosis.run(ClientConfig.defaults("127.0.0.1", server.port(), "wrong",
                 List.of(Tunnels.tcp("dead", nothing, 0))), Duration.ofSeconds(2));
         assertThat(check(token, "login").ok()).isFalse();
         assertThat(check(token, "login").detail()).contains("auth.token does not match");
         assertThat(check(token, "proxy dead").ok()).isFalse();
-        assertThat(check(token, "remote ports").level()).isEqualTo(Diagnosis.Level.WARN);
+        assertThat(check(token, "remote ports").level()).isEqualTo(Check.Level.WARN);
 
-        List<Diagnosis.Check> pin = Diagnosis.run(Tunnels.clientConfig(server)
+        List<Check> pin = Diagnosis.run(Tunnels.clientConfig(server)
                 .withTls(new ClientTls(true, null, null, null, "", "00".repeat(32))), Duration.ofSeconds(2));
         assertThat(check(pin, "tls").ok()).isFalse();
         assertThat(check(pin, "tls").hint()).contains("pinned");
@@ -128,13 +129,13 @@ class DoctorTest {
         JfrpServer server = closer.keep(JfrpServer.start(Tunnels.serverConfig(dir).withPorts(new io.jfrp.core.config.PortRanges(
                 List.of(new int[]{free, free}, new int[]{taken, taken})), 0)));
         EchoServer echo = closer.keep(new EchoServer());
-        List<Diagnosis.Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("a", echo.port(), free),
+        List<Check> checks = Diagnosis.run(Tunnels.clientConfig(server, Tunnels.tcp("a", echo.port(), free),
                 Tunnels.tcp("b", echo.port(), forbidden), Tunnels.tcp("c", echo.port(), taken)), Duration.ofSeconds(3));
-        assertThat(check(checks, "remote a").level()).isEqualTo(Diagnosis.Level.PASS);
+        assertThat(check(checks, "remote a").level()).isEqualTo(Check.Level.PASS);
         assertThat(check(checks, "remote a").detail()).contains("tcp port " + free + " would be taken");
-        assertThat(check(checks, "remote b").level()).isEqualTo(Diagnosis.Level.FAIL);
+        assertThat(check(checks, "remote b").level()).isEqualTo(Check.Level.FAIL);
         assertThat(check(checks, "remote b").detail()).contains("port " + forbidden + " is not allowed");
-        assertThat(check(checks, "remote c").level()).isEqualTo(Diagnosis.Level.FAIL);
+        assertThat(check(checks, "remote c").level()).isEqualTo(Check.Level.FAIL);
         assertThat(check(checks, "remote c").detail()).contains("port " + taken + " is in use");
         assertThat(Tunnels.listening(free)).as("the doctor opened nothing").isFalse();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
@@ -166,12 +167,12 @@ class DoctorTest {
             });
             t.setDaemon(true);
             t.start();
-            List<Diagnosis.Check> checks = Diagnosis.run(ClientConfig.defaults("127.0.0.1", web.getLocalPort(), "t",
+            List<Check> checks = Diagnosis.run(ClientConfig.defaults("127.0.0.1", web.getLocalPort(), "t",
                     List.of()), Duration.ofSeconds(2));
-            assertThat(check(checks, "server answer").level()).isEqualTo(Diagnosis.Level.FAIL);
+            assertThat(check(checks, "server answer").level()).isEqualTo(Check.Level.FAIL);
             assertThat(check(checks, "server answer").detail()).contains("an HTTP server (HTTP/1.1 400 Bad Request)");
             assertThat(check(checks, "server answer").hint()).contains("bindPort");
-            assertThat(checks).extracting(Diagnosis.Check::name).doesNotContain("tls", "login");
+            assertThat(checks).extracting(Check::name).doesNotContain("tls", "login");
         }
     }
 }

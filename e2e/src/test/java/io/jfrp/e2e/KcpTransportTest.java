@@ -2,6 +2,7 @@ package io.jfrp.e2e;
 
 import io.jfrp.client.ClientState;
 import io.jfrp.client.Diagnosis;
+import io.jfrp.core.doctor.Check;
 import io.jfrp.client.JfrpClient;
 import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ClientTls;
@@ -165,9 +166,10 @@ class KcpTransportTest {
 
     @Test
     void doctorLogsInOverKcp() {
-        List<Diagnosis.Check> checks = Diagnosis.run(kcp(true), Duration.ofSeconds(3));
-        assertThat(checks).extracting(Diagnosis.Check::name)
-                .containsExactly("server name", "transport", "tls", "login", "proxy echo");
-        assertThat(checks).allMatch(Diagnosis.Check::ok);
+        List<Check> checks = Diagnosis.run(kcp(true), Duration.ofSeconds(3));
+        assertThat(checks).extracting(Check::name)
+                .containsExactly("server name", "transport", "tls", "protocol", "login", "clock", "proxy echo",
+                        "remote echo", "descriptors", "route");
+        assertThat(checks).allMatch(Check::ok);
     }
 }
