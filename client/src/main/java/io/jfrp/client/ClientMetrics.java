@@ -24,8 +24,32 @@ final class ClientMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
+    /** Heartbeat round trips of the session's channel (seconds), from 0.5 ms to 5 s. */
+    private final io.prometheus.metrics.core.metrics.Histogram rtt;
+
     ClientMetrics(AdminActions client, ClientStreams streams, String userPrefix) {
         Supplier<ClientStatus> status = client::status;
+        rtt = io.prometheus.metrics.core.metrics.Histogram.builder().name("jfrp_client_heartbeat_rtt_seconds")
+                .help("Heartbeat round trips of the session's channel")
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+                .register(registry);
+        CounterWithCallback.builder().name("jfrp_client_circuit_opens").help("Outages long enough to open the circuit breaker")
+                .callback(cb -> cb.call(status.get().circuitOpens())).register(registry);
+        GaugeWithCallback.builder().name("jfrp_client_channel_up")
+                .help("1 for the channel the session is on, by channel (its transport and health state as labels)")
+                .labelNames("channel", "protocol", "state")
+                .callback(cb -> status.get().channels().forEach(ch ->
+                        cb.call("active".equals(ch.state()) ? 1 : 0, ch.name(), ch.protocol(), ch.state())))
+                .register(registry);
+        GaugeWithCallback.builder().name("jfrp_client_descriptors").help("Descriptors open now, and the limit")
+                .labelNames("kind")
+                .callback(cb -> {
+                    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+                        cb.call(os.getOpenFileDescriptorCount(), "open");
+                        cb.call(os.getMaxFileDescriptorCount(), "limit");
+                    }
+                }).register(registry);
         GaugeWithCallback.builder().name("jfrp_client_state").help("1 for the state the client is in, by state")
                 .labelNames("state")
                 .callback(cb -> {
@@ -74,6 +98,11 @@ final class ClientMetrics {
                 .callback(cb -> client.proxies().forEach(p ->
                         cb.call(streams.of(userPrefix + p.name()).out.get(), p.name(), p.type().configName())))
                 .register(registry);
+    }
+
+    /** One heartbeat's round trip, in nanoseconds (called on the client's loop: a histogram observe is lock-free). */
+    void observeRtt(long nanos) {
+        rtt.observe(nanos / 1e9);
     }
 
     private static String type(Collection<ProxyConfig> configs, String name) {

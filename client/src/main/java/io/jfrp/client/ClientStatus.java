@@ -5,11 +5,12 @@ import java.util.List;
 
 /**
  * A snapshot of the client for status output and tests: the session, the channel it is on and every
- * channel's health, and each proxy.
+ * channel's health, and each proxy. {@code lastError} is the session's last failure while it is not
+ * connected (cleared at login), {@code lastErrorAt} when it happened (null without one).
  */
 public record ClientStatus(ClientState state, Instant since, String server, long rttMicros, int reconnects,
                            int consecutiveFailures, String lastError, String runId, List<Proxy> proxies,
-                           String channel, List<Channel> channels) {
+                           String channel, List<Channel> channels, Instant lastErrorAt, int circuitOpens) {
 
     /**
      * One channel: its transport, address and proxy; active (the session's), standby (answered its last

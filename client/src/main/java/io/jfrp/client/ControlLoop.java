@@ -255,8 +255,16 @@ final class ControlLoop {
     }
 
     /** A heartbeat came back on {@code ch}: the session's round trip when that is the session's channel. */
+    /** Each heartbeat's round trip of the session's channel, for the metrics' histogram; none by default. */
+    private volatile java.util.function.LongConsumer rttObserver = n -> { };
+
+    void observeRtt(java.util.function.LongConsumer observer) {
+        rttObserver = observer;
+    }
+
     void rtt(Channel ch, long nanos) {
         if (ch == channel) {
+            rttObserver.accept(nanos);
             rttNanos = nanos;
             publish();
         }
@@ -492,7 +500,8 @@ final class ControlLoop {
     ClientStatus status() {
         ClientStatus s = snapshot;
         return new ClientStatus(s.state(), s.since(), s.server(), s.rttMicros(), s.reconnects(),
-                s.consecutiveFailures(), s.lastError(), s.runId(), proxies.snapshot(), s.channel(), s.channels());
+                s.consecutiveFailures(), s.lastError(), s.runId(), proxies.snapshot(), s.channel(), s.channels(),
+                s.lastErrorAt(), s.circuitOpens());
     }
 
     /** Status is read from other threads (admin API, tests): publish an immutable snapshot on each change. */
@@ -502,6 +511,6 @@ final class ControlLoop {
         snapshot = new ClientStatus(machine.state(), Instant.now().minusNanos(ageNanos),
                 choice.current().serverAddr() + ":" + choice.current().serverPort(), rtt < 0 ? -1 : rtt / 1000,
                 machine.reconnects(), machine.consecutiveFailures(), machine.lastError(), runId, List.of(),
-                choice.current().name(), health.snapshot(rtt));
+                choice.current().name(), health.snapshot(rtt), machine.lastErrorAt(), machine.circuitOpens());
     }
 }

@@ -43,6 +43,9 @@ final class ControlStateMachine {
     private int failuresSinceSummary;
     private long lastSummaryNanos;
     private String lastError = "";
+    /** When lastError was set (wall clock, for status); null while there is none. */
+    private java.time.Instant lastErrorAt;
+    private int circuitOpens;
     private int reconnects;
     private boolean everConnected;
 
@@ -62,6 +65,15 @@ final class ControlStateMachine {
 
     long sinceNanos() {
         return sinceNanos;
+    }
+
+    java.time.Instant lastErrorAt() {
+        return lastErrorAt;
+    }
+
+    /** How often the circuit opened (an outage long enough to slow the probing). */
+    int circuitOpens() {
+        return circuitOpens;
     }
 
     String lastError() {
@@ -89,6 +101,7 @@ final class ControlStateMachine {
         }
         long now = clock.getAsLong();
         lastError = cause;
+        lastErrorAt = java.time.Instant.now();
         consecutiveFailures++;
         failuresSinceSummary++;
         if (outageStartNanos < 0) {
@@ -102,6 +115,7 @@ final class ControlStateMachine {
         }
         if (state != ClientState.CIRCUIT_OPEN && consecutiveFailures >= settings.circuitBreakerThreshold()) {
             transition(ClientState.CIRCUIT_OPEN);
+            circuitOpens++;
             log.error("circuit open: " + consecutiveFailures + " attempts failed over " + seconds(now - outageStartNanos)
                     + "; last error: " + cause + "; probing every " + settings.maxInterval().toMillis() + " ms. "
                     + doctorHint);
@@ -151,6 +165,7 @@ final class ControlStateMachine {
         consecutiveFailures = 0;
         failuresSinceSummary = 0;
         lastError = "";
+        lastErrorAt = null;
         policy.reset();
         transition(ClientState.CONNECTED);
         log.info(line);
@@ -175,6 +190,7 @@ final class ControlStateMachine {
         long now = clock.getAsLong();
         outageStartNanos = lastHeardNanos - now < 0 ? lastHeardNanos : now;
         lastError = cause;
+        lastErrorAt = java.time.Instant.now();
         ClientState prev = state;
         transition(ClientState.RECONNECTING);
         log.warn(prev + " -> RECONNECTING: connection to the server lost: " + cause);

@@ -208,8 +208,9 @@ public final class JfrpClient implements AutoCloseable {
         if (config.admin() != null) {
             try {
                 AdminActions actions = client.new Actions();
-                client.admin = AdminServer.start(config.admin(), actions,
-                        new ClientMetrics(actions, streams, config.user().isEmpty() ? "" : config.user() + "."));
+                ClientMetrics metrics = new ClientMetrics(actions, streams, config.user().isEmpty() ? "" : config.user() + ".");
+                loop.observeRtt(metrics::observeRtt);
+                client.admin = AdminServer.start(config.admin(), actions, metrics);
             } catch (IOException e) {
                 client.close();
                 throw e;

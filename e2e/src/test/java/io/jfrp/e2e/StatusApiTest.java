@@ -85,7 +85,11 @@ class StatusApiTest {
                 assertThat(metrics).contains("jfrp_client_state{state=\"connected\"} 1.0", "jfrp_client_state{state=\"reconnecting\"} 0.0",
                         "jfrp_client_proxy_up{name=\"web\",state=\"running\",type=\"tcp\"} 1.0",
                         "jfrp_client_traffic_out_total{name=\"web\",type=\"tcp\"} 10000.0",
-                        "jfrp_client_streams{name=\"web\",type=\"tcp\"} 0.0", "jfrp_client_rtt_seconds ");
+                        "jfrp_client_streams{name=\"web\",type=\"tcp\"} 0.0", "jfrp_client_rtt_seconds ",
+                        "jfrp_client_circuit_opens_total 0.0", "jfrp_client_channel_up{channel=\"server\",protocol=\"tcp\",state=\"active\"} 1.0",
+                        "jfrp_client_heartbeat_rtt_seconds_bucket{le=\"+Inf\"} ", "jfrp_client_descriptors{kind=\"limit\"} ");
+                assertThat(metrics).as("a round trip was measured: the histogram counted it")
+                        .doesNotContain("jfrp_client_heartbeat_rtt_seconds_count 0");
                 // As frp's: a health check needs no password and gets an empty 200.
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + admin + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());

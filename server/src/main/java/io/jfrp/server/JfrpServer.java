@@ -224,7 +224,7 @@ public final class JfrpServer implements AutoCloseable {
         if (config.webServer() != null) {
             try {
                 web = ServerWeb.start(() -> rt.config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats,
-                        rt.memory, () -> {
+                        rt.memory, rt.loginFailures, () -> {
                     JfrpServer s = self.get();
                     if (s == null) {
                         throw new IllegalArgumentException("the server is still starting");

@@ -240,6 +240,7 @@ final class LoginHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void loginRefused(ChannelHandlerContext ctx, String peer, Message.Login l, ErrorCode code, String reason) {
+        rt.loginFailures.refused(code, peer, l.user(), reason);
         String suffix = rt.peerProblems.admit("login-refused");
         if (suffix != null) {
             log.warn("login refused for client {} (runId {}, host {}): {}{}", peer, PeerText.escape(l.runId()),

@@ -23,7 +23,7 @@ final class ServerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    ServerMetrics(ServerStats stats, MemoryBudget memory) {
+    ServerMetrics(ServerStats stats, MemoryBudget memory, LoginFailures logins) {
         GaugeWithCallback.builder().name("frp_server_client_counts").help("Clients logged in now")
                 .callback(cb -> cb.call(stats.clientsOnline())).register(registry);
         GaugeWithCallback.builder().name("frp_server_proxy_counts").help("Proxies whose client is logged in now, by type")
@@ -48,6 +48,18 @@ final class ServerMetrics {
                 .callback(cb -> cb.call(memory.used())).register(registry);
         GaugeWithCallback.builder().name("jfrp_server_held_bytes_limit").help("The memory budget of all sessions together")
                 .callback(cb -> cb.call(memory.processLimit())).register(registry);
+        CounterWithCallback.builder().name("jfrp_server_login_failures").help("Logins refused, by reason")
+                .labelNames("reason")
+                .callback(cb -> logins.counts().forEach((reason, n) -> cb.call(n, reason))).register(registry);
+        GaugeWithCallback.builder().name("jfrp_server_descriptors").help("Descriptors open now, and the limit")
+                .labelNames("kind")
+                .callback(cb -> {
+                    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+                        cb.call(os.getOpenFileDescriptorCount(), "open");
+                        cb.call(os.getMaxFileDescriptorCount(), "limit");
+                    }
+                }).register(registry);
         CounterWithCallback.builder().name("frp_server_traffic_in").help("Bytes users sent, by proxy")
                 .labelNames("name", "type")
                 .callback(cb -> stats.proxies().forEach(p -> cb.call(p.trafficIn.get(), p.name, p.type.configName())))

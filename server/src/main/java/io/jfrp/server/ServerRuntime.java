@@ -38,6 +38,8 @@ final class ServerRuntime {
     /** Failed logins by source address: guessing a token costs time. */
     final LoginThrottle<java.net.InetAddress> loginThrottle = LoginThrottle.perAddress();
     final LoginThrottle<String> userThrottle = LoginThrottle.perUser();
+    /** Refused logins by reason, and the latest few. */
+    final LoginFailures loginFailures = new LoginFailures();
     final SecureRandom random = new SecureRandom();
     /** What all sessions' streams may hold for their users together, and each session alone. */
     final MemoryBudget memory = MemoryBudget.forThisJvm();
