@@ -50,7 +50,7 @@ final class ClientCommand implements Callable<Integer> {
         try {
             client = JfrpClient.start(loaded.config());
         } catch (java.io.IOException e) {
-            LoggerFactory.getLogger("jfrpc").error("{}", e.getMessage());
+            Logging.fatal("jfrpc", loaded.config().log(), e.getMessage());
             return 1;
         }
         Thread hook = new Thread(client::close, "jfrpc-shutdown");
@@ -60,7 +60,7 @@ final class ClientCommand implements Callable<Integer> {
             client.terminated().get();
             return 0;
         } catch (ExecutionException e) {
-            LoggerFactory.getLogger("jfrpc").error("{}", e.getCause().getMessage());
+            Logging.fatal("jfrpc", loaded.config().log(), e.getCause().getMessage());
             return 1;
         }
     }

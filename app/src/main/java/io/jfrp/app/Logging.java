@@ -12,7 +12,7 @@ import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
 import io.jfrp.core.config.LogSettings;
 import org.slf4j.LoggerFactory;
 
-/** Applies frp's log.to / log.level / log.maxDays to Logback, replacing the console default. */
+/** Applies frp's log.to / log.level / log.maxDays (and jfrp's log.format) to Logback, replacing the console default. */
 final class Logging {
 
     private Logging() {
@@ -25,9 +25,14 @@ final class Logging {
         ctx.getLogger("io.netty").setLevel(Level.WARN);
         io.jfrp.core.log.LogLevel.install(l -> root.setLevel(Level.toLevel(l, Level.INFO)), s.level());
         if ("console".equals(s.to())) {
+            if (s.json() && root.getAppender(ConsoleLogConfigurator.APPENDER) instanceof ConsoleAppender<ILoggingEvent> c) {
+                c.stop();
+                c.setEncoder(JsonLogLayout.encoder(ctx));
+                c.start();
+            }
             return;
         }
-        LayoutWrappingEncoder<ILoggingEvent> enc = LogLineLayout.encoder(ctx);
+        LayoutWrappingEncoder<ILoggingEvent> enc = s.json() ? JsonLogLayout.encoder(ctx) : LogLineLayout.encoder(ctx);
         RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(ctx);
         file.setName("file");
@@ -51,6 +56,17 @@ final class Logging {
         root.addAppender(file);
         if (console instanceof ConsoleAppender<ILoggingEvent>) {
             root.detachAppender(console);
+        }
+    }
+
+    /**
+     * A fatal error: logged, and written to the terminal too when the log goes to a file, so whoever
+     * started the process sees why it stopped.
+     */
+    static void fatal(String program, LogSettings s, String message) {
+        LoggerFactory.getLogger(program).error("{}", message);
+        if (!"console".equals(s.to())) {
+            System.err.println(program + ": " + message);
         }
     }
 }

@@ -4,7 +4,6 @@ import io.jfrp.core.config.ConfigException;
 import io.jfrp.core.config.ConfigLoader;
 import io.jfrp.core.config.ServerConfig;
 import io.jfrp.server.JfrpServer;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,7 +40,7 @@ final class ServerCommand implements Callable<Integer> {
         try {
             server = JfrpServer.start(loaded.config());
         } catch (IOException e) {
-            LoggerFactory.getLogger("jfrps").error("{}", e.getMessage());
+            Logging.fatal("jfrps", loaded.config().log(), e.getMessage());
             return 1;
         }
         if (config.file != null) {

@@ -98,7 +98,11 @@ final class StatusCommand extends AdminApiCommand {
                 human(ago), millis(s.get("rttMillis")), s.get("reconnects"), s.get("runId"));
         String lastError = String.valueOf(s.getOrDefault("lastError", ""));
         if (!lastError.isEmpty()) {
-            out.printf("last error: %s (%s consecutive failures)%n", lastError, s.get("consecutiveFailures"));
+            // Cleared at the next login: an error shown is one the tunnel has now, with when it happened.
+            Object at = s.get("lastErrorAt");
+            String when = at == null ? "" : " at " + at + ", " + human(Duration.between(Instant.parse(String.valueOf(at)),
+                    Instant.now()).getSeconds()) + " ago";
+            out.printf("last error%s: %s (%s consecutive failures)%n", when, lastError, s.get("consecutiveFailures"));
         }
         if (channels.size() > 1) {
             List<String[]> rows = new ArrayList<>();

@@ -43,6 +43,10 @@ final class StatusJson {
             g.writeNumberField("reconnects", st.reconnects());
             g.writeNumberField("consecutiveFailures", st.consecutiveFailures());
             g.writeStringField("lastError", st.lastError());
+            if (st.lastErrorAt() != null) {
+                g.writeStringField("lastErrorAt", st.lastErrorAt().toString());
+            }
+            g.writeNumberField("circuitOpens", st.circuitOpens());
             g.writeStringField("channel", st.channel());
             g.writeArrayFieldStart("channels");
             for (ClientStatus.Channel c : st.channels()) {

@@ -113,13 +113,13 @@ final class ServerReload {
         fixed(restart, "vhostHTTPSPort", was.vhost().vhostHTTPSPort(), next.vhost().vhostHTTPSPort());
         fixed(restart, "tcpmuxHTTPConnectPort", was.vhost().tcpmuxHTTPConnectPort(), next.vhost().tcpmuxHTTPConnectPort());
         fixed(restart, "configSource.etcd", was.configSource(), next.configSource());
-        fixed(restart, "log.to/log.maxDays", was.log().to() + "/" + was.log().maxDays(),
-                next.log().to() + "/" + next.log().maxDays());
+        fixed(restart, "log.to/log.maxDays/log.format", was.log().to() + "/" + was.log().maxDays() + "/" + was.log().json(),
+                next.log().to() + "/" + next.log().maxDays() + "/" + next.log().json());
         VhostSettings v = next.vhost();
         VhostSettings vhost = new VhostSettings(was.vhost().vhostHTTPPort(), v.vhostHTTPTimeout(), v.custom404Page(),
                 v.serviceErrorStatus(), was.vhost().vhostHTTPSPort(), was.vhost().tcpmuxHTTPConnectPort(),
                 v.tcpmuxPassthrough(), v.subDomainHost());
-        LogSettings logs = new LogSettings(was.log().to(), next.log().level(), was.log().maxDays());
+        LogSettings logs = new LogSettings(was.log().to(), next.log().level(), was.log().maxDays(), was.log().json());
         return new ServerConfig(next.source(), was.bindAddr(), was.bindPort(), was.proxyBindAddr(), next.authToken(),
                 next.allowPorts(), next.maxPortsPerClient(), was.tls(), next.heartbeatTimeout(), next.userConnTimeout(),
                 next.sessionGracePeriod(), logs, was.dataDir(), next.udp(), was.webServer(), vhost, was.quicBindPort(),
