@@ -90,7 +90,8 @@ class ServerWebTest {
         assertThat(metrics.body()).contains("frp_server_client_counts 1.0", "frp_server_proxy_counts{type=\"tcp\"} 1.0",
                 "frp_server_proxy_counts{type=\"udp\"} 1.0", "frp_server_traffic_in_total{name=\"web\",type=\"tcp\"} 100000.0",
                 "frp_server_connection_counts{name=\"web\",type=\"tcp\"} 0.0", "jfrp_server_sessions_waiting 0.0",
-                "jfrp_server_held_bytes 0.0", "jfrp_server_descriptors{kind=\"open\"} ");
+                "jfrp_server_held_bytes 0.0", "jfrp_server_descriptors{kind=\"open\"} ",
+                "jfrp_server_certificate_expiry_timestamp_seconds ");
         // A wrong token, counted by reason.
         JfrpClient thief = JfrpClient.start(Tunnels.clientConfig(server).withUser("", "wrong-token"));
         await().atMost(Duration.ofSeconds(10)).until(() -> get("/metrics", true).body()

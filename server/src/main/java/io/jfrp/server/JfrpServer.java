@@ -224,7 +224,7 @@ public final class JfrpServer implements AutoCloseable {
         if (config.webServer() != null) {
             try {
                 web = ServerWeb.start(() -> rt.config, ((InetSocketAddress) bind.channel().localAddress()).getPort(), stats,
-                        rt.memory, rt.loginFailures, () -> {
+                        rt.memory, rt.loginFailures, notAfter(cert), () -> {
                     JfrpServer s = self.get();
                     if (s == null) {
                         throw new IllegalArgumentException("the server is still starting");
@@ -251,6 +251,16 @@ public final class JfrpServer implements AutoCloseable {
                 cert, config.tls().certFile() != null ? "configured" : made ? "self-signed, made now" : "self-signed",
                 fingerprint);
         return server;
+    }
+
+    /** When the certificate in {@code pem} expires (epoch seconds), for the metrics; 0 when it cannot be read. */
+    private static long notAfter(Path pem) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
+            return ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in)).getNotAfter().toInstant().getEpochSecond();
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     /** Waits for one of the server's shared ports to listen; @return its channel, kept in {@code bound} */

@@ -23,7 +23,13 @@ final class ServerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    ServerMetrics(ServerStats stats, MemoryBudget memory, LoginFailures logins) {
+    /** @param certificateNotAfter when the server's certificate expires (epoch seconds); 0 when unknown */
+    ServerMetrics(ServerStats stats, MemoryBudget memory, LoginFailures logins, long certificateNotAfter) {
+        if (certificateNotAfter > 0) {
+            GaugeWithCallback.builder().name("jfrp_server_certificate_expiry_timestamp_seconds")
+                    .help("When the server's TLS certificate expires (Unix time)")
+                    .callback(cb -> cb.call(certificateNotAfter)).register(registry);
+        }
         GaugeWithCallback.builder().name("frp_server_client_counts").help("Clients logged in now")
                 .callback(cb -> cb.call(stats.clientsOnline())).register(registry);
         GaugeWithCallback.builder().name("frp_server_proxy_counts").help("Proxies whose client is logged in now, by type")

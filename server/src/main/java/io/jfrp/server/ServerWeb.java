@@ -41,10 +41,11 @@ final class ServerWeb implements AutoCloseable {
 
     /** @param bindPort the port clients log in on, as bound (the config may say 0) */
     static ServerWeb start(java.util.function.Supplier<ServerConfig> config, int bindPort, ServerStats stats,
-                           io.jfrp.core.mux.MemoryBudget memory, LoginFailures logins, java.util.function.Supplier<String> reload)
+                           io.jfrp.core.mux.MemoryBudget memory, LoginFailures logins, long certificateNotAfter,
+                           java.util.function.Supplier<String> reload)
             throws IOException {
         AdminSettings s = config.get().webServer();
-        ServerMetrics metrics = s.prometheus() ? new ServerMetrics(stats, memory, logins) : null;
+        ServerMetrics metrics = s.prometheus() ? new ServerMetrics(stats, memory, logins, certificateNotAfter) : null;
         AdminHttp http = AdminHttp.start(s, "web server", "jfrps-web", exchange -> {
             try {
                 route(exchange, config.get(), bindPort, stats, metrics, reload);
