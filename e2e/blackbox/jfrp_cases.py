@@ -339,6 +339,7 @@ import transport_cases  # noqa: E402
 import identity_cases  # noqa: E402
 import reload_cases  # noqa: E402
 import etcd_cases  # noqa: E402
+import dashboard_cases  # noqa: E402
 
 def _web_service(body):
     """A threaded HTTP/1.1 service on loopback: GET answers `body` (bytes), POST echoes what it was sent."""
@@ -429,3 +430,4 @@ CASES.update(transport_cases.CASES)
 CASES.update(identity_cases.CASES)
 CASES.update(reload_cases.CASES)
 CASES.update(etcd_cases.CASES)
+CASES.update(dashboard_cases.CASES)

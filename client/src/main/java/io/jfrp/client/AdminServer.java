@@ -48,6 +48,9 @@ final class AdminServer implements AutoCloseable {
             StoreRoutes.route(exchange, client);
             return;
         }
+        if (exchange.getRequestMethod().equals("GET") && AdminPage.serve(exchange, path)) {
+            return;
+        }
         if (path.equals(io.jfrp.core.admin.LogLevelRoute.PATH)) {
             io.jfrp.core.admin.LogLevelRoute.answer(exchange, log);
             return;

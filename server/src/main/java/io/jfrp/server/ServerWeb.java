@@ -21,7 +21,7 @@ import java.util.TreeMap;
 import java.util.Optional;
 
 /**
- * The server's web server, as frp's dashboard API where frp's tools read it: {@code GET /healthz} (no
+ * The server's web server: jfrp's dashboard at {@code /} ({@link Dashboard}), and frp's dashboard API where frp's tools read it: {@code GET /healthz} (no
  * auth), {@code GET /api/serverinfo}, {@code /api/clients}, {@code GET /api/proxy/TYPE} and
  * {@code GET /api/proxy/TYPE/NAME}, in frp's JSON shapes, from {@link ServerStats}; {@code /metrics} with
  * {@code enablePrometheus} ({@link ServerMetrics}) and a thread dump at {@code /debug/pprof/} with
@@ -48,12 +48,13 @@ final class ServerWeb implements AutoCloseable {
         ServerMetrics metrics = s.prometheus() ? new ServerMetrics(stats, memory, logins, certificateNotAfter) : null;
         AdminHttp http = AdminHttp.start(s, "web server", "jfrps-web", exchange -> {
             try {
-                route(exchange, config.get(), bindPort, stats, metrics, reload);
+                route(exchange, config.get(), bindPort, stats, metrics, logins, reload);
             } catch (RuntimeException e) {
                 log.warn("web server request failed", e);
             }
         });
-        log.info("web server on http://{}:{}/api/serverinfo{}", s.addr(), http.port(), s.authRequired() ? " (basic auth)" : "");
+        log.info("web server on http://{}:{}/ (dashboard; frp's API under /api/){}", s.addr(), http.port(),
+                s.authRequired() ? " (basic auth)" : "");
         return new ServerWeb(http);
     }
 
@@ -62,7 +63,8 @@ final class ServerWeb implements AutoCloseable {
     }
 
     private static void route(HttpExchange ex, ServerConfig config, int bindPort, ServerStats stats,
-                              ServerMetrics metrics, java.util.function.Supplier<String> reload) throws IOException {
+                              ServerMetrics metrics, LoginFailures logins, java.util.function.Supplier<String> reload)
+            throws IOException {
         String path = ex.getRequestURI().getPath();
         if (path.equals(io.jfrp.core.admin.LogLevelRoute.PATH)) {
             io.jfrp.core.admin.LogLevelRoute.answer(ex, log);
@@ -80,6 +82,9 @@ final class ServerWeb implements AutoCloseable {
         }
         if (!ex.getRequestMethod().equals("GET")) {
             AdminHttp.send(ex, 405, "text/plain", "only GET\n");
+            return;
+        }
+        if (Dashboard.serve(ex, path, stats, logins)) {
             return;
         }
         if (path.equals("/api/serverinfo")) {
