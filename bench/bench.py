@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """jfrp benchmark: every figure against direct loopback, haproxy and ssh -R, in one run on this machine.
 
-Sections: tcp (iperf3), http (wrk, 1 KiB from nginx), connrate (wrk, Connection: close), memory (RSS idle
+Sections: rtt (the added time of one round trip: wrk with one connection, and a 64-byte ping-pong, against
+direct, haproxy, ssh -R and frp v0.70.1: bench/roundtrip.py), tcp (iperf3), http (wrk, 1 KiB from nginx), connrate (wrk, Connection: close), memory (RSS idle
 and with 1,000 / 10,000 idle tunnelled connections), recovery (server restart, silent link, client
 restart), wan (one stream over an emulated 20 and 50 ms link against plain TCP and frp: bench/wan.py), udp
 (1,200-byte datagrams through a udp proxy against direct and frp: bench/udp.py), transports (one stream
@@ -23,6 +24,7 @@ import tempfile
 import threading
 import time
 
+import roundtrip
 import transports
 import udp
 import vhost
@@ -158,10 +160,19 @@ listen fwd
     return port
 
 
-class Jfrp:
-    """jfrps + jfrpc as real processes through bin/, one tcp proxy to `target`."""
+FRP = os.path.join(ROOT, "..", "shared", "peers", "frp-0.70.1")
 
-    def __init__(self, target, tls=True, client_extra="", name="jfrp"):
+
+def have_frp():
+    return os.path.exists(os.path.join(FRP, "frps")) and os.path.exists(os.path.join(FRP, "frpc"))
+
+
+class Jfrp:
+    """jfrps + jfrpc as real processes through bin/, one tcp proxy to `target`; with kind="frp", frps + frpc
+    v0.70.1 from ../shared/peers with the same config (frp reads the same TOML keys)."""
+
+    def __init__(self, target, tls=True, client_extra="", name="jfrp", kind="jfrp"):
+        self.kind = kind
         self.name = name
         self.bind = free_port()
         self.remote = free_port()
@@ -185,12 +196,15 @@ class Jfrp:
                     % (server_port, TOKEN, "" if self.tls else "transport.tls.enable = false\n",
                        self.client_extra, self.target, self.remote))
 
+    def binary(self, side):
+        return os.path.join(FRP, "frp" + side) if self.kind == "frp" else "bin/jfrp" + side
+
     def start_server(self):
-        self.server = Proc(["bin/jfrps", "-c", self.scfg], "%s-server-%d" % (self.name, time.monotonic_ns()))
-        assert wait_until(lambda: port_open(self.bind), 60), "jfrps did not listen"
+        self.server = Proc([self.binary("s"), "-c", self.scfg], "%s-server-%d" % (self.name, time.monotonic_ns()))
+        assert wait_until(lambda: port_open(self.bind), 60), "%ss did not listen" % self.kind
 
     def start_client(self):
-        self.client = Proc(["bin/jfrpc", "-c", self.ccfg], "%s-client-%d" % (self.name, time.monotonic_ns()))
+        self.client = Proc([self.binary("c"), "-c", self.ccfg], "%s-client-%d" % (self.name, time.monotonic_ns()))
 
     def running(self):
         with open(self.client.log_path, "rb") as f:
@@ -203,7 +217,7 @@ class Jfrp:
         self.start_client()
         # Not a probe of the port: a probe through the tunnel reaches the service a moment later as a
         # phantom client, which iperf3 takes for the start of a test.
-        assert wait_until(self.running, 60), "jfrp tunnel did not come up"
+        assert wait_until(self.running, 60), "%s tunnel did not come up" % self.kind
         return self
 
     def stop(self):
@@ -365,6 +379,9 @@ def section_tcp(results):
     paths = {"direct": target}
     paths["jfrp_tls"] = Jfrp(target, tls=True, name="tcp-tls").start().remote
     paths["jfrp_plain"] = Jfrp(target, tls=False, name="tcp-plain").start().remote
+    if have_frp():
+        paths["frp_tls"] = Jfrp(target, tls=True, name="tcp-frp-tls", kind="frp").start().remote
+        paths["frp_plain"] = Jfrp(target, tls=False, name="tcp-frp-plain", kind="frp").start().remote
     paths["ssh"] = ssh_tunnel(target)
     for name, port in paths.items():
         iperf_warmup(port)
@@ -384,6 +401,10 @@ def section_http(results):
     t_plain = Jfrp(target, tls=False, name="http-plain").start()
     tunnels["jfrp_tls"] = t_tls.remote
     tunnels["jfrp_plain"] = t_plain.remote
+    if have_frp():
+        f_tls = Jfrp(target, tls=True, name="http-frp-tls", kind="frp").start()
+        tunnels["frp_tls"] = f_tls.remote
+        tunnels["frp_plain"] = Jfrp(target, tls=False, name="http-frp-plain", kind="frp").start().remote
     tunnels["ssh"] = ssh_tunnel(target)
     out = {}
     for port in tunnels.values():
@@ -395,12 +416,17 @@ def section_http(results):
             name, med["rps"], med["p50_ms"], med["p99_ms"], med["runs"], med["p99_runs"], med["errors"]))
     out["jfrp_tls_peak_rss_mb"] = {"jfrps": round(t_tls.server.rss_kb("VmHWM") / 1024, 1),
                                    "jfrpc": round(t_tls.client.rss_kb("VmHWM") / 1024, 1)}
+    if have_frp():
+        out["frp_tls_peak_rss_mb"] = {"frps": round(f_tls.server.rss_kb("VmHWM") / 1024, 1),
+                                      "frpc": round(f_tls.client.rss_kb("VmHWM") / 1024, 1)}
     results["http"] = out
 
 
 def section_connrate(results):
     target = nginx()
     paths = {"direct": target, "haproxy": haproxy(target), "jfrp_tls": Jfrp(target, tls=True, name="conn").start().remote}
+    if have_frp():
+        paths["frp_tls"] = Jfrp(target, tls=True, name="conn-frp", kind="frp").start().remote
     out = {}
     for port in paths.values():
         wrk_warmup(port)
@@ -644,7 +670,11 @@ def section_vhost(results):
                   free_port=free_port, port_open=port_open)
 
 
-SECTIONS = {"tcp": section_tcp, "http": section_http, "vhost": section_vhost, "connrate": section_connrate,
+def section_rtt(results):
+    roundtrip.section(results, sys.modules[__name__])
+
+
+SECTIONS = {"rtt": section_rtt, "tcp": section_tcp, "http": section_http, "vhost": section_vhost, "connrate": section_connrate,
             "memory": section_memory, "recovery": section_recovery, "wan": section_wan, "udp": section_udp,
             "transports": section_transports}
 
@@ -655,18 +685,25 @@ def table(r):
         t = r["tcp"]
         lines.append("| TCP, iperf3 -t %d, Gbit/s | 1 stream | 8 streams |" % SECONDS)
         lines.append("|---|---|---|")
-        for k in ("direct", "jfrp_tls", "jfrp_plain", "ssh"):
-            lines.append("| %s | %.2f | %.2f |" % (k, t[k + "_1"]["gbit_s"], t[k + "_8"]["gbit_s"]))
+        for k in ("direct", "jfrp_tls", "jfrp_plain", "frp_tls", "frp_plain", "ssh"):
+            if k + "_1" in t:
+                lines.append("| %s | %.2f | %.2f |" % (k, t[k + "_1"]["gbit_s"], t[k + "_8"]["gbit_s"]))
         d, s = t["direct_1"]["gbit_s"], t["ssh_1"]["gbit_s"]
         lines.append("| ratios, 1 stream | jfrp TLS / direct %.2f, / ssh %.2f; plain / direct %.2f | |" % (
             t["jfrp_tls_1"]["gbit_s"] / d, t["jfrp_tls_1"]["gbit_s"] / s, t["jfrp_plain_1"]["gbit_s"] / d))
+        if "frp_tls_1" in t:
+            lines.append("| jfrp / frp, TLS | %.2f | %.2f |" % (t["jfrp_tls_1"]["gbit_s"] / t["frp_tls_1"]["gbit_s"],
+                                                             t["jfrp_tls_8"]["gbit_s"] / t["frp_tls_8"]["gbit_s"]))
         lines.append("")
     if "http" in r:
         h = r["http"]
         lines.append("| HTTP 1 KiB, wrk -t2 -c50 | req/s | p50 ms | p99 ms |")
         lines.append("|---|---|---|---|")
-        for k in ("direct", "haproxy", "jfrp_tls", "jfrp_plain", "ssh"):
-            lines.append("| %s | %.0f | %.2f | %.2f |" % (k, h[k]["rps"], h[k]["p50_ms"], h[k]["p99_ms"]))
+        for k in ("direct", "haproxy", "jfrp_tls", "jfrp_plain", "frp_tls", "frp_plain", "ssh"):
+            if k in h:
+                lines.append("| %s | %.0f | %.2f | %.2f |" % (k, h[k]["rps"], h[k]["p50_ms"], h[k]["p99_ms"]))
+        if "frp_tls" in h:
+            lines.append("| jfrp / frp, TLS | %.2f | | |" % (h["jfrp_tls"]["rps"] / h["frp_tls"]["rps"]))
         lines.append("| ratios | jfrp TLS / ssh %.2f, / haproxy %.2f; p99 / direct %.2f | | |" % (
             h["jfrp_tls"]["rps"] / h["ssh"]["rps"], h["jfrp_tls"]["rps"] / h["haproxy"]["rps"],
             h["jfrp_tls"]["p99_ms"] / h["direct"]["p99_ms"]))
@@ -677,9 +714,12 @@ def table(r):
         c = r["connrate"]
         lines.append("| new connections/s (Connection: close) | conn/s | p99 ms |")
         lines.append("|---|---|---|")
-        for k in ("direct", "haproxy", "jfrp_tls"):
-            lines.append("| %s | %.0f | %.2f |" % (k, c[k]["rps"], c[k]["p99_ms"]))
+        for k in ("direct", "haproxy", "jfrp_tls", "frp_tls"):
+            if k in c:
+                lines.append("| %s | %.0f | %.2f |" % (k, c[k]["rps"], c[k]["p99_ms"]))
         lines.append("| ratio jfrp / haproxy | %.2f | |" % (c["jfrp_tls"]["rps"] / c["haproxy"]["rps"]))
+        if "frp_tls" in c:
+            lines.append("| ratio jfrp / frp (TLS) | %.2f | |" % (c["jfrp_tls"]["rps"] / c["frp_tls"]["rps"]))
         lines.append("")
     if "memory" in r:
         m = r["memory"]
@@ -695,6 +735,8 @@ def table(r):
             lines.append("| %d idle tunnelled connections (held: %s) | %s | %s | %s / %s |" % (
                 n, w["held"], w["jfrps_mb"], w["jfrpc_mb"], w["per_conn_kb"]["jfrps"], w["per_conn_kb"]["jfrpc"]))
         lines.append("")
+    if "rtt" in r:
+        lines.extend(roundtrip.table(r))
     if "wan" in r:
         lines.extend(wan.table(r))
     if "transports" in r:

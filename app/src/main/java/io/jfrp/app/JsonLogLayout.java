@@ -44,13 +44,6 @@ final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
     }
 
     static LayoutWrappingEncoder<ILoggingEvent> encoder(Context ctx) {
-        JsonLogLayout layout = new JsonLogLayout();
-        layout.setContext(ctx);
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> enc = new LayoutWrappingEncoder<>();
-        enc.setContext(ctx);
-        enc.setLayout(layout);
-        enc.start();
-        return enc;
+        return LogLineLayout.encoder(ctx, new JsonLogLayout());
     }
 }

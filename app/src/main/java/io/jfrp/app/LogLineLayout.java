@@ -44,7 +44,11 @@ final class LogLineLayout extends LayoutBase<ILoggingEvent> {
 
     /** A started encoder writing this layout, for an appender of {@code ctx}. */
     static LayoutWrappingEncoder<ILoggingEvent> encoder(Context ctx) {
-        LogLineLayout layout = new LogLineLayout();
+        return encoder(ctx, new LogLineLayout());
+    }
+
+    /** A started encoder writing {@code layout} (this one, or {@link JsonLogLayout}). */
+    static LayoutWrappingEncoder<ILoggingEvent> encoder(Context ctx, LayoutBase<ILoggingEvent> layout) {
         layout.setContext(ctx);
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> enc = new LayoutWrappingEncoder<>();

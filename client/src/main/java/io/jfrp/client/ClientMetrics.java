@@ -44,10 +44,10 @@ final class ClientMetrics {
         GaugeWithCallback.builder().name("jfrp_client_descriptors").help("Descriptors open now, and the limit")
                 .labelNames("kind")
                 .callback(cb -> {
-                    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                            instanceof com.sun.management.UnixOperatingSystemMXBean os) {
-                        cb.call(os.getOpenFileDescriptorCount(), "open");
-                        cb.call(os.getMaxFileDescriptorCount(), "limit");
+                    io.jfrp.core.admin.Descriptors d = io.jfrp.core.admin.Descriptors.now();
+                    if (d != null) {
+                        cb.call(d.open(), "open");
+                        cb.call(d.limit(), "limit");
                     }
                 }).register(registry);
         GaugeWithCallback.builder().name("jfrp_client_state").help("1 for the state the client is in, by state")

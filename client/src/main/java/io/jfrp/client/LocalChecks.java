@@ -4,7 +4,6 @@ import io.jfrp.core.config.ClientConfig;
 import io.jfrp.core.config.ProxyConfig;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -54,11 +53,12 @@ final class LocalChecks {
 
     /** The process's descriptor limit (this doctor's is the shell's: jfrpc started the same way has it too). */
     static Check descriptors(ClientConfig c) {
-        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
+        io.jfrp.core.admin.Descriptors d = io.jfrp.core.admin.Descriptors.now();
+        if (d == null) {
             return Check.pass("descriptors", "not measured on this system");
         }
-        long max = os.getMaxFileDescriptorCount();
-        String said = "this process may open " + max + " descriptors (" + os.getOpenFileDescriptorCount()
+        long max = d.limit();
+        String said = "this process may open " + max + " descriptors (" + d.open()
                 + " open now); each user connection through a proxy costs jfrpc one, " + c.proxies().size()
                 + " proxies";
         if (max < DESCRIPTORS_WANTED) {

@@ -29,6 +29,39 @@ class DoctorTest {
     @RegisterExtension
     final Closer closer = new Closer();
 
+    /**
+     * A port that answers what it reads with {@code status} (an HTTP server, not a jfrps); each
+     * connection on its own thread, since the port check connects first and sends nothing.
+     */
+    private static java.net.ServerSocket httpStub(String status) throws java.io.IOException {
+        java.net.ServerSocket web = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!web.isClosed()) {
+                try {
+                    java.net.Socket s = web.accept();
+                    Thread answer = new Thread(() -> {
+                        try (s) {
+                            if (s.getInputStream().read(new byte[4096]) > 0) {
+                                s.getOutputStream().write((status + "\r\nContent-Length: 0\r\n\r\n")
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                s.getOutputStream().flush();
+                            }
+                        } catch (java.io.IOException e) {
+                            // the peer went
+                        }
+                    });
+                    answer.setDaemon(true);
+                    answer.start();
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return web;
+    }
+
     private static Check check(List<Check> checks, String name) {
         return checks.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
@@ -63,32 +96,7 @@ class DoctorTest {
         assertThat(check(checks, "transport").detail()).startsWith("websocket to ");
 
         // A port that answers HTTP but is no jfrps: the upgrade's refusal is the finding.
-        try (java.net.ServerSocket web = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
-            // The port check connects first and sends nothing: each connection is answered on its own thread.
-            Thread t = new Thread(() -> {
-                while (!web.isClosed()) {
-                    try {
-                        java.net.Socket s = web.accept();
-                        Thread answer = new Thread(() -> {
-                            try (s) {
-                                if (s.getInputStream().read(new byte[4096]) > 0) {
-                                    s.getOutputStream().write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
-                                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                                    s.getOutputStream().flush();
-                                }
-                            } catch (java.io.IOException e) {
-                                // the peer went
-                            }
-                        });
-                        answer.setDaemon(true);
-                        answer.start();
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+        try (java.net.ServerSocket web = httpStub("HTTP/1.1 404 Not Found")) {
             List<Check> refused = Diagnosis.run(ClientConfig.defaults("127.0.0.1", web.getLocalPort(), "t",
                     List.of()).withProtocol("websocket"), Duration.ofSeconds(2));
             assertThat(check(refused, "transport").ok()).isFalse();
@@ -143,30 +151,7 @@ class DoctorTest {
 
     @Test
     void aPortThatIsNoJfrpsIsSaidSoAndNotBlamedOnTls() throws Exception {
-        try (java.net.ServerSocket web = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                while (!web.isClosed()) {
-                    try {
-                        java.net.Socket s = web.accept();
-                        Thread answer = new Thread(() -> {
-                            try (s) {
-                                if (s.getInputStream().read(new byte[4096]) > 0) {
-                                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
-                                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                                }
-                            } catch (java.io.IOException e) {
-                                // the peer went
-                            }
-                        });
-                        answer.setDaemon(true);
-                        answer.start();
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+        try (java.net.ServerSocket web = httpStub("HTTP/1.1 400 Bad Request")) {
             List<Check> checks = Diagnosis.run(ClientConfig.defaults("127.0.0.1", web.getLocalPort(), "t",
                     List.of()), Duration.ofSeconds(2));
             assertThat(check(checks, "server answer").level()).isEqualTo(Check.Level.FAIL);

@@ -8,7 +8,6 @@ import io.jfrp.core.tls.SelfSignedCertificate;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -156,10 +155,11 @@ public final class ServerDiagnosis {
     }
 
     private static Check descriptors() {
-        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
+        io.jfrp.core.admin.Descriptors d = io.jfrp.core.admin.Descriptors.now();
+        if (d == null) {
             return Check.pass("descriptors", "not measured on this system");
         }
-        long max = os.getMaxFileDescriptorCount();
+        long max = d.limit();
         String said = "this process may open " + max + " descriptors; each tunnelled connection costs jfrps two (its "
                 + "user's and its share of a client's channel)";
         return max < DESCRIPTORS_WANTED ? Check.warn("descriptors", said, "raise it for jfrps: LimitNOFILE=1048576 in its "

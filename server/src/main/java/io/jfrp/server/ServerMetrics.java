@@ -60,10 +60,10 @@ final class ServerMetrics {
         GaugeWithCallback.builder().name("jfrp_server_descriptors").help("Descriptors open now, and the limit")
                 .labelNames("kind")
                 .callback(cb -> {
-                    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                            instanceof com.sun.management.UnixOperatingSystemMXBean os) {
-                        cb.call(os.getOpenFileDescriptorCount(), "open");
-                        cb.call(os.getMaxFileDescriptorCount(), "limit");
+                    io.jfrp.core.admin.Descriptors d = io.jfrp.core.admin.Descriptors.now();
+                    if (d != null) {
+                        cb.call(d.open(), "open");
+                        cb.call(d.limit(), "limit");
                     }
                 }).register(registry);
         CounterWithCallback.builder().name("frp_server_traffic_in").help("Bytes users sent, by proxy")
