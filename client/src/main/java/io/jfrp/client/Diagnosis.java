@@ -97,6 +97,45 @@ public final class Diagnosis {
         if (addr != null) {
             out.add(ServerAnswer.route(addr, c.serverPort()));
         }
+        out.addAll(otherChannels(c, timeout));
+        return out;
+    }
+
+    /**
+     * The channels after the first ([[channels]]): each reaches a jfrps or not, over its own transport,
+     * TLS and proxy (the fail-back's probe: HELLO until the server's challenge, no login).
+     */
+    private static List<Check> otherChannels(ClientConfig c, Duration timeout) {
+        List<Check> out = new ArrayList<>();
+        if (c.channels().size() < 2) {
+            return out;
+        }
+        SslContext ssl;
+        try {
+            ssl = c.tls().enable() ? TlsContexts.client(c.tls(), c.knownServersFile()) : null;
+        } catch (IOException e) {
+            return out; // the tls check above already failed with the reason
+        }
+        try (NettyTransport transport = NettyTransport.create("jfrpc-doctor", 1)) {
+            for (io.jfrp.core.config.ChannelConfig ch : c.channels().subList(1, c.channels().size())) {
+                long start = System.nanoTime();
+                io.netty.util.concurrent.Future<Long> f = ChannelProbe.probe(transport, transport.group().next(), ch, ssl,
+                        c.tls().serverName(), (int) timeout.toMillis());
+                // The probe answers -1 for no jfrps (refused, silent, closed, not a jfrps), else the round trip.
+                boolean done = f.awaitUninterruptibly(timeout.toMillis() * 2);
+                if (done && f.isSuccess() && f.getNow() >= 0) {
+                    out.add(Check.pass("channel " + ch.name(), ch.describe() + ": a jfrps answers ("
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms)"));
+                } else {
+                    String why = !done || f.isSuccess() ? "no jfrps answered within " + timeout.toMillis() + " ms"
+                            : String.valueOf(f.cause().getMessage());
+                    out.add(Check.fail("channel " + ch.name(), ch.describe() + ": " + PeerText.escape(String.valueOf(why)),
+                            "the session cannot fail over to it: check its address, port and transport on the server"));
+                }
+            }
+        } finally {
+            TlsContexts.release(ssl);
+        }
         return out;
     }
 

@@ -160,4 +160,20 @@ class DoctorTest {
             assertThat(checks).extracting(Check::name).doesNotContain("tls", "login");
         }
     }
+
+    @Test
+    void everyChannelIsAskedWhetherAJfrpsAnswersOnIt() throws Exception {
+        JfrpServer server = closer.keep(Tunnels.server(dir));
+        int dead = closer.keep(Loopback.reservedPort()).getLocalPort();
+        ClientConfig c = Tunnels.clientConfig(server).withChannels(List.of(
+                new io.jfrp.core.config.ChannelConfig("fibre", "127.0.0.1", server.port(), "tcp"),
+                new io.jfrp.core.config.ChannelConfig("ws", "127.0.0.1", server.port(), "websocket"),
+                new io.jfrp.core.config.ChannelConfig("lte", "127.0.0.1", dead, "tcp")), ClientConfig.FAIL_BACK_AFTER);
+        List<Check> checks = Diagnosis.run(c, Duration.ofSeconds(2));
+        assertThat(check(checks, "login").level()).isEqualTo(Check.Level.PASS);
+        assertThat(check(checks, "channel ws").level()).isEqualTo(Check.Level.PASS);
+        assertThat(check(checks, "channel ws").detail()).contains("websocket").contains("a jfrps answers");
+        assertThat(check(checks, "channel lte").level()).isEqualTo(Check.Level.FAIL);
+        assertThat(check(checks, "channel lte").hint()).contains("cannot fail over to it");
+    }
 }
