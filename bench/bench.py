@@ -2,7 +2,8 @@
 """jfrp benchmark: every figure against direct loopback, haproxy and ssh -R, in one run on this machine.
 
 Sections: rtt (the added time of one round trip: wrk with one connection, and a 64-byte ping-pong, against
-direct, haproxy, ssh -R and frp v0.70.1: bench/roundtrip.py), tcp (iperf3), http (wrk, 1 KiB from nginx), connrate (wrk, Connection: close), memory (RSS idle
+direct, haproxy, ssh -R and frp v0.70.1: bench/roundtrip.py), redis and pgbench (redis-benchmark and pgbench
+through each path against Debian's redis-server and postgresql: bench/services.py), tcp (iperf3), http (wrk, 1 KiB from nginx), connrate (wrk, Connection: close), memory (RSS idle
 and with 1,000 / 10,000 idle tunnelled connections), recovery (server restart, silent link, client
 restart), wan (one stream over an emulated 20 and 50 ms link against plain TCP and frp: bench/wan.py), udp
 (1,200-byte datagrams through a udp proxy against direct and frp: bench/udp.py), transports (one stream
@@ -25,6 +26,7 @@ import threading
 import time
 
 import roundtrip
+import services
 import transports
 import udp
 import vhost
@@ -674,7 +676,15 @@ def section_rtt(results):
     roundtrip.section(results, sys.modules[__name__])
 
 
-SECTIONS = {"rtt": section_rtt, "tcp": section_tcp, "http": section_http, "vhost": section_vhost, "connrate": section_connrate,
+def section_redis(results):
+    services.redis_section(results, sys.modules[__name__])
+
+
+def section_pgbench(results):
+    services.pgbench_section(results, sys.modules[__name__])
+
+
+SECTIONS = {"rtt": section_rtt, "redis": section_redis, "pgbench": section_pgbench, "tcp": section_tcp, "http": section_http, "vhost": section_vhost, "connrate": section_connrate,
             "memory": section_memory, "recovery": section_recovery, "wan": section_wan, "udp": section_udp,
             "transports": section_transports}
 
@@ -737,6 +747,7 @@ def table(r):
         lines.append("")
     if "rtt" in r:
         lines.extend(roundtrip.table(r))
+    lines.extend(services.table(r))
     if "wan" in r:
         lines.extend(wan.table(r))
     if "transports" in r:
