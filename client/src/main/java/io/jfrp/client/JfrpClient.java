@@ -150,25 +150,13 @@ public final class JfrpClient implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         EtcdDocuments etcd = null;
-        List<io.jfrp.core.config.ConfigDocument> documents = List.of();
-        List<io.jfrp.core.config.ConfigDocument> refusedDocuments = List.of();
         if (config.configSource() != null) {
-            etcd = EtcdDocuments.open(config.configSource(), config.stateFile() == null ? null
-                    : config.stateFile().resolveSibling(java.nio.file.Path.of(config.source()).getFileName() + ".etcd.json"),
-                    "jfrpc-etcd");
-            try {
-                documents = etcd.initial();
-                ClientConfig with = withDocuments(config, documents);
-                if (with == null) {
-                    refusedDocuments = documents;
-                    documents = List.of();
-                } else {
-                    config = with;
-                }
-            } catch (IOException | RuntimeException e) {
-                etcd.close();
-                throw e;
-            }
+            java.nio.file.Path file = java.nio.file.Path.of(config.source());
+            etcd = EtcdDocuments.open(config.configSource(), file, config.stateFile() == null ? null
+                    : config.stateFile().resolveSibling(file.getFileName() + ".etcd.json"), "jfrpc-etcd");
+            ClientConfig base = config;
+            ClientConfig with = etcd.start(docs -> withDocuments(base, docs));
+            config = with == null ? config : with;
         }
         ClientConfig fileConfig = config;
         config = config.withProxies(ClientReload.withStore(config.proxies(), proxyStore));
@@ -229,7 +217,7 @@ public final class JfrpClient implements AutoCloseable {
         if (etcd != null) {
             client.etcd = etcd;
             client.reload.following(etcd);
-            etcd.follow(documents, refusedDocuments, client.reload::applyDocuments);
+            etcd.follow(client.reload::applyDocuments);
         }
         return client;
     }
@@ -238,14 +226,10 @@ public final class JfrpClient implements AutoCloseable {
      * The file's config with the proxies of the config centre's documents; null when they have problems
      * (each logged): the client starts with the file's proxies, and the centre's next change is tried.
      */
-    private static ClientConfig withDocuments(ClientConfig config, List<io.jfrp.core.config.ConfigDocument> docs)
-            throws IOException {
-        java.nio.file.Path file = java.nio.file.Path.of(config.source());
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new IOException("configSource.etcd needs the client to start from a config file");
-        }
+    private static ClientConfig withDocuments(ClientConfig config, List<io.jfrp.core.config.ConfigDocument> docs) {
         try {
-            return config.withProxies(io.jfrp.core.config.ConfigLoader.client(file, docs).config().proxies());
+            return config.withProxies(io.jfrp.core.config.ConfigLoader.client(java.nio.file.Path.of(config.source()), docs)
+                    .config().proxies());
         } catch (ConfigException e) {
             org.slf4j.LoggerFactory.getLogger(JfrpClient.class).error("config source {}: its documents are not applied, "
                     + "the file's proxies only until they are fixed: {}", config.configSource().describe(), e.getMessage());

@@ -75,29 +75,18 @@ public final class JfrpServer implements AutoCloseable {
      */
     public static JfrpServer start(ServerConfig config, LifecycleListener listener) throws IOException {
         EtcdDocuments etcd = null;
-        List<ConfigDocument> documents = List.of();
-        List<ConfigDocument> refused = List.of();
         if (config.configSource() != null) {
-            etcd = EtcdDocuments.open(config.configSource(), config.dataDir().resolve("etcd-users.json"), "jfrps-etcd");
-            try {
-                documents = etcd.initial();
-                ServerConfig with = withDocuments(config, documents);
-                if (with == null) {
-                    refused = documents;
-                    documents = List.of();
-                } else {
-                    config = with;
-                }
-            } catch (IOException | RuntimeException e) {
-                etcd.close();
-                throw e;
-            }
+            etcd = EtcdDocuments.open(config.configSource(), Path.of(config.source()),
+                    config.dataDir().resolve("etcd-users.json"), "jfrps-etcd");
+            ServerConfig base = config;
+            ServerConfig with = etcd.start(docs -> withDocuments(base, docs));
+            config = with == null ? config : with;
         }
         try {
             JfrpServer server = listen(config, listener);
             if (etcd != null) {
                 server.etcd = etcd;
-                etcd.follow(documents, refused, server::applyDocuments);
+                etcd.follow(server::applyDocuments);
             }
             return server;
         } catch (IOException | RuntimeException e) {
@@ -112,13 +101,9 @@ public final class JfrpServer implements AutoCloseable {
      * The config with the users of the config centre's documents; null when they have problems (each
      * logged): the server starts with the file's users, and the centre's next change is tried.
      */
-    private static ServerConfig withDocuments(ServerConfig config, List<ConfigDocument> docs) throws IOException {
-        Path file = Path.of(config.source());
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new IOException("configSource.etcd needs the server to start from a config file");
-        }
+    private static ServerConfig withDocuments(ServerConfig config, List<ConfigDocument> docs) {
         try {
-            return config.withUsers(io.jfrp.core.config.ConfigLoader.server(file, docs).config().users());
+            return config.withUsers(io.jfrp.core.config.ConfigLoader.server(Path.of(config.source()), docs).config().users());
         } catch (io.jfrp.core.config.ConfigException e) {
             log.error("config source {}: its documents are not applied, the file's users only until they are fixed: {}",
                     config.configSource().describe(), e.getMessage());

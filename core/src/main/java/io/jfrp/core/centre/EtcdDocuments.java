@@ -77,10 +77,16 @@ public final class EtcdDocuments implements AutoCloseable {
     }
 
     /**
+     * @param configFile the file the documents are read with (the client's or the server's config)
      * @param copyFile where the last applied documents are kept; null keeps none
      * @param threadName the thread that follows etcd (jfrpc-etcd, jfrps-etcd)
+     * @throws IOException when there is no config file to read the documents with
      */
-    public static EtcdDocuments open(EtcdSource source, Path copyFile, String threadName) throws IOException {
+    public static EtcdDocuments open(EtcdSource source, Path configFile, Path copyFile, String threadName)
+            throws IOException {
+        if (configFile == null || !java.nio.file.Files.isRegularFile(configFile)) {
+            throw new IOException("configSource.etcd needs a config file to read its documents with");
+        }
         ClientBuilder b = Client.builder().endpoints(source.endpoints().toArray(new String[0]))
                 .connectTimeout(READ_TIMEOUT).retryMaxDelay(2000);
         if (!source.user().isEmpty()) {
@@ -105,7 +111,7 @@ public final class EtcdDocuments implements AutoCloseable {
      * was applied last (said in the log).
      * @throws IOException when etcd does not answer and no copy was kept
      */
-    public List<ConfigDocument> initial() throws IOException {
+    private List<ConfigDocument> initial() throws IOException {
         return call(() -> {
             try {
                 read();
@@ -130,14 +136,30 @@ public final class EtcdDocuments implements AutoCloseable {
     }
 
     /**
-     * Starts the watch and the resync; {@code apply} is then called with each change (on this thread of
-     * ours). {@code refused}: documents the client could not start with, not tried again until they change.
+     * The documents to start with ({@link #initial}), handed to {@code read}: its result, or null when it
+     * refused them (then they are not tried again until they change, and the side starts without them).
+     * On failure this is closed.
      */
-    public void follow(List<ConfigDocument> startedWith, List<ConfigDocument> refused, Predicate<List<ConfigDocument>> apply) {
+    public <T> T start(java.util.function.Function<List<ConfigDocument>, T> read) throws IOException {
+        try {
+            List<ConfigDocument> docs = initial();
+            T taken = read.apply(docs);
+            if (taken == null) {
+                refused = docs;
+            } else {
+                applied = docs;
+            }
+            return taken;
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts the watch and the resync; {@code apply} is then called with each change (on this thread of ours). */
+    public void follow(Predicate<List<ConfigDocument>> apply) {
         thread.execute(() -> {
             this.apply = apply;
-            this.refused = refused;
-            applied = startedWith;
             if (downSince == null) {
                 saveCopy();
                 watch();
