@@ -24,7 +24,17 @@ def specs(report_path):
             path = (s.get("LeafNodeLocation") or {}).get("FileName", "")
             which = "legacy" if "/legacy/" in path else "v1"
             out[which + " | " + text(s)] = s.get("State")
+            failure = s.get("Failure") or {}
+            if failure:
+                # Why it failed, kept so that a flaky spec in CI leaves its reason in the log.
+                where = failure.get("Location") or {}
+                message = " ".join((failure.get("Message") or "").split())[:300]
+                took = (s.get("RunTime") or 0) / 1e9
+                WHY[which + " | " + text(s)] = f"after {took:.1f} s, {os.path.basename(where.get('FileName', '?'))}:{where.get('LineNumber', '?')}: {message}"
     return out
+
+
+WHY = {}
 
 
 def text(s):
@@ -92,6 +102,8 @@ def main():
         print(f"frp suite: {len(lost)} listed spec(s) did not pass:")
         for k in lost:
             print(f"  {k} ({ran.get(k, 'did not run')})")
+            if k in WHY:
+                print(f"    {WHY[k]}")
         with open(sys.argv[4], "w") as f:
             f.write(focus(lost))
         return 3
