@@ -32,8 +32,10 @@ public final class JfrpClient implements AutoCloseable {
     private volatile ConfigWatch watch;
     /** The config centre's documents (configSource.etcd); null without one. */
     private volatile EtcdDocuments etcd;
-    /** The client's TLS context, released at close; null without TLS. */
+    /** The client's TLS context, released at close when it is its own; null without TLS. */
     private final SslContext ssl;
+    /** False in a {@link ClientFleet}: the loops and the TLS context are the fleet's to close. */
+    private final boolean ownsLoopsAndTls;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final ClientConfig config;
@@ -41,7 +43,8 @@ public final class JfrpClient implements AutoCloseable {
     private final ClientReload reload;
 
     private JfrpClient(NettyTransport transport, ControlLoop loop, RunIdStore store, ClientConfig config, SslContext ssl,
-                       Plugins plugins, ProxyStore proxyStore) {
+                       Plugins plugins, ProxyStore proxyStore, boolean ownsLoopsAndTls) {
+        this.ownsLoopsAndTls = ownsLoopsAndTls;
         this.reload = new ClientReload(config, loop, plugins, proxyStore);
         this.plugins = plugins;
         this.ssl = ssl;
@@ -143,6 +146,16 @@ public final class JfrpClient implements AutoCloseable {
      * loop (so it must be quick and must not block).
      */
     public static JfrpClient start(ClientConfig config, LifecycleListener listener) throws IOException {
+        return start(config, listener, null, null);
+    }
+
+    /**
+     * @param shared the fleet's event loops, or null for loops of its own
+     * @param sharedSsl the fleet's TLS context for this config's TLS settings (with {@code shared} only)
+     */
+    static JfrpClient start(ClientConfig config, LifecycleListener listener, NettyTransport shared, SslContext sharedSsl)
+            throws IOException {
+        boolean own = shared == null;
         ProxyStore proxyStore;
         try {
             proxyStore = config.storeFile() == null ? null : ProxyStore.open(config.storeFile());
@@ -160,25 +173,30 @@ public final class JfrpClient implements AutoCloseable {
         }
         ClientConfig fileConfig = config;
         config = config.withProxies(ClientReload.withStore(config.proxies(), proxyStore));
-        SslContext ssl = config.tls().enable() ? TlsContexts.client(config.tls(), config.knownServersFile()) : null;
+        SslContext ssl = !config.tls().enable() ? null
+                : own ? TlsContexts.client(config.tls(), config.knownServersFile()) : sharedSsl;
         RunIdStore store;
         try {
             store = config.stateFile() == null ? null : RunIdStore.open(config.stateFile());
         } catch (IOException | RuntimeException e) {
             // Another client holds the state file: this one never starts, and its context goes now.
-            TlsContexts.release(ssl);
+            if (own) {
+                TlsContexts.release(ssl);
+            }
             throw e;
         }
         // frp's clientID names the client to the server for good: it is the runId, kept or not.
         String runId = !config.clientId().isEmpty() ? config.clientId()
                 : store == null ? RunIdStore.newRunId() : store.runId();
-        NettyTransport transport = NettyTransport.create("jfrpc", 0);
+        NettyTransport transport = own ? NettyTransport.create("jfrpc", 0) : shared;
         Plugins plugins;
         try {
             plugins = Plugins.start(transport, config.proxies());
         } catch (IOException | RuntimeException e) {
-            transport.close();
-            TlsContexts.release(ssl);
+            if (own) {
+                transport.close();
+                TlsContexts.release(ssl);
+            }
             if (store != null) {
                 store.close();
             }
@@ -192,7 +210,7 @@ public final class JfrpClient implements AutoCloseable {
             String server = config.serverAddr() + ":" + config.serverPort();
             loop.rememberTransport(store.transport(server), protocol -> store.transport(server, protocol));
         }
-        JfrpClient client = new JfrpClient(transport, loop, store, fileConfig, ssl, plugins, proxyStore);
+        JfrpClient client = new JfrpClient(transport, loop, store, fileConfig, ssl, plugins, proxyStore, own);
         if (config.admin() != null) {
             try {
                 AdminActions actions = client.new Actions();
@@ -277,9 +295,11 @@ public final class JfrpClient implements AutoCloseable {
             // closing anyway
         }
         plugins.close();
-        transport.close();
-        // After the loops: no handshake can start with it any more.
-        TlsContexts.release(ssl);
+        if (ownsLoopsAndTls) {
+            transport.close();
+            // After the loops: no handshake can start with it any more.
+            TlsContexts.release(ssl);
+        }
         if (store != null) {
             try {
                 store.close();
