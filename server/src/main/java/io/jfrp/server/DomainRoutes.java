@@ -5,14 +5,17 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The names one of the server's shared ports routes by (the vhost HTTP port's, the tcpmux port's), for
  * every client: a domain (lower case, no port; {@code *.example.com} for every name under it, {@code *} for
  * any), a path prefix (the longest wins; "" for none), and the HTTP user it is for ("" for any: frp's
  * {@code routeByHTTPUser}), to the session and proxy that own it. Filled by {@link ProxyPorts}, read on
- * every request: a lookup reads an immutable snapshot, a claim or release (rare) replaces it. A name,
+ * every request: a lookup reads a domain's immutable map, a claim or release replaces those of its domains. A name,
  * path and user belong to one proxy at a time; a second claim is refused with frp's words.
  */
 final class DomainRoutes {
@@ -38,8 +41,12 @@ final class DomainRoutes {
     /** Longest location first: a prefix sorts before its extensions, so reverse order puts them ahead. */
     private static final Comparator<Located> LONGEST_FIRST = Comparator.comparing(Located::location).reversed();
 
-    /** domain -> HTTP user -> locations, longest first. Never changed once published. */
-    private volatile Map<String, Map<String, List<Located>>> table = Map.of();
+    /**
+     * domain -> HTTP user -> locations, longest first. Each domain's map is immutable once published, and a
+     * claim or release replaces only the maps of its own domains: copying the whole table on each claim
+     * made 20,000 proxies logging in together cost O(n^2) under this lock (both loops blocked for minutes).
+     */
+    private final ConcurrentHashMap<String, Map<String, List<Located>>> table = new ConcurrentHashMap<>();
 
     static String normalize(String host) {
         String h = host.trim().toLowerCase(Locale.ROOT);
@@ -53,6 +60,14 @@ final class DomainRoutes {
 
     private static List<String> orNone(List<String> locations) {
         return locations.isEmpty() ? List.of("") : locations;
+    }
+
+    private static Set<String> normalized(List<String> domains) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String d : domains) {
+            out.add(normalize(d));
+        }
+        return out;
     }
 
     /**
@@ -69,48 +84,43 @@ final class DomainRoutes {
                 }
             }
         }
-        Map<String, Map<String, List<Located>>> next = copy();
-        for (String d : domains) {
+        for (String domain : normalized(domains)) {
+            Map<String, List<Located>> byUser = new HashMap<>(table.getOrDefault(domain, Map.of()));
+            List<Located> list = new ArrayList<>(byUser.getOrDefault(routeUser, List.of()));
             for (String l : orNone(locations)) {
-                List<Located> list = next.computeIfAbsent(normalize(d), k -> new HashMap<>())
-                        .computeIfAbsent(routeUser, k -> new ArrayList<>());
                 list.removeIf(x -> x.location.equals(l));
                 list.add(new Located(l, route));
-                list.sort(LONGEST_FIRST);
             }
+            list.sort(LONGEST_FIRST);
+            byUser.put(routeUser, List.copyOf(list));
+            table.put(domain, Map.copyOf(byUser));
         }
-        table = next;
         return null;
     }
 
     synchronized void release(List<String> domains, List<String> locations, String routeUser, ClientSession session,
                               String proxy) {
-        Map<String, Map<String, List<Located>>> next = copy();
-        for (String d : domains) {
-            Map<String, List<Located>> byUser = next.get(normalize(d));
+        for (String domain : normalized(domains)) {
+            Map<String, List<Located>> byUser = table.get(domain);
             List<Located> list = byUser == null ? null : byUser.get(routeUser);
-            if (list != null) {
-                list.removeIf(x -> orNone(locations).contains(x.location) && x.route.session() == session
-                        && x.route.proxy().equals(proxy));
+            if (list == null) {
+                continue;
+            }
+            List<Located> kept = new ArrayList<>(list);
+            kept.removeIf(x -> orNone(locations).contains(x.location) && x.route.session() == session
+                    && x.route.proxy().equals(proxy));
+            Map<String, List<Located>> next = new HashMap<>(byUser);
+            if (kept.isEmpty()) {
+                next.remove(routeUser);
+            } else {
+                next.put(routeUser, List.copyOf(kept));
+            }
+            if (next.isEmpty()) {
+                table.remove(domain);
+            } else {
+                table.put(domain, Map.copyOf(next));
             }
         }
-        table = next;
-    }
-
-    private Map<String, Map<String, List<Located>>> copy() {
-        Map<String, Map<String, List<Located>>> out = new HashMap<>();
-        table.forEach((d, byUser) -> {
-            Map<String, List<Located>> u = new HashMap<>();
-            byUser.forEach((user, list) -> {
-                if (!list.isEmpty()) {
-                    u.put(user, new ArrayList<>(list));
-                }
-            });
-            if (!u.isEmpty()) {
-                out.put(d, u);
-            }
-        });
-        return out;
     }
 
     private static Route exact(Map<String, Map<String, List<Located>>> t, String domain, String location, String user) {
