@@ -311,6 +311,11 @@ final class ClientSession {
         return ports.withdrawForbidden(peer);
     }
 
+    /** The proxies the session has open (on its loop). */
+    int proxyCount() {
+        return ports.size();
+    }
+
     /** Ends the session: ports closed, waiting users closed, name and runId released. */
     List<ChannelFuture> close(String reason) {
         closed = true;

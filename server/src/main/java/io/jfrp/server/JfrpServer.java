@@ -373,10 +373,12 @@ public final class JfrpServer implements AutoCloseable {
         // Users of the shared ports that no stream holds yet (a request head on its way, a ClientHello).
         rt.routedUsers.close().awaitUninterruptibly();
         List<CompletableFuture<Void>> ended = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger proxiesClosed = new java.util.concurrent.atomic.AtomicInteger();
         for (ClientSession s : rt.registry.sessions()) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             ended.add(done);
             s.onLoop(() -> {
+                proxiesClosed.addAndGet(s.proxyCount());
                 s.close("the server is stopping");
                 done.complete(null);
             });
@@ -384,8 +386,13 @@ public final class JfrpServer implements AutoCloseable {
         try {
             CompletableFuture.allOf(ended.toArray(new CompletableFuture[0]))
                     .get(5, TimeUnit.SECONDS);
+            if (!ended.isEmpty()) {
+                log.info("ended {} client sessions and their {} proxies (the server is stopping)", ended.size(),
+                        proxiesClosed.get());
+            }
         } catch (Exception e) {
-            log.warn("sessions did not end within 5s; stopping anyway");
+            log.warn("{} of {} client sessions did not end within 5s; stopping anyway",
+                    ended.stream().filter(f -> !f.isDone()).count(), ended.size());
         }
         // After the sessions: their goodbyes travel on these.
         if (quic != null) {

@@ -72,7 +72,7 @@ final class ServerRuntime {
         this.transport = transport;
         this.ssl = ssl;
         this.users = new UserAccounts(config);
-        this.events = LifecycleListener.all(List.of(new SessionLog(config.proxyBindAddr(), peerProblems), listener));
+        this.events = LifecycleListener.all(List.of(new SessionLog(config.proxyBindAddr(), peerProblems, () -> stopping), listener));
     }
 
     ServerRuntime(ServerConfig config, NettyTransport transport, SslContext ssl) {
