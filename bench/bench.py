@@ -4,7 +4,8 @@
 Sections: rtt (the added time of one round trip: wrk with one connection, and a 64-byte ping-pong, against
 direct, haproxy, ssh -R and frp v0.70.1: bench/roundtrip.py), redis and pgbench (redis-benchmark and pgbench
 through each path against Debian's redis-server and postgresql: bench/services.py), tcp (iperf3), http (wrk, 1 KiB from nginx), connrate (wrk, Connection: close), memory (RSS idle
-and with 1,000 / 10,000 idle tunnelled connections), recovery (server restart, silent link, client
+at 1,000 req/s and with 1,000 / 10,000 idle tunnelled connections, jfrp and frp v0.70.1), storm (10,000
+clients on one jfrps: RSS and CPU per client, a restart and how long until all are back: bench/storm.py), recovery (server restart, silent link, client
 restart), wan (one stream over an emulated 20 and 50 ms link against plain TCP and frp: bench/wan.py), udp
 (1,200-byte datagrams through a udp proxy against direct and frp: bench/udp.py), transports (one stream
 over each transport at 20 ms RTT and 0/1/5 % loss against plain TCP and frp's tcp/kcp/quic:
@@ -27,6 +28,7 @@ import time
 
 import roundtrip
 import services
+import storm
 import transports
 import udp
 import vhost
@@ -483,22 +485,23 @@ def hold(port, n, timeout=120):
     return conns
 
 
-def section_memory(results):
+def memory_of(kind):
+    """RSS of one pair (jfrp, or frp v0.70.1 with the same config; TLS on): idle, while serving 1,000 HTTP
+    req/s (the target's load), and holding 1,000 and 10,000 idle tunnelled connections."""
     out = {}
-    # RSS while serving a steady 1,000 HTTP requests/s (the target's load), after the same at start-up.
     target = nginx()
-    t = Jfrp(target, tls=True, name="mem-rate").start()
+    t = Jfrp(target, tls=True, name="mem-rate-%s" % kind, kind=kind).start()
     paced_http(t.remote, 1000, 5)
     rate, errors = paced_http(t.remote, 1000, 20)
     out["at_1000_rps"] = {"rate": round(rate), "errors": errors,
                           "jfrps_mb": round(t.server.rss_kb() / 1024, 1), "jfrpc_mb": round(t.client.rss_kb() / 1024, 1),
                           "jfrps_peak_mb": round(t.server.rss_kb("VmHWM") / 1024, 1),
                           "jfrpc_peak_mb": round(t.client.rss_kb("VmHWM") / 1024, 1)}
-    log("memory at 1,000 req/s: %s" % out["at_1000_rps"])
+    log("memory of %s at 1,000 req/s: %s" % (kind, out["at_1000_rps"]))
     t.stop()
     for n in (1000, 10000):
         sink = Sink()
-        t = Jfrp(sink.port, tls=True, name="mem-%d" % n).start()
+        t = Jfrp(sink.port, tls=True, name="mem-%s-%d" % (kind, n), kind=kind).start()
         time.sleep(3)  # let start-up garbage settle before the idle reading
         idle_s, idle_c = t.server.rss_kb() / 1024, t.client.rss_kb() / 1024
         out.setdefault("idle_mb", {"jfrps": round(idle_s, 1), "jfrpc": round(idle_c, 1)})
@@ -509,11 +512,18 @@ def section_memory(results):
         out["with_%d" % n] = {"held": sink.held(), "jfrps_mb": round(rs, 1), "jfrpc_mb": round(rc, 1),
                               "per_conn_kb": {"jfrps": round((rs - idle_s) * 1024 / max(1, len(conns)), 2),
                                               "jfrpc": round((rc - idle_c) * 1024 / max(1, len(conns)), 2)}}
-        log("memory with %d: %s" % (n, out["with_%d" % n]))
+        log("memory of %s with %d: %s" % (kind, n, out["with_%d" % n]))
         for c in conns:
             c.close()
         t.stop()
         sink.close()
+    return out
+
+
+def section_memory(results):
+    out = memory_of("jfrp")
+    if have_frp():
+        out["frp"] = memory_of("frp")
     results["memory"] = out
 
 
@@ -684,9 +694,13 @@ def section_pgbench(results):
     services.pgbench_section(results, sys.modules[__name__])
 
 
+def section_storm(results):
+    storm.storm_section(results, sys.modules[__name__])
+
+
 SECTIONS = {"rtt": section_rtt, "redis": section_redis, "pgbench": section_pgbench, "tcp": section_tcp, "http": section_http, "vhost": section_vhost, "connrate": section_connrate,
             "memory": section_memory, "recovery": section_recovery, "wan": section_wan, "udp": section_udp,
-            "transports": section_transports}
+            "transports": section_transports, "storm": section_storm}
 
 
 def table(r):
@@ -732,22 +746,32 @@ def table(r):
             lines.append("| ratio jfrp / frp (TLS) | %.2f | |" % (c["jfrp_tls"]["rps"] / c["frp_tls"]["rps"]))
         lines.append("")
     if "memory" in r:
+        lines.append("| RSS, MB (jfrps / jfrpc) | jfrp | frp 0.70.1 | per connection KB, jfrp (s / c) | frp (s / c) |")
+        lines.append("|---|---|---|---|---|")
         m = r["memory"]
-        lines.append("| RSS | jfrps MB | jfrpc MB | per connection KB (s / c) |")
-        lines.append("|---|---|---|---|")
-        lines.append("| idle | %s | %s | |" % (m["idle_mb"]["jfrps"], m["idle_mb"]["jfrpc"]))
+        f = m.get("frp")
+
+        def pair(x):
+            return "%s / %s" % (x["jfrps_mb"], x["jfrpc_mb"]) if x else ""
+        lines.append("| idle | %s / %s | %s | | |" % (m["idle_mb"]["jfrps"], m["idle_mb"]["jfrpc"],
+                                                    "%s / %s" % (f["idle_mb"]["jfrps"], f["idle_mb"]["jfrpc"]) if f else ""))
         if "at_1000_rps" in m:
             a = m["at_1000_rps"]
-            lines.append("| serving %d HTTP req/s (peak during the run) | %s (%s) | %s (%s) | |" % (
-                a["rate"], a["jfrps_mb"], a["jfrps_peak_mb"], a["jfrpc_mb"], a["jfrpc_peak_mb"]))
+            fa = f["at_1000_rps"] if f else None
+            lines.append("| serving %d HTTP req/s (peak during the run) | %s (%s / %s) | %s | | |" % (
+                a["rate"], pair(a), a["jfrps_peak_mb"], a["jfrpc_peak_mb"],
+                "%s (%s / %s)" % (pair(fa), fa["jfrps_peak_mb"], fa["jfrpc_peak_mb"]) if fa else ""))
         for n in (1000, 10000):
             w = m["with_%d" % n]
-            lines.append("| %d idle tunnelled connections (held: %s) | %s | %s | %s / %s |" % (
-                n, w["held"], w["jfrps_mb"], w["jfrpc_mb"], w["per_conn_kb"]["jfrps"], w["per_conn_kb"]["jfrpc"]))
+            fw = f["with_%d" % n] if f else None
+            lines.append("| %d idle tunnelled connections (held: %s) | %s | %s | %s / %s | %s |" % (
+                n, w["held"], pair(w), pair(fw), w["per_conn_kb"]["jfrps"], w["per_conn_kb"]["jfrpc"],
+                "%s / %s" % (fw["per_conn_kb"]["jfrps"], fw["per_conn_kb"]["jfrpc"]) if fw else ""))
         lines.append("")
     if "rtt" in r:
         lines.extend(roundtrip.table(r))
     lines.extend(services.table(r))
+    lines.extend(storm.table(r))
     if "wan" in r:
         lines.extend(wan.table(r))
     if "transports" in r:
