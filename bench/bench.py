@@ -81,7 +81,7 @@ class Proc:
         self.log_path = os.path.join(TMP, name + ".log")
         self.log = open(self.log_path, "ab")
         self.p = subprocess.Popen(args, cwd=kw.get("cwd", ROOT), stdout=self.log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
+                                  stdin=subprocess.DEVNULL, start_new_session=True, env=kw.get("env"))
         PROCS.append(self)
 
     def rss_kb(self, field="VmRSS"):
@@ -165,6 +165,9 @@ listen fwd
 
 
 FRP = os.path.join(ROOT, "..", "shared", "peers", "frp-0.70.1")
+# The launcher runs C1 only, for memory; the chatty sections also run jfrp with C2 beside it, so that the
+# compiler's choice is made from round-trip time, req/s and RSS measured together.
+C2 = "-XX:TieredStopAtLevel=4"
 
 
 def have_frp():
@@ -175,8 +178,10 @@ class Jfrp:
     """jfrps + jfrpc as real processes through bin/, one tcp proxy to `target`; with kind="frp", frps + frpc
     v0.70.1 from ../shared/peers with the same config (frp reads the same TOML keys)."""
 
-    def __init__(self, target, tls=True, client_extra="", name="jfrp", kind="jfrp"):
+    def __init__(self, target, tls=True, client_extra="", name="jfrp", kind="jfrp", java_opts=None):
         self.kind = kind
+        # JFRP_JAVA_OPTS for both processes (C2 below), as an operator sets it.
+        self.env = None if java_opts is None else dict(os.environ, JFRP_JAVA_OPTS=java_opts)
         self.name = name
         self.bind = free_port()
         self.remote = free_port()
@@ -204,11 +209,13 @@ class Jfrp:
         return os.path.join(FRP, "frp" + side) if self.kind == "frp" else "bin/jfrp" + side
 
     def start_server(self):
-        self.server = Proc([self.binary("s"), "-c", self.scfg], "%s-server-%d" % (self.name, time.monotonic_ns()))
+        self.server = Proc([self.binary("s"), "-c", self.scfg], "%s-server-%d" % (self.name, time.monotonic_ns()),
+                           env=self.env)
         assert wait_until(lambda: port_open(self.bind), 60), "%ss did not listen" % self.kind
 
     def start_client(self):
-        self.client = Proc([self.binary("c"), "-c", self.ccfg], "%s-client-%d" % (self.name, time.monotonic_ns()))
+        self.client = Proc([self.binary("c"), "-c", self.ccfg], "%s-client-%d" % (self.name, time.monotonic_ns()),
+                           env=self.env)
 
     def running(self):
         with open(self.client.log_path, "rb") as f:

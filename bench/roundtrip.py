@@ -80,7 +80,8 @@ def section(results, b):
         for target, kind in ((web, "http"), (echo_port, "echo")):
             p = {"direct": target, "haproxy": b.haproxy(target), "ssh": b.ssh_tunnel(target),
                  "jfrp_tls": b.Jfrp(target, tls=True, name="rtt-%s-tls" % kind).start().remote,
-                 "jfrp_plain": b.Jfrp(target, tls=False, name="rtt-%s-plain" % kind).start().remote}
+                 "jfrp_plain": b.Jfrp(target, tls=False, name="rtt-%s-plain" % kind).start().remote,
+                 "jfrp_tls_c2": b.Jfrp(target, tls=True, name="rtt-%s-tls-c2" % kind, java_opts=b.C2).start().remote}
             if b.have_frp():
                 p["frp_tls"] = b.Jfrp(target, tls=True, name="rtt-%s-frp-tls" % kind, kind="frp").start().remote
                 p["frp_plain"] = b.Jfrp(target, tls=False, name="rtt-%s-frp-plain" % kind, kind="frp").start().remote
@@ -112,7 +113,7 @@ def table(r):
     lines = ["| one round trip, us | HTTP 1 KiB, wrk -c1 (mean) | added | 64-byte ping-pong (p50) | added |",
              "|---|---|---|---|---|"]
     d_http, d_ping = t["http"]["direct"]["mean_us"], t["ping"]["direct"]["p50_us"]
-    for k in ("direct", "haproxy", "ssh", "jfrp_tls", "jfrp_plain", "frp_tls", "frp_plain"):
+    for k in ("direct", "haproxy", "ssh", "jfrp_tls", "jfrp_tls_c2", "jfrp_plain", "frp_tls", "frp_plain"):
         if k in t["http"]:
             h, p = t["http"][k]["mean_us"], t["ping"][k]["p50_us"]
             lines.append("| %s | %.0f | %.0f | %.0f | %.0f |" % (k, h, h - d_http, p, p - d_ping))

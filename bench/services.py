@@ -14,11 +14,19 @@ PG_SCALE = 10
 
 
 def _paths(b, target, label):
+    """The paths to `target`, and jfrp's pairs (C1, C2) whose peak RSS is read after the runs."""
+    c1 = b.Jfrp(target, tls=True, name="%s-tls" % label).start()
+    c2 = b.Jfrp(target, tls=True, name="%s-tls-c2" % label, java_opts=b.C2).start()
     paths = {"direct": target, "haproxy": b.haproxy(target), "ssh": b.ssh_tunnel(target),
-             "jfrp_tls": b.Jfrp(target, tls=True, name="%s-tls" % label).start().remote}
+             "jfrp_tls": c1.remote, "jfrp_tls_c2": c2.remote}
     if b.have_frp():
         paths["frp_tls"] = b.Jfrp(target, tls=True, name="%s-frp-tls" % label, kind="frp").start().remote
-    return paths
+    return paths, {"jfrp_tls": c1, "jfrp_tls_c2": c2}
+
+
+def peak_rss(pairs):
+    return {k: {"jfrps": round(t.server.rss_kb("VmHWM") / 1024, 1), "jfrpc": round(t.client.rss_kb("VmHWM") / 1024, 1)}
+            for k, t in pairs.items()}
 
 
 def redis_section(results, b):
@@ -29,7 +37,7 @@ def redis_section(results, b):
     b.Proc(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--protected-mode", "no"], "redis-%d" % port)
     assert b.wait_until(lambda: b.port_open(port), 20), "redis-server did not start"
-    paths = _paths(b, port, "redis")
+    paths, pairs = _paths(b, port, "redis")
 
     def bench(pipeline):
         def run(p):
@@ -50,6 +58,7 @@ def redis_section(results, b):
             key = "%s_p%d" % (name, pipeline)
             out[key] = {op: round(statistics.median(r.get(op, 0) for r in runs)) for op in ("GET", "SET")}
             b.log("redis %-10s -P %-2d GET %8.0f SET %8.0f req/s" % (name, pipeline, out[key]["GET"], out[key]["SET"]))
+    out["peak_rss_mb"] = peak_rss(pairs)
     results["redis"] = out
 
 
@@ -80,7 +89,7 @@ def pgbench_section(results, b):
     try:
         subprocess.run([pgbench, "-h", "127.0.0.1", "-p", str(port), "-U", "bench", "-i", "-s", str(PG_SCALE),
                         "postgres"], capture_output=True, check=True, timeout=300)
-        paths = _paths(b, port, "pg")
+        paths, pairs = _paths(b, port, "pg")
         seconds = max(5, b.SECONDS // 2)
 
         def bench(select_only):
@@ -97,6 +106,7 @@ def pgbench_section(results, b):
             for name, runs in b.interleaved(paths, bench(select_only)).items():
                 out["%s_%s" % (name, label)] = round(statistics.median(runs))
                 b.log("pgbench %-10s %-6s %8.0f tps %s" % (name, label, statistics.median(runs), [round(v) for v in runs]))
+        out["peak_rss_mb"] = peak_rss(pairs)
         results["pgbench"] = out
     finally:
         subprocess.run(run_as + [pg_ctl, "-D", data, "-m", "immediate", "stop"], capture_output=True, timeout=60)
@@ -109,7 +119,7 @@ def table(r):
         lines += ["| redis-benchmark, 50 clients, req/s | GET | SET | GET -P 16 | SET -P 16 | GET / direct |",
                   "|---|---|---|---|---|---|"]
         d = t["direct_p1"]["GET"]
-        for k in ("direct", "haproxy", "ssh", "jfrp_tls", "frp_tls"):
+        for k in ("direct", "haproxy", "ssh", "jfrp_tls", "jfrp_tls_c2", "frp_tls"):
             if k + "_p1" in t:
                 lines.append("| %s | %d | %d | %d | %d | %.2f |" % (k, t[k + "_p1"]["GET"], t[k + "_p1"]["SET"],
                                                                  t[k + "_p16"]["GET"], t[k + "_p16"]["SET"],
@@ -118,16 +128,26 @@ def table(r):
             lines.append("| jfrp / frp (TLS) | %.2f | %.2f | %.2f | %.2f | |" % tuple(
                 t["jfrp_tls_" + p][op] / t["frp_tls_" + p][op] for p, op in
                 (("p1", "GET"), ("p1", "SET"), ("p16", "GET"), ("p16", "SET"))))
+        lines.extend(rss_line(t))
         lines.append("")
     if "pgbench" in r and "skipped" not in r["pgbench"]:
         t = r["pgbench"]
         lines += ["| pgbench -c 8, tps | select-only | / direct | TPC-B | / direct |", "|---|---|---|---|---|"]
-        for k in ("direct", "haproxy", "ssh", "jfrp_tls", "frp_tls"):
+        for k in ("direct", "haproxy", "ssh", "jfrp_tls", "jfrp_tls_c2", "frp_tls"):
             if k + "_select" in t:
                 lines.append("| %s | %d | %.2f | %d | %.2f |" % (k, t[k + "_select"], t[k + "_select"] / t["direct_select"],
                                                              t[k + "_tpcb"], t[k + "_tpcb"] / t["direct_tpcb"]))
         if "frp_tls_select" in t:
             lines.append("| jfrp / frp (TLS) | %.2f | | %.2f | |" % (t["jfrp_tls_select"] / t["frp_tls_select"],
                                                                   t["jfrp_tls_tpcb"] / t["frp_tls_tpcb"]))
+        lines.extend(rss_line(t))
         lines.append("")
     return lines
+
+
+def rss_line(t):
+    if "peak_rss_mb" not in t:
+        return []
+    r = t["peak_rss_mb"]
+    return ["| peak RSS under this load, MB (jfrps / jfrpc) | C1 %s / %s | C2 %s / %s | | |" % (
+        r["jfrp_tls"]["jfrps"], r["jfrp_tls"]["jfrpc"], r["jfrp_tls_c2"]["jfrps"], r["jfrp_tls_c2"]["jfrpc"])]
