@@ -33,7 +33,7 @@ final class AppliedConfigs {
         long next = all.isEmpty() ? 1 : number(all.get(all.size() - 1)) + 1;
         Path tmp = dir.resolve(".writing");
         Files.write(tmp, text);
-        Files.move(tmp, dir.resolve(String.format("%06d", next)), StandardCopyOption.REPLACE_EXISTING,
+        Files.move(tmp, dir.resolve(sixDigits(next)), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
         for (int i = 0; i + KEPT < all.size() + 1; i++) {
             Files.deleteIfExists(all.get(i));
@@ -67,5 +67,11 @@ final class AppliedConfigs {
 
     private static long number(Path p) {
         return Long.parseLong(p.getFileName().toString());
+    }
+
+    /** "000042": by hand, because String.format loads the JDK's locale data (~60 classes) into every client. */
+    private static String sixDigits(long n) {
+        String digits = Long.toString(n);
+        return digits.length() >= 6 ? digits : "0".repeat(6 - digits.length()) + digits;
     }
 }

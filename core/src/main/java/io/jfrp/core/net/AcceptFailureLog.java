@@ -40,7 +40,7 @@ final class AcceptFailureLog {
     }
 
     AcceptFailureLog(LongSupplier clock, Consumer<String> warn, Consumer<String> info) {
-        AcceptBackoff.fileDescriptors(); // now, while files can be opened (see AcceptBackoff.OS)
+        AcceptBackoff.fileDescriptors(); // now, while files can be opened (see AcceptBackoff.MAX_OPEN)
         this.clock = clock;
         this.warn = warn;
         this.info = info;
