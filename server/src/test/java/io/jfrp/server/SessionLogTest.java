@@ -45,4 +45,29 @@ class SessionLogTest {
         assertThat(lines.list.get(0).getFormattedMessage()).contains("evil\\n2026-12-07 INFO forged", "u\\r\\nx");
         assertThat(lines.list.get(1).getFormattedMessage()).contains("web\\nINFO forged", "no\\nway");
     }
+
+    /** A server that stops says so once (JfrpServer); each session's and proxy's end is then a debug line. */
+    @Test
+    void whileTheServerStopsEndsAreDebugLinesOnly() {
+        ch.qos.logback.classic.Level was = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            endsWhileStopping();
+        } finally {
+            logger.setLevel(was);
+        }
+    }
+
+    private void endsWhileStopping() {
+        boolean[] stopping = {false};
+        SessionLog log = new SessionLog("0.0.0.0", new LogLimiter(Duration.ofSeconds(60)), () -> stopping[0]);
+        log.on(new LifecycleEvent.ProxyClosed("run-1", "web", 8080, "reload"));
+        log.on(new LifecycleEvent.SessionClosed("run-1", "revoked", 1));
+        stopping[0] = true;
+        log.on(new LifecycleEvent.ProxyClosed("run-2", "ssh", 2222, "the server is stopping"));
+        log.on(new LifecycleEvent.SessionClosed("run-2", "the server is stopping", 1));
+
+        assertThat(lines.list).extracting(ILoggingEvent::getLevel).containsExactly(ch.qos.logback.classic.Level.INFO,
+                ch.qos.logback.classic.Level.INFO, ch.qos.logback.classic.Level.DEBUG, ch.qos.logback.classic.Level.DEBUG);
+    }
 }
