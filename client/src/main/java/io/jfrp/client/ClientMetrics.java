@@ -44,9 +44,11 @@ final class ClientMetrics {
         GaugeWithCallback.builder().name("jfrp_client_descriptors").help("Descriptors open now, and the limit")
                 .labelNames("kind")
                 .callback(cb -> {
-                    io.jfrp.core.admin.Descriptors d = io.jfrp.core.admin.Descriptors.now();
+                    io.jfrp.core.net.Descriptors d = io.jfrp.core.net.Descriptors.now();
                     if (d != null) {
-                        cb.call(d.open(), "open");
+                        if (d.open() >= 0) {
+                            cb.call(d.open(), "open");
+                        }
                         cb.call(d.limit(), "limit");
                     }
                 }).register(registry);

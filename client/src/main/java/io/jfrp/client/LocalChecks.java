@@ -53,13 +53,13 @@ final class LocalChecks {
 
     /** The process's descriptor limit (this doctor's is the shell's: jfrpc started the same way has it too). */
     static Check descriptors(ClientConfig c) {
-        io.jfrp.core.admin.Descriptors d = io.jfrp.core.admin.Descriptors.now();
+        io.jfrp.core.net.Descriptors d = io.jfrp.core.net.Descriptors.now();
         if (d == null) {
             return Check.pass("descriptors", "not measured on this system");
         }
         long max = d.limit();
-        String said = "this process may open " + max + " descriptors (" + d.open()
-                + " open now); each user connection through a proxy costs jfrpc one, " + c.proxies().size()
+        String said = "this process may open " + max + " descriptors" + (d.open() < 0 ? "" : " (" + d.open()
+                + " open now)") + "; each user connection through a proxy costs jfrpc one, " + c.proxies().size()
                 + " proxies";
         if (max < DESCRIPTORS_WANTED) {
             return Check.warn("descriptors", said, "raise it for jfrpc: LimitNOFILE=65536 in its systemd unit (ops/), or "

@@ -155,7 +155,7 @@ public final class ServerDiagnosis {
     }
 
     private static Check descriptors() {
-        io.jfrp.core.admin.Descriptors d = io.jfrp.core.admin.Descriptors.now();
+        io.jfrp.core.net.Descriptors d = io.jfrp.core.net.Descriptors.now();
         if (d == null) {
             return Check.pass("descriptors", "not measured on this system");
         }

@@ -6,10 +6,6 @@ import io.netty.channel.ServerChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,68 +63,5 @@ final class AcceptBackoff extends ChannelInboundHandlerAdapter {
                 }
             }, pauseMillis, TimeUnit.MILLISECONDS);
         }
-    }
-
-    /** Where Linux lists the process's open files. */
-    private static final Path FD_DIR = Path.of("/proc/self/fd");
-    /**
-     * The soft limit on open files, read at start while files can still be opened: from /proc/self/limits on
-     * Linux (two small reads, where the JDK's OperatingSystemMXBean loads ~50 management classes into every
-     * server and a native library that cannot load at the limit), from the MXBean elsewhere; -1 unknown.
-     */
-    private static final long MAX_OPEN = maxOpenFiles();
-    /** The MXBean, only where there is no /proc to read. */
-    private static final Object OS = Files.isDirectory(FD_DIR) ? null : operatingSystem();
-
-    private static long maxOpenFiles() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-                    return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("no /proc/self/limits: {}", e.toString());
-        }
-        return -1;
-    }
-
-    private static Object operatingSystem() {
-        try {
-            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            if (os instanceof com.sun.management.UnixOperatingSystemMXBean u) {
-                u.getMaxFileDescriptorCount();
-            }
-            return os;
-        } catch (RuntimeException | LinkageError e) {
-            log.debug("file descriptor counts unavailable: {}", e.toString());
-            return null;
-        }
-    }
-
-    /** How many files this process has open, and may; -1 where it cannot tell (at the limit the count needs a file). */
-    static long[] fileDescriptors() {
-        if (OS instanceof com.sun.management.UnixOperatingSystemMXBean u) {
-            long max = u.getMaxFileDescriptorCount();
-            try {
-                return new long[]{u.getOpenFileDescriptorCount(), max};
-            } catch (InternalError | RuntimeException e) {
-                return new long[]{-1, max};
-            }
-        }
-        if (OS != null || MAX_OPEN < 0) {
-            return new long[]{-1, -1};
-        }
-        long open = 0;
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(FD_DIR)) {
-            for (Path ignored : fds) {
-                open++;
-            }
-        } catch (IOException | RuntimeException e) {
-            // At the limit, listing /proc/self/fd needs a descriptor there is none of.
-            return new long[]{-1, MAX_OPEN};
-        }
-        return new long[]{open - 1, MAX_OPEN}; // less the listing's own
     }
 }

@@ -40,7 +40,7 @@ final class AcceptFailureLog {
     }
 
     AcceptFailureLog(LongSupplier clock, Consumer<String> warn, Consumer<String> info) {
-        AcceptBackoff.fileDescriptors(); // now, while files can be opened (see AcceptBackoff.MAX_OPEN)
+        Descriptors.now(); // its limit is read now, while files can be opened
         this.clock = clock;
         this.warn = warn;
         this.info = info;
@@ -96,12 +96,12 @@ final class AcceptFailureLog {
     }
 
     private static String files() {
-        long[] fd = AcceptBackoff.fileDescriptors();
-        if (fd[1] < 0) {
+        Descriptors fd = Descriptors.now();
+        if (fd == null || fd.limit() < 0) {
             return "";
         }
         // Counting the open files needs a file itself: at the limit the count is what fails.
-        return fd[0] < 0 ? " (the limit is " + fd[1] + " open files: ulimit -n)"
-                : " (" + fd[0] + " of " + fd[1] + " files open: ulimit -n)";
+        return fd.open() < 0 ? " (the limit is " + fd.limit() + " open files: ulimit -n)"
+                : " (" + fd.open() + " of " + fd.limit() + " files open: ulimit -n)";
     }
 }

@@ -57,18 +57,13 @@ public final class NettyTransport implements AutoCloseable {
     private static final IntegerUnixChannelOption LISTENER_KEEP_ALIVE = new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
 
     private final EventLoopGroup group;
-    /**
-     * What every listener of this transport logs when accepting fails: a line, then summaries (see
-     * AcceptFailureLog). Made with the first listener's bootstrap, not before: it loads the JDK's
-     * management classes (~60, 0.5 MB of every process's class-data archive), which a client without
-     * listeners never needs.
-     */
-    private volatile AcceptFailureLog acceptFailures;
+    /** What every listener of this transport logs when accepting fails: a line, then summaries (see AcceptFailureLog). */
+    private final AcceptFailureLog acceptFailures = new AcceptFailureLog();
     /** Gives each listener its own {@link AcceptBackoff}: the pause is per port, the log per process. */
     private final io.netty.channel.ChannelInitializer<io.netty.channel.Channel> acceptBackoff = new io.netty.channel.ChannelInitializer<>() {
         @Override
         protected void initChannel(io.netty.channel.Channel ch) {
-            ch.pipeline().addLast("accept-backoff", new AcceptBackoff(acceptFailures()));
+            ch.pipeline().addLast("accept-backoff", new AcceptBackoff(acceptFailures));
         }
     };
     private final Kind kind;
@@ -173,7 +168,6 @@ public final class NettyTransport implements AutoCloseable {
      * together, and a connection accepted on the loop that serves it is not handed across threads.
      */
     public ServerBootstrap serverBootstrap(EventLoopGroup loop, boolean childAutoRead) {
-        acceptFailures(); // now, while files can still be opened
         ServerBootstrap b = new ServerBootstrap()
                 .group(loop, loop)
                 .channel(serverSocketChannel())
@@ -192,20 +186,6 @@ public final class NettyTransport implements AutoCloseable {
             b.option(LISTENER_KEEP_ALIVE, 1);
         }
         return b;
-    }
-
-    private AcceptFailureLog acceptFailures() {
-        AcceptFailureLog l = acceptFailures;
-        if (l == null) {
-            synchronized (this) {
-                l = acceptFailures;
-                if (l == null) {
-                    l = new AcceptFailureLog();
-                    acceptFailures = l;
-                }
-            }
-        }
-        return l;
     }
 
     /** An outgoing connection with the data path's options. */
