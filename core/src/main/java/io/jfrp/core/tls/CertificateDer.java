@@ -1,6 +1,7 @@
 package io.jfrp.core.tls;
 
-import java.io.ByteArrayOutputStream;
+import static io.jfrp.core.tls.DerWriter.tlv;
+
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -77,30 +78,5 @@ final class CertificateDer {
         boolean utcTime = utc.getYear() < 2050;
         String text = utc.format(DateTimeFormatter.ofPattern(utcTime ? "yyMMddHHmmss'Z'" : "yyyyMMddHHmmss'Z'"));
         return tlv(utcTime ? UTC_TIME : GENERALIZED_TIME, text.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static byte[] tlv(int tag, byte[]... parts) {
-        int length = 0;
-        for (byte[] p : parts) {
-            length += p.length;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(length + 4);
-        out.write(tag);
-        if (length < 0x80) {
-            out.write(length);
-        } else if (length < 0x100) {
-            out.write(0x81);
-            out.write(length);
-        } else if (length < 0x10000) {
-            out.write(0x82);
-            out.write(length >> 8);
-            out.write(length);
-        } else {
-            throw new IllegalArgumentException("a certificate part of " + length + " bytes: not this shape");
-        }
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 }

@@ -1,6 +1,7 @@
 package io.jfrp.core.tls;
 
-import java.io.ByteArrayOutputStream;
+import static io.jfrp.core.tls.DerWriter.tlv;
+
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -49,28 +50,7 @@ final class LegacyKeyForms {
     }
 
     private static byte[] sequence(byte[]... parts) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            body.writeBytes(p);
-        }
-        return tlv(0x30, body.toByteArray());
-    }
-
-    private static byte[] tlv(int tag, byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 6);
-        out.write(tag);
-        int n = content.length;
-        if (n < 0x80) {
-            out.write(n);
-        } else {
-            int bytes = n > 0xffffff ? 4 : n > 0xffff ? 3 : n > 0xff ? 2 : 1;
-            out.write(0x80 | bytes);
-            for (int i = bytes - 1; i >= 0; i--) {
-                out.write(n >>> (8 * i));
-            }
-        }
-        out.writeBytes(content);
-        return out.toByteArray();
+        return tlv(0x30, parts);
     }
 
     /** One DER element's tag and bounds; definite lengths only, as DER requires. */
