@@ -5,6 +5,7 @@ import io.jfrp.core.lifecycle.LifecycleListener;
 import io.jfrp.core.log.LogLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.util.function.BooleanSupplier;
 
@@ -54,10 +55,8 @@ final class SessionLog implements LifecycleListener {
             log.info("client {} from {}: channel lost ({}); keeping its {} for {} ms, {}",
                     e.session(), e.peer(), escape(e.reason()), proxies(e.proxiesKept()), e.grace().toMillis(),
                     e.usersHeld() ? "holding users who connect meanwhile" : "refusing users until it is back");
-        } else if (event instanceof LifecycleEvent.SessionClosed e && stopping.getAsBoolean()) {
-            log.debug("client {} session ended ({}); closed {}", e.session(), escape(e.reason()), proxies(e.proxiesClosed()));
         } else if (event instanceof LifecycleEvent.SessionClosed e) {
-            log.info("client {} session ended ({}); closed {}", e.session(),
+            log.atLevel(ends()).log("client {} session ended ({}); closed {}", e.session(),
                     escape(e.reason()), proxies(e.proxiesClosed()));
         } else if (event instanceof LifecycleEvent.ProxyOpened e) {
             if (e.type().routedByName()) {
@@ -73,10 +72,8 @@ final class SessionLog implements LifecycleListener {
             if (suffix != null) {
                 log.warn("proxy {} of client {} refused: {}{}", escape(e.proxy()), e.session(), escape(e.reason()), suffix);
             }
-        } else if (event instanceof LifecycleEvent.ProxyClosed e && stopping.getAsBoolean()) {
-            log.debug("proxy {} of client {}: port {} closed ({})", escape(e.proxy()), e.session(), e.port(), e.reason());
         } else if (event instanceof LifecycleEvent.ProxyClosed e) {
-            log.info("proxy {} of client {}: port {} closed ({})", escape(e.proxy()),
+            log.atLevel(ends()).log("proxy {} of client {}: port {} closed ({})", escape(e.proxy()),
                     e.session(), e.port(), e.reason());
         } else if (event instanceof LifecycleEvent.StreamRefused e) {
             String suffix = peerProblems.admit("refused " + e.proxy());
@@ -92,6 +89,11 @@ final class SessionLog implements LifecycleListener {
                     escape(e.proxy()), e.session(), e.streamId(), e.broken() ? "broken" : "closed", e.bytesIn(),
                     e.bytesOut());
         }
+    }
+
+    /** The level of a session's or a proxy's end. */
+    private Level ends() {
+        return stopping.getAsBoolean() ? Level.DEBUG : Level.INFO;
     }
 
     private static String proxies(int n) {
