@@ -164,6 +164,12 @@ listen fwd
     return port
 
 
+def haproxy_chain(target):
+    """Two haproxies, one forwarding to the other: the cheapest relay of a tunnel's shape (two processes, four
+    sockets per connection) with neither crypto nor a multiplexer, the floor for any two-process tunnel."""
+    return haproxy(haproxy(target))
+
+
 FRP = os.path.join(ROOT, "..", "shared", "peers", "frp-0.70.1")
 # The launcher runs C1 only, for memory; the chatty sections also run jfrp with C2 beside it, so that the
 # compiler's choice is made from round-trip time, req/s and RSS measured together.

@@ -1,6 +1,6 @@
 """The time one round trip adds, what chatty protocols feel (issue 14): wrk with one keep-alive connection
 (HTTP, 1 KiB from nginx) and a 64-byte ping-pong over one connection to an echo service, through each path:
-direct, haproxy, ssh -R, jfrp (TLS and plain) and frp v0.70.1 (TLS and plain). Each path's figure is the
+direct, haproxy, two haproxies chained (the floor of a two-process relay), ssh -R, jfrp (TLS and plain) and frp v0.70.1 (TLS and plain). Each path's figure is the
 median of its runs; "added" is the path's time minus direct's. Every loop is bounded in count and time."""
 import statistics
 import subprocess
@@ -78,7 +78,8 @@ def section(results, b):
         web = b.nginx()
         paths = {}
         for target, kind in ((web, "http"), (echo_port, "echo")):
-            p = {"direct": target, "haproxy": b.haproxy(target), "ssh": b.ssh_tunnel(target),
+            p = {"direct": target, "haproxy": b.haproxy(target), "haproxy_2hop": b.haproxy_chain(target),
+                 "ssh": b.ssh_tunnel(target),
                  "jfrp_tls": b.Jfrp(target, tls=True, name="rtt-%s-tls" % kind).start().remote,
                  "jfrp_plain": b.Jfrp(target, tls=False, name="rtt-%s-plain" % kind).start().remote,
                  "jfrp_tls_c2": b.Jfrp(target, tls=True, name="rtt-%s-tls-c2" % kind, java_opts=b.C2).start().remote}
@@ -113,7 +114,7 @@ def table(r):
     lines = ["| one round trip, us | HTTP 1 KiB, wrk -c1 (mean) | added | 64-byte ping-pong (p50) | added |",
              "|---|---|---|---|---|"]
     d_http, d_ping = t["http"]["direct"]["mean_us"], t["ping"]["direct"]["p50_us"]
-    for k in ("direct", "haproxy", "ssh", "jfrp_tls", "jfrp_tls_c2", "jfrp_plain", "frp_tls", "frp_plain"):
+    for k in ("direct", "haproxy", "haproxy_2hop", "ssh", "jfrp_tls", "jfrp_tls_c2", "jfrp_plain", "frp_tls", "frp_plain"):
         if k in t["http"]:
             h, p = t["http"][k]["mean_us"], t["ping"][k]["p50_us"]
             lines.append("| %s | %.0f | %.0f | %.0f | %.0f |" % (k, h, h - d_http, p, p - d_ping))
@@ -126,5 +127,9 @@ def table(r):
             added("http", "jfrp_tls") / added("http", "frp_tls"), added("ping", "jfrp_tls") / added("ping", "frp_tls")))
     lines.append("| jfrp TLS added / haproxy added | %.2f | | %.2f | |" % (
         added("http", "jfrp_tls") / added("http", "haproxy"), added("ping", "jfrp_tls") / added("ping", "haproxy")))
+    if "haproxy_2hop" in t["http"]:
+        lines.append("| jfrp TLS added / two haproxies' added | %.2f | | %.2f | |" % (
+            added("http", "jfrp_tls") / added("http", "haproxy_2hop"),
+            added("ping", "jfrp_tls") / added("ping", "haproxy_2hop")))
     lines.append("")
     return lines

@@ -1,7 +1,7 @@
 """Chatty services through each path (issue 14): redis-benchmark (GET and SET, 50 clients, without and
 with pipelining) against Debian's redis-server, and pgbench (-c 8, select-only and TPC-B) against
-Debian's postgresql, both started on 127.0.0.1 by the benchmark, each through direct, haproxy, ssh -R, jfrp
-(TLS) and frp v0.70.1 (TLS). Each figure is the median of the runs; the ratio to direct is what users feel."""
+Debian's postgresql, both started on 127.0.0.1 by the benchmark, each through direct, haproxy, two haproxies
+chained (the floor of a two-process relay), ssh -R, jfrp (TLS) and frp v0.70.1 (TLS). Each figure is the median of the runs; the ratio to direct is what users feel."""
 import glob
 import os
 import re
@@ -17,7 +17,8 @@ def _paths(b, target, label):
     """The paths to `target`, and jfrp's pairs (C1, C2) whose peak RSS is read after the runs."""
     c1 = b.Jfrp(target, tls=True, name="%s-tls" % label).start()
     c2 = b.Jfrp(target, tls=True, name="%s-tls-c2" % label, java_opts=b.C2).start()
-    paths = {"direct": target, "haproxy": b.haproxy(target), "ssh": b.ssh_tunnel(target),
+    paths = {"direct": target, "haproxy": b.haproxy(target), "haproxy_2hop": b.haproxy_chain(target),
+             "ssh": b.ssh_tunnel(target),
              "jfrp_tls": c1.remote, "jfrp_tls_c2": c2.remote}
     if b.have_frp():
         paths["frp_tls"] = b.Jfrp(target, tls=True, name="%s-frp-tls" % label, kind="frp").start().remote
@@ -119,7 +120,7 @@ def table(r):
         lines += ["| redis-benchmark, 50 clients, req/s | GET | SET | GET -P 16 | SET -P 16 | GET / direct |",
                   "|---|---|---|---|---|---|"]
         d = t["direct_p1"]["GET"]
-        for k in ("direct", "haproxy", "ssh", "jfrp_tls", "jfrp_tls_c2", "frp_tls"):
+        for k in ("direct", "haproxy", "haproxy_2hop", "ssh", "jfrp_tls", "jfrp_tls_c2", "frp_tls"):
             if k + "_p1" in t:
                 lines.append("| %s | %d | %d | %d | %d | %.2f |" % (k, t[k + "_p1"]["GET"], t[k + "_p1"]["SET"],
                                                                  t[k + "_p16"]["GET"], t[k + "_p16"]["SET"],
@@ -128,18 +129,25 @@ def table(r):
             lines.append("| jfrp / frp (TLS) | %.2f | %.2f | %.2f | %.2f | |" % tuple(
                 t["jfrp_tls_" + p][op] / t["frp_tls_" + p][op] for p, op in
                 (("p1", "GET"), ("p1", "SET"), ("p16", "GET"), ("p16", "SET"))))
+        if "haproxy_2hop_p1" in t:
+            lines.append("| jfrp / two haproxies | %.2f | %.2f | %.2f | %.2f | |" % tuple(
+                t["jfrp_tls_" + p][op] / t["haproxy_2hop_" + p][op] for p, op in
+                (("p1", "GET"), ("p1", "SET"), ("p16", "GET"), ("p16", "SET"))))
         lines.extend(rss_line(t))
         lines.append("")
     if "pgbench" in r and "skipped" not in r["pgbench"]:
         t = r["pgbench"]
         lines += ["| pgbench -c 8, tps | select-only | / direct | TPC-B | / direct |", "|---|---|---|---|---|"]
-        for k in ("direct", "haproxy", "ssh", "jfrp_tls", "jfrp_tls_c2", "frp_tls"):
+        for k in ("direct", "haproxy", "haproxy_2hop", "ssh", "jfrp_tls", "jfrp_tls_c2", "frp_tls"):
             if k + "_select" in t:
                 lines.append("| %s | %d | %.2f | %d | %.2f |" % (k, t[k + "_select"], t[k + "_select"] / t["direct_select"],
                                                              t[k + "_tpcb"], t[k + "_tpcb"] / t["direct_tpcb"]))
         if "frp_tls_select" in t:
             lines.append("| jfrp / frp (TLS) | %.2f | | %.2f | |" % (t["jfrp_tls_select"] / t["frp_tls_select"],
                                                                   t["jfrp_tls_tpcb"] / t["frp_tls_tpcb"]))
+        if "haproxy_2hop_select" in t:
+            lines.append("| jfrp / two haproxies | %.2f | | %.2f | |" % (
+                t["jfrp_tls_select"] / t["haproxy_2hop_select"], t["jfrp_tls_tpcb"] / t["haproxy_2hop_tpcb"]))
         lines.extend(rss_line(t))
         lines.append("")
     return lines
