@@ -40,4 +40,11 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.jfrp.core..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.jfrp.server..", "io.jfrp.client..").check(classes);
     }
+
+    /** jetcd lives in jfrp-etcd.jar, loaded apart (core's EtcdLibrary): nothing else may name it or the module. */
+    @Test
+    void onlyTheEtcdModuleKnowsJetcd() {
+        noClasses().that().resideOutsideOfPackage("io.jfrp.etcd..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.etcd..", "io.jfrp.etcd..").check(classes);
+    }
 }

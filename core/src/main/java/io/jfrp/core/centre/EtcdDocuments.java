@@ -1,15 +1,5 @@
 package io.jfrp.core.centre;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.ClientBuilder;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchEvent;
-import io.etcd.jetcd.watch.WatchResponse;
 import io.jfrp.core.config.ConfigDocument;
 import io.jfrp.core.config.EtcdSource;
 import io.jfrp.core.log.PeerText;
@@ -17,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,15 +35,14 @@ public final class EtcdDocuments implements AutoCloseable {
 
     private final EtcdSource source;
     private final EtcdCopy copy;
-    private final Client client;
-    private final ByteSequence prefix;
+    private final EtcdKeys client;
     private final ScheduledExecutorService thread;
     /** The documents as etcd has them now, as far as this client knows (key -> text). */
     private final Map<String, String> seen = new TreeMap<>();
     /** The documents applied last; what a reload of the file is read with. */
     private volatile List<ConfigDocument> applied = List.of();
     private long revision;
-    private Watch.Watcher watcher;
+    private EtcdKeys.Watch watcher;
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> resync;
     /** Called with the documents to apply; true when they were applied (not refused, not rolled back). */
@@ -64,11 +52,10 @@ public final class EtcdDocuments implements AutoCloseable {
     /** Null while etcd answers; else when it stopped answering, for the log. */
     private String downSince;
 
-    private EtcdDocuments(EtcdSource source, EtcdCopy copy, Client client, String threadName) {
+    private EtcdDocuments(EtcdSource source, EtcdCopy copy, EtcdKeys client, String threadName) {
         this.source = source;
         this.copy = copy;
         this.client = client;
-        this.prefix = ByteSequence.from(source.prefix(), StandardCharsets.UTF_8);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -80,30 +67,16 @@ public final class EtcdDocuments implements AutoCloseable {
      * @param configFile the file the documents are read with (the client's or the server's config)
      * @param copyFile where the last applied documents are kept; null keeps none
      * @param threadName the thread that follows etcd (jfrpc-etcd, jfrps-etcd)
-     * @throws IOException when there is no config file to read the documents with
+     * @throws IOException when there is no config file to read the documents with, or no etcd client to
+     *         read them with ({@link EtcdLibrary})
      */
     public static EtcdDocuments open(EtcdSource source, Path configFile, Path copyFile, String threadName)
             throws IOException {
         if (configFile == null || !java.nio.file.Files.isRegularFile(configFile)) {
             throw new IOException("configSource.etcd needs a config file to read its documents with");
         }
-        ClientBuilder b = Client.builder().endpoints(source.endpoints().toArray(new String[0]))
-                .connectTimeout(READ_TIMEOUT).retryMaxDelay(2000);
-        if (!source.user().isEmpty()) {
-            b.user(ByteSequence.from(source.user(), StandardCharsets.UTF_8))
-                    .password(ByteSequence.from(source.password(), StandardCharsets.UTF_8));
-        }
-        if (source.trustedCaFile() != null || source.certFile() != null) {
-            b.sslContext(ssl -> {
-                if (source.trustedCaFile() != null) {
-                    ssl.trustManager(source.trustedCaFile().toFile());
-                }
-                if (source.certFile() != null) {
-                    ssl.keyManager(source.certFile().toFile(), source.keyFile().toFile());
-                }
-            });
-        }
-        return new EtcdDocuments(source, new EtcdCopy(copyFile), b.build(), threadName);
+        return new EtcdDocuments(source, new EtcdCopy(copyFile), EtcdLibrary.connector().connect(source, READ_TIMEOUT),
+                threadName);
     }
 
     /**
@@ -174,26 +147,35 @@ public final class EtcdDocuments implements AutoCloseable {
     }
 
     private void read() throws Exception {
-        GetResponse r = client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build())
-                .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        EtcdKeys.Snapshot r = client.read(READ_TIMEOUT);
         seen.clear();
-        for (KeyValue kv : r.getKvs()) {
-            seen.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
-        }
-        revision = r.getHeader().getRevision();
+        seen.putAll(r.values());
+        revision = r.revision();
     }
 
     private void watch() {
         if (watcher != null) {
             watcher.close();
         }
-        watcher = client.getWatchClient().watch(prefix, WatchOption.builder().isPrefix(true).withRevision(revision + 1).build(),
-                Watch.listener(r -> post(() -> changed(r)),
-                        e -> post(() -> watchEnded(reason(e))),
-                        () -> post(() -> watchEnded("the watch was closed"))));
+        watcher = client.watch(revision + 1, new EtcdKeys.Watcher() {
+            @Override
+            public void changed(List<EtcdKeys.Change> changes) {
+                post(() -> EtcdDocuments.this.changed(changes));
+            }
+
+            @Override
+            public void failed(Throwable why) {
+                post(() -> watchEnded(reason(why)));
+            }
+
+            @Override
+            public void completed() {
+                post(() -> watchEnded("the watch was closed"));
+            }
+        });
     }
 
-    /** jetcd's callbacks, handed to our thread; after close (jetcd completes its watches as it closes) there is none. */
+    /** The client's callbacks, handed to our thread; after close (jetcd completes its watches as it closes) there is none. */
     private void post(Runnable r) {
         try {
             thread.execute(r);
@@ -202,15 +184,14 @@ public final class EtcdDocuments implements AutoCloseable {
         }
     }
 
-    private void changed(WatchResponse r) {
-        for (WatchEvent e : r.getEvents()) {
-            String key = e.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
-            if (e.getEventType() == WatchEvent.EventType.DELETE) {
-                seen.remove(key);
+    private void changed(List<EtcdKeys.Change> changes) {
+        for (EtcdKeys.Change c : changes) {
+            if (c.value() == null) {
+                seen.remove(c.key());
             } else {
-                seen.put(key, e.getKeyValue().getValue().toString(StandardCharsets.UTF_8));
+                seen.put(c.key(), c.value());
             }
-            revision = Math.max(revision, e.getKeyValue().getModRevision());
+            revision = Math.max(revision, c.revision());
         }
         if (pending != null) {
             pending.cancel(false);
