@@ -5,10 +5,12 @@ on the copy it kept; etcd back, its changes apply again."""
 import base64
 import json
 import os
+import shutil
+import subprocess
 import time
 import urllib.request
 
-from harness import EchoServer, Proc, Tunnel, Workdir, check, free_port, port_open, tunnel_works, wait_until
+from harness import ROOT, EchoServer, Proc, Tunnel, Workdir, check, free_port, port_open, tunnel_works, wait_until
 
 CASES = {}
 PREFIX = "/jfrp/acceptance/"
@@ -116,3 +118,31 @@ def etcd_change_applies_and_etcd_down_keeps_the_tunnels():
             t.close()
         etcd.kill()
         echo.close()
+
+
+@case
+def etcd_client_jar_missing_is_named():
+    """jetcd ships as jfrp-etcd.jar beside jfrp.jar (docs/design.md): an install without it still starts, and a
+    config with configSource.etcd then says which file is missing and where it looked."""
+    wd = Workdir("etcd-jar")
+    install = os.path.join(wd.path, "install")
+    os.makedirs(os.path.join(install, "bin"))
+    os.makedirs(os.path.join(install, "app", "target"))
+    for tool in ("jfrp", "jfrpc", "jfrps", "jfrp-launch"):
+        shutil.copy2(os.path.join(ROOT, "bin", tool), os.path.join(install, "bin", tool))
+    shutil.copy2(os.path.join(ROOT, "app", "target", "jfrp.jar"), os.path.join(install, "app", "target", "jfrp.jar"))
+    cfg = wd.write("frpc.toml", 'serverAddr = "127.0.0.1"\nserverPort = %d\nauth.token = "t"\n'
+                                'configSource.etcd.endpoints = ["http://127.0.0.1:%d"]\nconfigSource.etcd.prefix = "%s"\n'
+                   % (free_port(), free_port(), PREFIX))
+    r = subprocess.run([os.path.join(install, "bin", "jfrpc"), "-c", cfg], capture_output=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    out = (r.stdout + r.stderr).decode("utf-8", "replace")
+    missing = os.path.join(install, "app", "target", "jfrp-etcd.jar")
+    check(r.returncode != 0, "jfrpc ran without its etcd client: %s" % out[-800:])
+    check("configSource.etcd needs jfrp's etcd client, jfrp-etcd.jar" in out and missing in out,
+          "the error does not name jfrp-etcd.jar and where it looked: %s" % out[-800:])
+    check("Exception" not in out, "a stack trace instead of a line: %s" % out[-800:])
+    v = subprocess.run([os.path.join(install, "bin", "jfrpc"), "--version"], capture_output=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    check(v.returncode == 0, "jfrpc without jfrp-etcd.jar does not start: %s" % v.stderr.decode()[-800:])
+    return "exit %d: %s" % (r.returncode, [line for line in out.splitlines() if "jfrp-etcd.jar" in line][0][-120:])
