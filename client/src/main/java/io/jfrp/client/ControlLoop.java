@@ -254,7 +254,6 @@ final class ControlLoop {
         return done;
     }
 
-    /** A heartbeat came back on {@code ch}: the session's round trip when that is the session's channel. */
     /** Each heartbeat's round trip of the session's channel, for the metrics' histogram; none by default. */
     private volatile java.util.function.LongConsumer rttObserver = n -> { };
 
@@ -262,6 +261,7 @@ final class ControlLoop {
         rttObserver = observer;
     }
 
+    /** A heartbeat came back on {@code ch}: the session's round trip when that is the session's channel. */
     void rtt(Channel ch, long nanos) {
         if (ch == channel) {
             rttObserver.accept(nanos);
@@ -270,8 +270,10 @@ final class ControlLoop {
         }
     }
 
-    /** @param slow the cause will not mend at once (a refused token, a duplicate client): retry at the slowest pace */
-    /** @param lastHeardNanos when the server was last heard from, for a channel that went silent; else MAX_VALUE */
+    /**
+     * @param slow the cause will not mend at once (a refused token, a duplicate client): retry at the slowest pace
+     * @param lastHeardNanos when the server was last heard from, for a channel that went silent; else MAX_VALUE
+     */
     void channelClosed(Channel ch, boolean wasLoggedIn, boolean slow, String reason, long lastHeardNanos) {
         controlChannels.remove(ch);
         if (handover.retiredClosed(ch, reason)) {

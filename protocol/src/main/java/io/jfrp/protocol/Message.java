@@ -44,8 +44,8 @@ public sealed interface Message {
         public MessageType type() { return MessageType.CHALLENGE; }
     }
 
-    /** The login proof is HMAC-SHA256 over the nonce, the timestamp and the runId; see {@link LoginProof}. */
     /**
+     * The login proof is HMAC-SHA256 over the nonce, the timestamp and the runId; see {@link LoginProof}.
      * {@code resumeProof}: empty, or {@link LoginProof#resume} with the secret of the session this login
      * resumes (a trailing field: a 1.0 decoder stops before it).
      */

@@ -11,8 +11,10 @@ interface ClientPeer {
     /** Where the client connects from, for the log. */
     String address();
 
-    /** The login is accepted; {@code resumed} when the client returns to the session it had. */
-    /** The login is accepted; {@code sessionSecret} is what a later login must prove to resume this session. */
+    /**
+     * The login is accepted; {@code resumed} when the client returns to the session it had, and
+     * {@code sessionSecret} is what a later login must prove to resume this session.
+     */
     void welcome(String runId, boolean resumed, byte[] sessionSecret);
 
     /** Proxy {@code name} (as the client named it) listens on {@code port}. */

@@ -16,15 +16,15 @@ final class SessionRegistry {
      */
     private final ConcurrentHashMap<ClientSession, java.util.Set<String>> namesOf = new ConcurrentHashMap<>();
 
-    /**
-     * The live session of {@code runId} when the login proves it is that session's client ({@code owns}) for
-     * the same user, a new one on {@code loop} when there is none; null when a live session holds the runId
-     * and the login cannot prove it is its own: a runId is an identifier, and knowing it takes nothing.
-     */
     /** What a login found: its session, none because another owns the runId, or none because its user is full. */
     record Found(ClientSession session, boolean userFull) {
     }
 
+    /**
+     * The live session of {@code runId} when the login proves it is that session's client ({@code owns}) for
+     * the same user, a new one on {@code loop} when there is none; no session when a live one holds the runId
+     * and the login cannot prove it is its own: a runId is an identifier, and knowing it takes nothing.
+     */
     Found sessionFor(ServerRuntime rt, String runId, String user, UserAccounts.Account account, EventLoop loop,
                      java.util.function.Predicate<ClientSession> owns) {
         ClientSession[] made = new ClientSession[1];
