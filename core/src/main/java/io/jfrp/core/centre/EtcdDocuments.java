@@ -75,8 +75,14 @@ public final class EtcdDocuments implements AutoCloseable {
         if (configFile == null || !java.nio.file.Files.isRegularFile(configFile)) {
             throw new IOException("configSource.etcd needs a config file to read its documents with");
         }
-        return new EtcdDocuments(source, new EtcdCopy(copyFile), EtcdLibrary.connector().connect(source, READ_TIMEOUT),
-                threadName);
+        EtcdKeys.Connector connector = EtcdLibrary.connector();
+        EtcdKeys keys;
+        try {
+            keys = connector.connect(source, READ_TIMEOUT);
+        } catch (LinkageError e) {
+            throw EtcdLibrary.mismatched(e);
+        }
+        return new EtcdDocuments(source, new EtcdCopy(copyFile), keys, threadName);
     }
 
     /**
