@@ -47,9 +47,25 @@ final class RoundTripSampler {
         sampling.add(s);
     }
 
-    /** A PONG arrived: when it answers this sampler's PING, every counting stream gets its figure. */
+    /**
+     * A PONG arrived: when it answers this sampler's PING, every counting stream gets its figure. One that
+     * answers a later PING (a heartbeat's: they share the channel and this clock) means this sampler's was
+     * never answered: a peer whose channel is full answers only the newest PING it owes ({@link PingResponder}).
+     * The sample is then dropped, or it would wait for ever and no window of the session would grow again.
+     */
     void onPong(Message.Pong p) {
-        if (!inFlight || p.sentNanos() != ping) {
+        if (!inFlight) {
+            return;
+        }
+        if (p.sentNanos() != ping) {
+            if (p.sentNanos() - ping > 0) {
+                for (MuxStream s : sampling) {
+                    s.sampled = false;
+                    s.bytesThisRoundTrip = 0;
+                }
+                sampling.clear();
+                inFlight = false;
+            }
             return;
         }
         inFlight = false;
@@ -67,6 +83,10 @@ final class RoundTripSampler {
      * the carrier, so the next one must be able to start a sample.
      */
     void clear() {
+        for (MuxStream s : sampling) {
+            s.sampled = false;
+            s.bytesThisRoundTrip = 0;
+        }
         sampling.clear();
         inFlight = false;
     }
