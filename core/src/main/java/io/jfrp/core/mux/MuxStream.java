@@ -37,6 +37,8 @@ final class MuxStream {
     /** Bytes from the peer since the session's current round-trip sample began (see RoundTripSampler). */
     int bytesThisRoundTrip;
     boolean sampled;
+    /** Bytes from the peer since this stream last joined a sample: a stream joins only after a share of its window. */
+    long bytesSinceSample;
     private boolean established;
     /** The local socket will send no more: send FIN (or RESET when {@link #localGone}) after pending. */
     private boolean localInputDone;
@@ -238,6 +240,7 @@ final class MuxStream {
             return;
         }
         if (!sampled) {
+            bytesSinceSample += n;
             session.roundTrips().join(this);
         }
         if (sampled) {

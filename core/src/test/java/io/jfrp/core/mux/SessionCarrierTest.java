@@ -1,6 +1,7 @@
 package io.jfrp.core.mux;
 
 import io.jfrp.protocol.Message;
+import io.jfrp.protocol.Wire;
 import io.jfrp.testing.LeakCheck;
 import io.jfrp.testing.Outbound;
 import io.netty.buffer.Unpooled;
@@ -127,6 +128,9 @@ class SessionCarrierTest {
         unused.finishAndReleaseAll();
     }
 
+    /** What a stream must receive before it joins a round-trip sample. */
+    private static final int SHARE = Wire.INITIAL_WINDOW / RoundTripSampler.JOIN_SHARE;
+
     @Test
     void theNextCarrierMeasuresRoundTripsAgainThoughThePingOfTheLostOneNeverCameBack() {
         List<EmbeddedChannel> locals = new ArrayList<>();
@@ -139,7 +143,7 @@ class SessionCarrierTest {
             }
         });
         MuxSession acceptor = MuxChannels.mux(old);
-        old.writeInbound(new Message.StreamOpen(1, "web", "u1"), new Message.Data(1, Unpooled.copiedBuffer(new byte[1])));
+        old.writeInbound(new Message.StreamOpen(1, "web", "u1"), new Message.Data(1, Unpooled.copiedBuffer(new byte[SHARE])));
         assertThat(drained(old)).as("data starts a round-trip sample").anyMatch(m -> m instanceof Message.Ping);
         old.close(); // its PING is never answered
 
@@ -149,7 +153,7 @@ class SessionCarrierTest {
         List<Message> seen = new ArrayList<>();
         // Samples start at most every few milliseconds: keep data coming until one does.
         await().pollInSameThread().atMost(Duration.ofSeconds(5)).until(() -> {
-            next.writeInbound(new Message.Data(3, Unpooled.copiedBuffer(new byte[1])));
+            next.writeInbound(new Message.Data(3, Unpooled.copiedBuffer(new byte[SHARE])));
             old.runPendingTasks();
             seen.addAll(drained(next));
             return seen.stream().anyMatch(m -> m instanceof Message.Ping);

@@ -122,12 +122,31 @@ class StreamWindowTest {
         channel.writeInbound(new Message.Pong(first + 1)); // a later PING's answer; the sample's never comes
         long[] next = {-1};
         await().pollInSameThread().atMost(Duration.ofSeconds(5)).until(() -> {
-            channel.writeInbound(new Message.Data(1, Unpooled.directBuffer(64).writeZero(64)));
+            channel.writeInbound(new Message.Data(1, Unpooled.directBuffer(CHUNK).writeZero(CHUNK)));
             channel.runPendingTasks();
             next[0] = pingIn(channel, local);
             return next[0] != -1;
         });
         assertThat(next[0]).isGreaterThan(first);
+        channel.finishAndReleaseAll();
+        local.finishAndReleaseAll();
+    }
+
+    @Test
+    void aChattyStreamSendsNoPingUntilItReceivedAnEighthOfItsWindow() {
+        EmbeddedChannel local = new EmbeddedChannel();
+        EmbeddedChannel channel = streamOneInto(local);
+        int share = Wire.INITIAL_WINDOW / RoundTripSampler.JOIN_SHARE;
+        int pings = 0;
+        for (int received = 0; received + 64 < share; received += 64) {
+            channel.writeInbound(new Message.Data(1, Unpooled.directBuffer(64).writeZero(64)));
+            channel.runPendingTasks();
+            pings += pingIn(channel, local) != -1 ? 1 : 0;
+        }
+        assertThat(pings).as("64-byte messages short of an eighth of the window start no sample").isZero();
+        channel.writeInbound(new Message.Data(1, Unpooled.directBuffer(64).writeZero(64)));
+        channel.runPendingTasks();
+        assertThat(pingIn(channel, local)).as("the message that reaches an eighth starts one").isNotEqualTo(-1);
         channel.finishAndReleaseAll();
         local.finishAndReleaseAll();
     }
