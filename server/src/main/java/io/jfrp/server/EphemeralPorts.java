@@ -14,7 +14,10 @@ record EphemeralPorts(int from, int to) {
 
     static EphemeralPorts ofThisHost() {
         try {
-            String[] parts = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            // By line: Files.readString of this /proc file returns its first byte alone ("3"), and the range
+            // was never read (NONE, so the warning below never came).
+            String[] parts = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim()
+                    .split("\\s+");
             return new EphemeralPorts(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
         } catch (Exception e) {
             return NONE; // not Linux, or not readable: nothing to warn about
