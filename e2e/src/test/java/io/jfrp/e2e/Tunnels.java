@@ -121,42 +121,9 @@ final class Tunnels {
     }
 
     /** A loopback port nothing listens on now (for tests that need a fixed remotePort). */
-    /**
-     * A port free now, for a proxy to bind later. Not one from port 0: that is an ephemeral port, and an
-     * outgoing connection of the same test (a client's control connection, a dial to the echo service) can
-     * take it before the proxy binds it; a proxy then kept failing with "already in use" (CI, 2026-12-07).
-     * Ports are handed out in turn from a random start below the kernel's ephemeral range, so none twice.
-     */
+    /** A port free now, for a proxy to bind later: see {@link Loopback#freePort()}. */
     static int freePort() throws IOException {
-        int low = ephemeralLow();
-        if (low - FIRST_PORT < 1000) {
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            }
-        }
-        for (int i = 0; i < 1000; i++) {
-            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), low - FIRST_PORT);
-            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
-                return port;
-            } catch (IOException taken) {
-                // a listener of this host has it: the next one
-            }
-        }
-        throw new IOException("no free port between " + FIRST_PORT + " and " + low);
-    }
-
-    private static final int FIRST_PORT = 10_000;
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
-            new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(20_000));
-
-    /** The lowest port the kernel gives outgoing connections (Linux; 32768 where it cannot be read). */
-    private static int ephemeralLow() {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            return 32_768;
-        }
+        return Loopback.freePort();
     }
 
     static boolean listening(int port) {

@@ -1,8 +1,6 @@
 package io.jfrp.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +28,8 @@ public final class EtcdServer implements AutoCloseable {
     private EtcdServer(Path dir) throws IOException {
         this.dataDir = dir.resolve("etcd-data");
         this.logFile = dir.resolve("etcd.log");
-        this.clientPort = freePort();
-        this.peerPort = freePort();
+        this.clientPort = Loopback.freePort();
+        this.peerPort = Loopback.freePort();
     }
 
     /** An etcd with its data under {@code dir}, answering within 30 s. */
@@ -98,12 +96,6 @@ public final class EtcdServer implements AutoCloseable {
             return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
         } catch (IOException e) {
             return "(no log)";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -8,12 +8,57 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Client-side helpers for tests: reserved ports, and a full-duplex echo round trip with checksums. */
 public final class Loopback {
     private Loopback() {
+    }
+
+    /**
+     * A port free now, for a proxy or a service to bind later. Not one from port 0: that is an ephemeral port, and an
+     * outgoing connection of the same test (a client's control connection, a dial to the echo service) can
+     * take it before the proxy binds it; a proxy then kept failing with "already in use" (CI, 2026-12-07).
+     * Ports are handed out in turn from a random start below the kernel's ephemeral range, so none twice.
+     */
+    public static int freePort() throws IOException {
+        int low = ephemeralLow();
+        if (low - FIRST_PORT < 1000) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            }
+        }
+        for (int i = 0; i < 1000; i++) {
+            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), low - FIRST_PORT);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // a listener of this host has it: the next one
+            }
+        }
+        throw new IOException("no free port between " + FIRST_PORT + " and " + low);
+    }
+
+    /** Above the fixed ranges some tests give allowPorts (21000-21999). */
+    private static final int FIRST_PORT = 22_000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+            new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(10_000));
+
+    /**
+     * The lowest port the kernel gives outgoing connections (Linux; 32768 where it cannot be read). By line:
+     * {@code Files.readString} of this /proc file returned its first byte alone ("3").
+     */
+    private static int ephemeralLow() {
+        try {
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0)
+                    .trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
     }
 
     /**

@@ -65,12 +65,7 @@ final class RoundTripSampler {
         }
         if (p.sentNanos() != ping) {
             if (p.sentNanos() - ping > 0) {
-                for (MuxStream s : sampling) {
-                    s.sampled = false;
-                    s.bytesThisRoundTrip = 0;
-                }
-                sampling.clear();
-                inFlight = false;
+                clear();
             }
             return;
         }
@@ -85,8 +80,8 @@ final class RoundTripSampler {
     }
 
     /**
-     * The carrier is gone, and with it the PING in flight: its PONG will never come. The session outlives
-     * the carrier, so the next one must be able to start a sample.
+     * The PING in flight will never be answered (its carrier is gone, or the peer dropped its PONG): the
+     * sample ends without a figure, so that the next data can start another.
      */
     void clear() {
         for (MuxStream s : sampling) {
