@@ -28,6 +28,8 @@ final class VhostHttpPort {
     static void install(ChannelPipeline p, ServerRuntime rt) {
         rt.routedUsers.add(p.channel());
         p.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        // A user who half-closes after a request still gets the whole answer (see EpollInterest).
+        io.jfrp.core.net.EpollInterest.keep(p.channel());
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_REQUEST_LINE)
                 .setMaxHeaderSize(MAX_HEADERS).setMaxChunkSize(MAX_CHUNK)));
         p.addLast("flow", new FlowControlHandler());

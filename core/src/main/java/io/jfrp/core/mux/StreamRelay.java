@@ -31,6 +31,20 @@ public final class StreamRelay extends ChannelDuplexHandler {
     private EventExecutor sessionLoop;
     private ArrayDeque<Object> early = new ArrayDeque<>();
 
+    /** A relayed socket may half-close and still have much to receive: see {@link io.jfrp.core.net.EpollInterest}. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isRegistered()) {
+            io.jfrp.core.net.EpollInterest.keep(ctx.channel());
+        }
+    }
+
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) {
+        io.jfrp.core.net.EpollInterest.keep(ctx.channel());
+        ctx.fireChannelRegistered();
+    }
+
     /** Runs on the socket's event loop. */
     void bind(MuxStream s) {
         stream = s;
