@@ -241,7 +241,7 @@ public record ClientConfig(
         List<ProxyConfig> proxies = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         // A TCP and a UDP port of the same number are two ports.
-        Map<String, String> ports = new HashMap<>();
+        Map<String, ProxyConfig> ports = new HashMap<>();
         List<ConfigSection> sections = new ArrayList<>(s.tables("proxies"));
         for (ConfigSection included : IncludedFiles.read(s, s.env())) {
             sections.addAll(included.tables("proxies"));
@@ -270,10 +270,13 @@ public record ClientConfig(
                 continue;
             }
             if (p.remotePort() != 0) {
-                String other = ports.putIfAbsent(p.type() + "/" + p.remotePort(), p.name());
-                if (other != null) {
+                ProxyConfig other = ports.putIfAbsent(p.type() + "/" + p.remotePort(), p);
+                // The members of one load-balancing group share their port.
+                boolean sameGroup = other != null && p.balancing().grouped()
+                        && p.balancing().group().equals(other.balancing().group());
+                if (other != null && !sameGroup) {
                     ps.problem("remotePort", ps.node("remotePort"), p.remotePort() + " is already used by " + p.type()
-                            + " proxy " + other + " (expected: a port of its own)");
+                            + " proxy " + other.name() + " (expected: a port of its own, or the same loadBalancer.group)");
                     continue;
                 }
             }

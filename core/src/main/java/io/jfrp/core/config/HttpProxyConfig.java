@@ -12,7 +12,16 @@ import java.util.Map;
 public record HttpProxyConfig(String name, String localIP, int localPort, DomainRouting routing,
                               String hostHeaderRewrite, Map<String, String> requestHeaders,
                               Map<String, String> responseHeaders, ProxyLabels labels,
-                              String proxyProtocol, PluginConfig plugin) implements ProxyConfig {
+                              String proxyProtocol, PluginConfig plugin,
+                              ProxyBalancing balancing) implements ProxyConfig {
+
+    public HttpProxyConfig(String name, String localIP, int localPort, DomainRouting routing,
+                           String hostHeaderRewrite, Map<String, String> requestHeaders,
+                           Map<String, String> responseHeaders, ProxyLabels labels, String proxyProtocol,
+                           PluginConfig plugin) {
+        this(name, localIP, localPort, routing, hostHeaderRewrite, requestHeaders, responseHeaders, labels, proxyProtocol,
+                plugin, ProxyBalancing.NONE);
+    }
 
     public HttpProxyConfig(String name, String localIP, int localPort, DomainRouting routing,
                            String hostHeaderRewrite, Map<String, String> requestHeaders,

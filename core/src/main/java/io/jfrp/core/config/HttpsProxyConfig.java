@@ -7,7 +7,13 @@ package io.jfrp.core.config;
  * service holds the certificate and ends the TLS. It has no port of its own.
  */
 public record HttpsProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
-                               String proxyProtocol, PluginConfig plugin) implements ProxyConfig {
+                               String proxyProtocol, PluginConfig plugin,
+                               ProxyBalancing balancing) implements ProxyConfig {
+
+    public HttpsProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
+                            String proxyProtocol, PluginConfig plugin) {
+        this(name, localIP, localPort, routing, labels, proxyProtocol, plugin, ProxyBalancing.NONE);
+    }
 
     public HttpsProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
                             String proxyProtocol) {

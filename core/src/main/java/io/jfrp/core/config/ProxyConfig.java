@@ -28,6 +28,9 @@ public sealed interface ProxyConfig permits TcpProxyConfig, UdpProxyConfig, Tcpm
      */
     String proxyProtocol();
 
+    /** frp's {@code loadBalancer} and {@code healthCheck}: {@link ProxyBalancing#NONE} for neither. */
+    ProxyBalancing balancing();
+
     /** frp's {@code [proxies.plugin]}: what ends the proxy's streams instead of localIP:localPort; null for none. */
     default PluginConfig plugin() {
         return null;

@@ -15,7 +15,7 @@ final class ProxyConfigReader {
     private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode",
             "secretKey", "allowUsers");
     /** frp's per-proxy tables jfrp does not act on yet: each key under them is named as such. */
-    private static final List<String> PER_PROXY_TABLES_LATER = List.of("loadBalancer", "healthCheck", "natTraversal");
+    private static final List<String> PER_PROXY_TABLES_LATER = List.of("natTraversal");
 
     /** @return the proxy, or null when it is disabled ({@code enabled = false}); problems are recorded on {@code s} */
     static ProxyConfig read(ConfigSection s, int udpPacketSize) {
@@ -59,6 +59,7 @@ final class ProxyConfigReader {
         for (String table : PER_PROXY_TABLES_LATER) {
             s.unsupportedUnder(table, "");
         }
+        ProxyBalancing balancing = ProxyBalancingReader.read(s, type, plugin != null);
         Map<String, String> annotations = s.stringsUnder("annotations");
         String proxyProtocol = s.string("transport.proxyProtocolVersion", "");
         if (!proxyProtocol.isEmpty() && !(proxyProtocol.equals("v1") && type != ProxyType.UDP) && !proxyProtocol.equals("v2")) {
@@ -74,18 +75,18 @@ final class ProxyConfigReader {
         }
         ProxyLabels labels = new ProxyLabels(annotations, metadatas);
         if (type == ProxyType.TCPMUX) {
-            return new TcpmuxProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin);
+            return new TcpmuxProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin, balancing);
         }
         if (type == ProxyType.HTTPS) {
-            return new HttpsProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin);
+            return new HttpsProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin, balancing);
         }
         if (type == ProxyType.HTTP) {
             return new HttpProxyConfig(name, localIP, localPort, routing, hostRewrite, requestHeaders, responseHeaders,
-                    labels, proxyProtocol, plugin);
+                    labels, proxyProtocol, plugin, balancing);
         }
         return type == ProxyType.UDP
-                ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels, proxyProtocol)
-                : new TcpProxyConfig(name, localIP, localPort, remotePort, labels, proxyProtocol, plugin);
+                ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels, proxyProtocol, balancing)
+                : new TcpProxyConfig(name, localIP, localPort, remotePort, labels, proxyProtocol, plugin, balancing);
     }
 
     /** The names a tcpmux or http proxy answers to; one of customDomains and subdomain is needed. */

@@ -5,7 +5,13 @@ package io.jfrp.core.config;
  * {@code proxyProtocol}: "" or frp's {@code transport.proxyProtocolVersion} ("v1", "v2").
  */
 public record TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels,
-                             String proxyProtocol, PluginConfig plugin) implements ProxyConfig {
+                             String proxyProtocol, PluginConfig plugin,
+                             ProxyBalancing balancing) implements ProxyConfig {
+
+    public TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels,
+                          String proxyProtocol, PluginConfig plugin) {
+        this(name, localIP, localPort, remotePort, labels, proxyProtocol, plugin, ProxyBalancing.NONE);
+    }
 
     public TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels,
                           String proxyProtocol) {

@@ -11,7 +11,13 @@ import java.util.List;
  * proxy takes the domain's CONNECTs from that user, another proxy of the same domain without it the rest.
  */
 public record TcpmuxProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
-                                String proxyProtocol, PluginConfig plugin) implements ProxyConfig {
+                                String proxyProtocol, PluginConfig plugin,
+                                ProxyBalancing balancing) implements ProxyConfig {
+
+    public TcpmuxProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
+                             String proxyProtocol, PluginConfig plugin) {
+        this(name, localIP, localPort, routing, labels, proxyProtocol, plugin, ProxyBalancing.NONE);
+    }
 
     public TcpmuxProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
                              String proxyProtocol) {

@@ -7,7 +7,13 @@ package io.jfrp.core.config;
  * then leads every datagram to the service.
  */
 public record UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize,
-                             ProxyLabels labels, String proxyProtocol) implements ProxyConfig {
+                             ProxyLabels labels, String proxyProtocol,
+                             ProxyBalancing balancing) implements ProxyConfig {
+
+    public UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize,
+                          ProxyLabels labels, String proxyProtocol) {
+        this(name, localIP, localPort, remotePort, packetSize, labels, proxyProtocol, ProxyBalancing.NONE);
+    }
 
     public UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize) {
         this(name, localIP, localPort, remotePort, packetSize, ProxyLabels.NONE, "");

@@ -108,11 +108,10 @@ class ConfigLoaderTest {
                 localPort = 80
                 requestHeaders.set.x-from-where = "frp"
                 responseHeaders.set.foo = "bar"
-                healthCheck.httpHeaders = [{ name = "x", value = "y" }]
                 plugin.type = "virtual_net"
                 natTraversal.disableAssistedAddrs = true
                 """);
-        assertThat(p).hasSize(5).allSatisfy(s -> assertThat(s).contains("not supported by jfrp yet"));
+        assertThat(p).hasSize(4).allSatisfy(s -> assertThat(s).contains("not supported by jfrp yet"));
     }
 
     @Test
