@@ -83,12 +83,16 @@ final class ProxySet {
     static Message.NewProxy request(ProxyConfig p, int port) {
         Message.NewProxy annotated = Message.NewProxy.annotated(p.name(), p.type().configName(), port,
                 p.labels().annotations());
+        Map<String, String> options = new java.util.HashMap<>(annotated.options());
+        if (p.balancing().grouped()) {
+            options.put(Message.NewProxy.GROUP, p.balancing().group());
+            options.put(Message.NewProxy.GROUP_KEY, p.balancing().groupKey());
+        }
         DomainRouting routing = p instanceof TcpmuxProxyConfig t ? t.routing()
                 : p instanceof HttpProxyConfig h ? h.routing() : p instanceof HttpsProxyConfig h ? h.routing() : null;
         if (routing == null) {
-            return annotated;
+            return new Message.NewProxy(p.name(), p.type().configName(), port, options);
         }
-        Map<String, String> options = new java.util.HashMap<>(annotated.options());
         options.put(Message.NewProxy.CUSTOM_DOMAINS, String.join(",", routing.customDomains()));
         options.put(Message.NewProxy.SUBDOMAIN, routing.subdomain());
         options.put(Message.NewProxy.HTTP_USER, routing.httpUser());

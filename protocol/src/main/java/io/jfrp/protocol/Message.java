@@ -96,6 +96,9 @@ public sealed interface Message {
         public static final String HOST_HEADER_REWRITE = "hostHeaderRewrite";
         public static final String REQUEST_HEADER = "requestHeader.";
         public static final String RESPONSE_HEADER = "responseHeader.";
+        /** frp's load-balancing group the proxy joins (its port or names shared), and the key the group demands. */
+        public static final String GROUP = "group";
+        public static final String GROUP_KEY = "groupKey";
 
         public NewProxy {
             options = java.util.Map.copyOf(options);

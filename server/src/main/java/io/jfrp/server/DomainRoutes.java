@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The names one of the server's shared ports routes by (the vhost HTTP port's, the tcpmux port's), for
@@ -16,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * any), a path prefix (the longest wins; "" for none), and the HTTP user it is for ("" for any: frp's
  * {@code routeByHTTPUser}), to the session and proxy that own it. Filled by {@link ProxyPorts}, read on
  * every request: a lookup reads a domain's immutable map, a claim or release replaces those of its domains. A name,
- * path and user belong to one proxy at a time; a second claim is refused with frp's words.
+ * path and user belong to one proxy at a time, or to the members of one load-balancing group, taken in turn;
+ * a second claim is refused with frp's words.
  */
 final class DomainRoutes {
 
@@ -35,7 +37,46 @@ final class DomainRoutes {
         }
     }
 
-    private record Located(String location, Route route) {
+    /**
+     * Who one domain, location and HTTP user reach: one proxy, or the members of frp's load-balancing
+     * {@code group} (every one with its {@code groupKey}), taken in turn. Immutable; {@code turn} is shared
+     * by the copies a claim or release makes, so the rotation goes on across them.
+     */
+    private record Members(String group, String groupKey, List<Route> routes, AtomicInteger turn) {
+
+        boolean has(Route r) {
+            return routes.stream().anyMatch(x -> x.sameOwner(r));
+        }
+
+        /** With {@code r} in place of its earlier self. */
+        Members with(Route r) {
+            List<Route> next = new ArrayList<>(routes);
+            next.removeIf(x -> x.sameOwner(r));
+            next.add(r);
+            return new Members(group, groupKey, List.copyOf(next), turn);
+        }
+
+        Members without(ClientSession session, String proxy) {
+            List<Route> next = new ArrayList<>(routes);
+            next.removeIf(x -> x.session() == session && x.proxy().equals(proxy));
+            return next.isEmpty() ? null : new Members(group, groupKey, List.copyOf(next), turn);
+        }
+
+        /** The next member in turn whose client is there; when none is, the next in turn (it holds the user). */
+        Route next() {
+            int n = routes.size();
+            int start = Math.floorMod(turn.getAndIncrement(), n);
+            for (int i = 0; i < n; i++) {
+                Route r = routes.get((start + i) % n);
+                if (r.session() == null || r.session().isAttached()) {
+                    return r;
+                }
+            }
+            return routes.get(start);
+        }
+    }
+
+    private record Located(String location, Members members) {
     }
 
     /** Longest location first: a prefix sorts before its extensions, so reverse order puts them ahead. */
@@ -70,17 +111,31 @@ final class DomainRoutes {
         return out;
     }
 
-    /**
-     * Claims every domain and location (for {@code routeUser}) for {@code route}, or none.
-     * @return the name another proxy holds, or null
-     */
     synchronized String claim(List<String> domains, List<String> locations, String routeUser, Route route) {
+        return claim(domains, locations, routeUser, route, "", "");
+    }
+
+    /**
+     * Claims every domain and location (for {@code routeUser}) for {@code route}, or none. In a
+     * load-balancing {@code group} ("" for none) it shares them with the group's members, given its key.
+     * @return why not, in frp's words for a taken name ("router config conflict"), or null
+     */
+    synchronized String claim(List<String> domains, List<String> locations, String routeUser, Route route, String group,
+                              String groupKey) {
         for (String d : domains) {
             for (String l : orNone(locations)) {
-                Route other = exact(table, normalize(d), l, routeUser);
-                if (other != null && !other.sameOwner(route)) {
-                    return d + (l.isEmpty() ? "" : " location " + l) + (routeUser.isEmpty() ? "" : " (for HTTP user "
-                            + routeUser + ")");
+                Members other = exact(table, normalize(d), l, routeUser);
+                if (other == null || other.has(route) && other.routes.size() == 1) {
+                    continue;
+                }
+                String what = "domain " + d + (l.isEmpty() ? "" : " location " + l) + (routeUser.isEmpty() ? ""
+                        : " (for HTTP user " + routeUser + ")");
+                if (group.isEmpty() || !group.equals(other.group)) {
+                    return "router config conflict: " + what + " is already routed to another proxy"
+                            + (other.group.isEmpty() ? "" : " (of load-balancing group " + other.group + ")");
+                }
+                if (!groupKey.equals(other.groupKey)) {
+                    return "load-balancing group " + group + " of " + what + " has another groupKey";
                 }
             }
         }
@@ -88,8 +143,11 @@ final class DomainRoutes {
             Map<String, List<Located>> byUser = new HashMap<>(table.getOrDefault(domain, Map.of()));
             List<Located> list = new ArrayList<>(byUser.getOrDefault(routeUser, List.of()));
             for (String l : orNone(locations)) {
+                Members was = list.stream().filter(x -> x.location.equals(l)).map(Located::members).findFirst().orElse(null);
+                Members now = was != null && !group.isEmpty() && group.equals(was.group) ? was.with(route)
+                        : new Members(group, groupKey, List.of(route), new AtomicInteger());
                 list.removeIf(x -> x.location.equals(l));
-                list.add(new Located(l, route));
+                list.add(new Located(l, now));
             }
             list.sort(LONGEST_FIRST);
             byUser.put(routeUser, List.copyOf(list));
@@ -106,9 +164,13 @@ final class DomainRoutes {
             if (list == null) {
                 continue;
             }
-            List<Located> kept = new ArrayList<>(list);
-            kept.removeIf(x -> orNone(locations).contains(x.location) && x.route.session() == session
-                    && x.route.proxy().equals(proxy));
+            List<Located> kept = new ArrayList<>();
+            for (Located x : list) {
+                Members left = orNone(locations).contains(x.location) ? x.members.without(session, proxy) : x.members;
+                if (left != null) {
+                    kept.add(new Located(x.location, left));
+                }
+            }
             Map<String, List<Located>> next = new HashMap<>(byUser);
             if (kept.isEmpty()) {
                 next.remove(routeUser);
@@ -123,13 +185,13 @@ final class DomainRoutes {
         }
     }
 
-    private static Route exact(Map<String, Map<String, List<Located>>> t, String domain, String location, String user) {
+    private static Members exact(Map<String, Map<String, List<Located>>> t, String domain, String location, String user) {
         Map<String, List<Located>> byUser = t.get(domain);
         List<Located> list = byUser == null ? null : byUser.get(user);
         if (list != null) {
             for (Located x : list) {
                 if (x.location.equals(location)) {
-                    return x.route;
+                    return x.members;
                 }
             }
         }
@@ -177,7 +239,7 @@ final class DomainRoutes {
         if (list != null) {
             for (Located x : list) {
                 if (path.startsWith(x.location)) {
-                    return x.route;
+                    return x.members.next();
                 }
             }
         }

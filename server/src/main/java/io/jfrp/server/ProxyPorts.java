@@ -36,15 +36,21 @@ final class ProxyPorts {
 
     /** What a proxy routed by name holds: its domains and locations, for which HTTP user ("" for any), where. */
     private record RoutedNames(DomainRoutes table, List<String> domains, List<String> locations, String routeUser,
-                               DomainRoutes.Route route, int port) {
+                               DomainRoutes.Route route, int port, String group, String groupKey) {
         void release(ClientSession session, String name) {
             table.release(domains, locations, routeUser, session, name);
         }
 
         String claim() {
-            return table.claim(domains, locations, routeUser, route);
+            return table.claim(domains, locations, routeUser, route, group, groupKey);
         }
     }
+    /** TCP proxies in a load-balancing group: the group, and the port it shares ({@link TcpGroups}). */
+    private final Map<String, GroupedPort> grouped = new LinkedHashMap<>();
+
+    private record GroupedPort(String group, int port) {
+    }
+
     /** Proxies kept over a reconnect that the returning client has not asked for again (yet). */
     private final Set<String> unconfirmed = new HashSet<>();
 
@@ -54,12 +60,13 @@ final class ProxyPorts {
     }
 
     int size() {
-        return open.size() + routed.size();
+        return open.size() + routed.size() + grouped.size();
     }
 
     List<Integer> ports() {
         List<Integer> ports = new ArrayList<>();
         open.values().forEach(l -> ports.add(l.port()));
+        grouped.values().forEach(g -> ports.add(g.port()));
         return ports;
     }
 
@@ -93,6 +100,7 @@ final class ProxyPorts {
         unconfirmed.clear();
         unconfirmed.addAll(open.keySet());
         unconfirmed.addAll(routed.keySet());
+        unconfirmed.addAll(grouped.keySet());
     }
 
     void closeUnconfirmed() {
@@ -116,6 +124,19 @@ final class ProxyPorts {
         if (req.type() != ProxyType.TCP && req.type() != ProxyType.UDP) {
             refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, "proxy type " + req.type() + " is not supported by this server");
             return;
+        }
+        String group = req.option(Message.NewProxy.GROUP);
+        if (!group.isEmpty() && req.type() != ProxyType.TCP) {
+            refuse(client, req, ProxyRefusal.INTERNAL, req.type() + " proxies cannot be in a load-balancing group");
+            return;
+        }
+        GroupedPort member = grouped.get(name);
+        if (member != null) {
+            if (member.group().equals(group) && (req.remotePort() == 0 || req.remotePort() == member.port())) {
+                client.proxyOpened(req.name(), member.port());
+                return;
+            }
+            close(name, "the client asks for " + (group.isEmpty() ? "port " + req.remotePort() : "group " + group) + " now");
         }
         ProxyListener existing = open.get(name);
         if (existing != null) {
@@ -144,7 +165,7 @@ final class ProxyPorts {
         }
         UserAccounts.Account account = session.account;
         int max = rt.config.maxPortsPerClient();
-        if (account == null && max > 0 && open.size() + binding.size() >= max) {
+        if (account == null && max > 0 && open.size() + grouped.size() + binding.size() >= max) {
             rt.registry.releaseName(name, session);
             refuse(client, req, ProxyRefusal.TOO_MANY_PORTS, "this client already has " + max + " ports (maxPortsPerClient)");
             return;
@@ -157,7 +178,38 @@ final class ProxyPorts {
             return;
         }
         binding.add(name);
+        if (!group.isEmpty()) {
+            int bindPort = port == 0 && !allowPorts().isAll() ? randomAllowedPort() : port;
+            rt.tcpGroups.join(group, req.option(Message.NewProxy.GROUP_KEY), port, bindPort, session, name,
+                    (shared, why) -> joined(client, req, name, group, shared, why));
+            return;
+        }
         bind(client, req, name, port, 0);
+    }
+
+    /** A TCP proxy's answer from its load-balancing group, on the session's loop: the port it shares, or why not. */
+    private void joined(ClientPeer client, ProxyRequest req, String name, String group, int port, String why) {
+        boolean asked = binding.remove(name);
+        if (why == null && (!asked || session.isClosed())) {
+            rt.tcpGroups.leave(group, session, name); // closed while it joined
+            if (asked) {
+                portReleased();
+            }
+            return;
+        }
+        if (why != null) {
+            if (asked) {
+                portReleased();
+                rt.registry.releaseName(name, session);
+                refuse(client, req, ProxyRefusal.PORT_IN_USE, why);
+            } else {
+                rt.tcpGroups.leave(group, session, name);
+            }
+            return;
+        }
+        grouped.put(name, new GroupedPort(group, port));
+        rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), port, req.annotations()));
+        client.proxyOpened(req.name(), port);
     }
 
     /**
@@ -216,7 +268,8 @@ final class ProxyPorts {
                 req.optionsUnder(Message.NewProxy.REQUEST_HEADER), req.optionsUnder(Message.NewProxy.RESPONSE_HEADER))
                 : HttpEdits.NONE;
         RoutedNames now = new RoutedNames(table, domains, locations, routeUser, new DomainRoutes.Route(session, name,
-                req.option(Message.NewProxy.HTTP_USER), req.option(Message.NewProxy.HTTP_PASSWORD), edits), port);
+                req.option(Message.NewProxy.HTTP_USER), req.option(Message.NewProxy.HTTP_PASSWORD), edits), port,
+                req.option(Message.NewProxy.GROUP), req.option(Message.NewProxy.GROUP_KEY));
         if (was != null) {
             // Asked again (a reconnect, or a reload that changed it): its names now are what it asks for now.
             was.release(session, name);
@@ -228,8 +281,7 @@ final class ProxyPorts {
             } else {
                 was.claim();
             }
-            refuse(client, req, ProxyRefusal.NAME_IN_USE, "router config conflict: domain " + taken
-                    + " is already routed to another proxy");
+            refuse(client, req, ProxyRefusal.NAME_IN_USE, taken);
             return;
         }
         routed.put(name, now);
@@ -412,6 +464,14 @@ final class ProxyPorts {
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, name, names.port(), why));
             return;
         }
+        GroupedPort member = grouped.remove(name);
+        if (member != null) {
+            rt.tcpGroups.leave(member.group(), session, name);
+            portReleased();
+            rt.registry.releaseName(name, session);
+            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, name, member.port(), why));
+            return;
+        }
         ProxyListener l = open.remove(name);
         if (l != null) {
             l.close();
@@ -440,6 +500,13 @@ final class ProxyPorts {
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, e.getKey(), e.getValue().port(), why));
         }
         routed.clear();
+        for (Map.Entry<String, GroupedPort> e : grouped.entrySet()) {
+            rt.tcpGroups.leave(e.getValue().group(), session, e.getKey());
+            portReleased();
+            rt.registry.releaseName(e.getKey(), session);
+            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, e.getKey(), e.getValue().port(), why));
+        }
+        grouped.clear();
         binding.forEach(b -> portReleased());
         binding.clear();
         unconfirmed.clear();

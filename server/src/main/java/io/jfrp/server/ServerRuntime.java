@@ -25,6 +25,8 @@ final class ServerRuntime {
     final DomainRoutes httpRoutes = new DomainRoutes();
     /** Names that route TLS connections on the vhost HTTPS port (by their ClientHello's server name). */
     final DomainRoutes httpsRoutes = new DomainRoutes();
+    /** Load-balancing groups of tcp proxies, whose members share a port. */
+    final TcpGroups tcpGroups = new TcpGroups(this);
     /** The vhostHTTPSPort as bound; 0 while there is none. */
     volatile int httpsPort;
     /** Open connections of the ports that route by name (vhost http/https, tcpmux): closed with the server. */
