@@ -49,6 +49,8 @@ final class ControlLoop {
     private final MuxSession mux;
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
     private final ProxyRegistration registration;
+    /** The proxies' health checks, which decide when a proxy with one is registered and withdrawn. */
+    private final ServiceChecks checks;
     /** The proxies of the config, replaced by a reload (the rest of the config is fixed for the loop's life). */
     private final ProxySet proxySet;
     private final String hostname = HostName.read();
@@ -88,7 +90,21 @@ final class ControlLoop {
         this.failBack = new FailBack(config, transport, ssl, loop, choice, health,
                 () -> channel != null && machine.state() == ClientState.CONNECTED, this::moveBack);
         this.proxies = new ProxyTable(config.proxies());
-        this.registration = new ProxyRegistration(runId, proxySet, proxies, events, loop, () -> channel);
+        this.checks = new ServiceChecks(transport, loop, new ServiceCheck.Verdicts() {
+            @Override
+            public void passes(ProxyConfig proxy) {
+                registration.servicePasses(proxy, loggedIn());
+                publish();
+            }
+
+            @Override
+            public void fails(ProxyConfig proxy, String why, boolean wasPassing) {
+                registration.serviceFails(proxy, why, wasPassing, loggedIn());
+                publish();
+            }
+        });
+        this.registration = new ProxyRegistration(runId, proxySet, proxies, events, loop, () -> channel,
+                checks::inService);
         // What the streams may hold for local services that do not take their bytes: see MemoryBudget.
         this.mux = new MuxSession(loop, false, MemoryBudget.forThisJvm(),
                 new LocalDialer(transport, proxySet, config.user(), proxies, runId, events, plugins));
@@ -156,7 +172,13 @@ final class ControlLoop {
                 config.serverPort(), proxySet.size(), proxySet.size() == 1 ? "proxy" : "proxies",
                 choice.size() == 1 ? "" : " over channel " + choice.current().describe() + " (" + choice.size()
                         + " channels, best first)");
+        loop.execute(() -> checks.sync(proxySet.all()));
         loop.execute(this::connect);
+    }
+
+    /** Whether the session is logged in on {@link #channel}, so proxies are asked for and closed there now. */
+    private boolean loggedIn() {
+        return channel != null && machine.state() == ClientState.CONNECTED;
     }
 
     private void onLoop(Runnable r) {
@@ -247,6 +269,7 @@ final class ControlLoop {
     CompletableFuture<ProxySet.Diff> reload(List<ProxyConfig> next) {
         CompletableFuture<ProxySet.Diff> done = new CompletableFuture<>();
         onLoop(() -> {
+            checks.sync(next);
             ProxySet.Diff d = registration.reload(next);
             publish();
             done.complete(d);
@@ -455,6 +478,7 @@ final class ControlLoop {
             }
             failBack.stop();
             handover.stop();
+            checks.stopAll();
             events.on(new LifecycleEvent.SessionClosed(runId, "client stopping", proxySet.size()));
             // Every control channel is closed before the loops go, a dial in flight too: a channel the
             // loops close as they end never gives back its TLS engine (the pipeline is never taken down).

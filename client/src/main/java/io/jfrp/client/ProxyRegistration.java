@@ -37,9 +37,12 @@ final class ProxyRegistration {
     /** Ports the server chose for remotePort = 0 proxies, asked for again after a reconnect. */
     private final Map<String, Integer> chosenPorts = new ConcurrentHashMap<>();
     private final ProxyRetries retries = new ProxyRetries();
+    /** Whether a proxy may be registered now: it has no health check, or its service passes it. */
+    private final java.util.function.Predicate<String> inService;
 
     ProxyRegistration(String runId, ProxySet proxySet, ProxyTable table, LifecycleListener events, EventLoop loop,
-                      Supplier<Channel> channel) {
+                      Supplier<Channel> channel, java.util.function.Predicate<String> inService) {
+        this.inService = inService;
         this.runId = runId;
         this.proxySet = proxySet;
         this.table = table;
@@ -48,13 +51,48 @@ final class ProxyRegistration {
         this.channel = channel;
     }
 
-    /** After a login: every proxy with the port to ask for. */
+    /** After a login: every proxy in service, with the port to ask for. */
     Map<ProxyConfig, Integer> portsToAsk() {
         Map<ProxyConfig, Integer> ports = new LinkedHashMap<>();
         for (ProxyConfig p : proxySet.all()) {
-            ports.put(p, portFor(p));
+            if (inService.test(p.name())) {
+                ports.put(p, portFor(p));
+            }
         }
         return ports;
+    }
+
+    /**
+     * {@code p}'s service passed its health check after failing it (or at its first check): the proxy is
+     * asked for now when the client is logged in, else at its next login. frp's phrase for scripts.
+     */
+    void servicePasses(ProxyConfig p, boolean loggedIn) {
+        table.pending(p.name());
+        log.info("[{}] health check success: local service {}:{} answers{}", p.name(), p.localIP(), p.localPort(),
+                loggedIn ? "; registering the proxy" : "");
+        Channel ch = channel.get();
+        if (loggedIn && ch != null) {
+            ch.writeAndFlush(ProxySet.request(p, portFor(p)), ch.voidPromise());
+        }
+    }
+
+    /**
+     * {@code p}'s service failed its health check: the proxy is withdrawn from the server (in a group, its
+     * users go to the other members) until it passes again. Logged, with frp's phrase, once the server
+     * has been told.
+     */
+    void serviceFails(ProxyConfig p, String why, boolean wasRegistered, boolean loggedIn) {
+        table.checkFailed(p.name(), "health check failed: " + why);
+        retries.succeeded(p.name());
+        Runnable say = () -> log.warn("[{}] health check failed: local service {}:{}: {}; {}", p.name(), p.localIP(),
+                p.localPort(), why, wasRegistered ? "the proxy is withdrawn from the server until the service passes again"
+                        : "the proxy is registered once the service passes");
+        Channel ch = channel.get();
+        if (wasRegistered && loggedIn && ch != null) {
+            ch.writeAndFlush(new Message.CloseProxy(p.name())).addListener(f -> say.run());
+        } else {
+            say.run();
+        }
     }
 
     private int portFor(ProxyConfig p) {
@@ -72,6 +110,9 @@ final class ProxyRegistration {
      */
     boolean onResult(Message.NewProxyResult r) {
         ProxyConfig p = proxySet.get(r.name());
+        if (p != null && !inService.test(p.name())) {
+            return false; // asked for before its check failed: the CLOSE_PROXY sent since then ends it
+        }
         if (r.code() == ErrorCode.OK) {
             retries.succeeded(r.name());
             table.running(r.name(), r.remotePort());
@@ -114,7 +155,7 @@ final class ProxyRegistration {
     /** A refused proxy's next try, on the channel that refused it (a new channel asks for every proxy anyway). */
     private void askAgain(String name, Channel on) {
         ProxyConfig p = proxySet.get(name);
-        if (p == null || on == null || on != channel.get() || !on.isActive()) {
+        if (p == null || on == null || on != channel.get() || !on.isActive() || !inService.test(name)) {
             return;
         }
         on.writeAndFlush(ProxySet.request(p, portFor(p)), on.voidPromise());
@@ -139,6 +180,7 @@ final class ProxyRegistration {
         table.sync(proxySet.all(), d.changed());
         List<ProxyConfig> asking = new ArrayList<>(d.added());
         asking.addAll(d.changed());
+        asking.removeIf(p -> !inService.test(p.name()));
         if (ch != null) {
             for (ProxyConfig p : asking) {
                 ch.write(ProxySet.request(p, p.remotePort()), ch.voidPromise());

@@ -9,10 +9,12 @@ public enum ProxyState {
     /** The server listens for it on a public port. */
     RUNNING,
     /** The server said no (a name or port taken, a port not allowed); the reason is the proxy's last error. */
-    REFUSED;
+    REFUSED,
+    /** Its local service fails its health check: withdrawn from the server until the check passes again. */
+    CHECK_FAILED;
 
-    /** The word the admin API and {@code jfrpc status} show ({@code running}). */
+    /** The word the admin API and {@code jfrpc status} show ({@code running}; frp's {@code check failed}). */
     public String statusName() {
-        return name().toLowerCase(Locale.ROOT);
+        return this == CHECK_FAILED ? "check failed" : name().toLowerCase(Locale.ROOT);
     }
 }

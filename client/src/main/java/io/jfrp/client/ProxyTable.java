@@ -30,8 +30,18 @@ final class ProxyTable {
         entries.putAll(next);
     }
 
+    /** A new channel: every proxy waits for the server's answer again, but one whose service fails its check. */
     synchronized void pendingAll() {
-        entries.replaceAll((k, v) -> new ClientStatus.Proxy(k, ProxyState.PENDING, 0, v.lastError()));
+        entries.replaceAll((k, v) -> v.state() == ProxyState.CHECK_FAILED ? v
+                : new ClientStatus.Proxy(k, ProxyState.PENDING, 0, v.lastError()));
+    }
+
+    synchronized void pending(String name) {
+        entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, ProxyState.PENDING, 0, ""));
+    }
+
+    synchronized void checkFailed(String name, String error) {
+        entries.computeIfPresent(name, (k, v) -> new ClientStatus.Proxy(k, ProxyState.CHECK_FAILED, 0, error));
     }
 
     synchronized void running(String name, int port) {

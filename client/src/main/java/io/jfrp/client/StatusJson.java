@@ -143,6 +143,7 @@ final class StatusJson {
             case PENDING -> "wait start";
             case RUNNING -> "running";
             case REFUSED -> "start error";
+            case CHECK_FAILED -> "check failed";
         };
     }
 

@@ -120,7 +120,6 @@ final class Tunnels {
         }
     }
 
-    /** A loopback port nothing listens on now (for tests that need a fixed remotePort). */
     /** A port free now, for a proxy to bind later: see {@link Loopback#freePort()}. */
     static int freePort() throws IOException {
         return Loopback.freePort();
