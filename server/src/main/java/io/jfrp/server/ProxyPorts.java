@@ -31,20 +31,8 @@ final class ProxyPorts {
     private final ClientSession session;
     private final Map<String, ProxyListener> open = new LinkedHashMap<>();
     private final Set<String> binding = new HashSet<>();
-    /** Proxies routed by name (tcpmux, http): their names, claimed in their port's {@link DomainRoutes}. */
-    private final Map<String, RoutedNames> routed = new LinkedHashMap<>();
-
-    /** What a proxy routed by name holds: its domains and locations, for which HTTP user ("" for any), where. */
-    private record RoutedNames(DomainRoutes table, List<String> domains, List<String> locations, String routeUser,
-                               DomainRoutes.Route route, int port, String group, String groupKey) {
-        void release(ClientSession session, String name) {
-            table.release(domains, locations, routeUser, session, name);
-        }
-
-        String claim() {
-            return table.claim(domains, locations, routeUser, route, group, groupKey);
-        }
-    }
+    /** Proxies routed by name (http, https, tcpmux), which bind no port of their own. */
+    private final RoutedProxies routed;
     /** TCP proxies in a load-balancing group: the group, and the port it shares ({@link TcpGroups}). */
     private final Map<String, GroupedPort> grouped = new LinkedHashMap<>();
 
@@ -57,6 +45,7 @@ final class ProxyPorts {
     ProxyPorts(ServerRuntime rt, ClientSession session) {
         this.rt = rt;
         this.session = session;
+        this.routed = new RoutedProxies(rt, session, this);
     }
 
     int size() {
@@ -99,7 +88,7 @@ final class ProxyPorts {
     void expectConfirmation() {
         unconfirmed.clear();
         unconfirmed.addAll(open.keySet());
-        unconfirmed.addAll(routed.keySet());
+        unconfirmed.addAll(routed.names());
         unconfirmed.addAll(grouped.keySet());
     }
 
@@ -118,7 +107,7 @@ final class ProxyPorts {
         }
         unconfirmed.remove(name);
         if (req.type().routedByName()) {
-            openRouted(client, req, name);
+            routed.open(client, req, name);
             return;
         }
         if (req.type() != ProxyType.TCP && req.type() != ProxyType.UDP) {
@@ -209,85 +198,6 @@ final class ProxyPorts {
         }
         grouped.put(name, new GroupedPort(group, port));
         rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), port, req.annotations()));
-        client.proxyOpened(req.name(), port);
-    }
-
-    /**
-     * A tcpmux or http proxy binds no port: its names route CONNECTs on the server's tcpmuxHTTPConnectPort,
-     * or requests on its vhostHTTPPort, to it. The same client asking again (after a reconnect) keeps them.
-     */
-    private void openRouted(ClientPeer client, ProxyRequest req, String name) {
-        boolean http = req.type() == ProxyType.HTTP;
-        int port;
-        DomainRoutes table;
-        String portKey;
-        if (http) {
-            port = rt.httpPort;
-            table = rt.httpRoutes;
-            portKey = "http proxies are not enabled on this server (vhostHTTPPort)";
-        } else if (req.type() == ProxyType.HTTPS) {
-            port = rt.httpsPort;
-            table = rt.httpsRoutes;
-            portKey = "https proxies are not enabled on this server (vhostHTTPSPort)";
-        } else {
-            port = rt.tcpmuxPort;
-            table = rt.tcpmuxRoutes;
-            portKey = "tcpmux is not enabled on this server (tcpmuxHTTPConnectPort)";
-        }
-        if (port == 0) {
-            refuse(client, req, ProxyRefusal.TYPE_NOT_SERVED, portKey);
-            return;
-        }
-        List<String> domains = new ArrayList<>(req.customDomains());
-        if (!req.subdomain().isEmpty()) {
-            String host = rt.config.vhost().subDomainHost();
-            if (host.isEmpty()) {
-                refuse(client, req, ProxyRefusal.INTERNAL, "subdomain " + req.subdomain()
-                        + " needs subDomainHost on the server, which is not set");
-                return;
-            }
-            domains.add(req.subdomain() + "." + host);
-        }
-        String bad = http ? HttpEditsCheck.problem(req) : null;
-        if (bad != null) {
-            refuse(client, req, ProxyRefusal.INTERNAL, bad);
-            return;
-        }
-        String locationText = req.option(Message.NewProxy.LOCATIONS);
-        List<String> locations = locationText.isEmpty() ? List.of() : List.of(locationText.split("\n"));
-        RoutedNames was = routed.get(name);
-        if (was == null) {
-            ClientSession owner = rt.registry.claimName(name, session);
-            if (owner != null) {
-                refuseTakenName(client, req, name, owner);
-                return;
-            }
-        }
-        String routeUser = req.option(Message.NewProxy.ROUTE_BY_HTTP_USER);
-        HttpEdits edits = http ? new HttpEdits(req.option(Message.NewProxy.HOST_HEADER_REWRITE),
-                req.optionsUnder(Message.NewProxy.REQUEST_HEADER), req.optionsUnder(Message.NewProxy.RESPONSE_HEADER))
-                : HttpEdits.NONE;
-        RoutedNames now = new RoutedNames(table, domains, locations, routeUser, new DomainRoutes.Route(session, name,
-                req.option(Message.NewProxy.HTTP_USER), req.option(Message.NewProxy.HTTP_PASSWORD), edits), port,
-                req.option(Message.NewProxy.GROUP), req.option(Message.NewProxy.GROUP_KEY));
-        if (was != null) {
-            // Asked again (a reconnect, or a reload that changed it): its names now are what it asks for now.
-            was.release(session, name);
-        }
-        String taken = now.claim();
-        if (taken != null) {
-            if (was == null) {
-                rt.registry.releaseName(name, session);
-            } else {
-                was.claim();
-            }
-            refuse(client, req, ProxyRefusal.NAME_IN_USE, taken);
-            return;
-        }
-        routed.put(name, now);
-        if (was == null) {
-            rt.events.on(new LifecycleEvent.ProxyOpened(session.runId, name, req.type(), port, req.annotations()));
-        }
         client.proxyOpened(req.name(), port);
     }
 
@@ -442,7 +352,7 @@ final class ProxyPorts {
     }
 
     /** Another client's runId and address are its own business: the server's log names them, the answer not. */
-    private void refuseTakenName(ClientPeer client, ProxyRequest req, String name, ClientSession owner) {
+    void refuseTakenName(ClientPeer client, ProxyRequest req, String name, ClientSession owner) {
         String suffix = rt.peerProblems.admit("name-taken " + session.runId);
         if (suffix != null) {
             log.info("proxy {} of client {}: the name is held by client {} from {}{}", PeerText.escape(name),
@@ -451,17 +361,13 @@ final class ProxyPorts {
         refuse(client, req, ProxyRefusal.NAME_IN_USE, "proxy name " + name + " is already in use by another client");
     }
 
-    private void refuse(ClientPeer client, ProxyRequest req, ProxyRefusal why, String reason) {
+    void refuse(ClientPeer client, ProxyRequest req, ProxyRefusal why, String reason) {
         rt.events.on(new LifecycleEvent.ProxyRefused(session.runId, qualified(req.name()), reason));
         client.proxyRefused(req.name(), why, reason);
     }
 
     void close(String name, String why) {
-        RoutedNames names = routed.remove(name);
-        if (names != null) {
-            names.release(session, name);
-            rt.registry.releaseName(name, session);
-            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, name, names.port(), why));
+        if (routed.close(name, why)) {
             return;
         }
         GroupedPort member = grouped.remove(name);
@@ -494,12 +400,7 @@ final class ProxyPorts {
             rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, l.name, l.port(), why));
         }
         open.clear();
-        for (Map.Entry<String, RoutedNames> e : routed.entrySet()) {
-            e.getValue().release(session, e.getKey());
-            rt.registry.releaseName(e.getKey(), session);
-            rt.events.on(new LifecycleEvent.ProxyClosed(session.runId, e.getKey(), e.getValue().port(), why));
-        }
-        routed.clear();
+        routed.closeAll(why);
         for (Map.Entry<String, GroupedPort> e : grouped.entrySet()) {
             rt.tcpGroups.leave(e.getValue().group(), session, e.getKey());
             portReleased();
