@@ -108,6 +108,7 @@ final class ControlLoop {
         // What the streams may hold for local services that do not take their bytes: see MemoryBudget.
         this.mux = new MuxSession(loop, false, MemoryBudget.forThisJvm(),
                 new LocalDialer(transport, proxySet, config.user(), proxies, runId, events, plugins));
+        mux.limitBy(new ProxyRates(proxySet, config.user())::of);
         this.handover = new ChannelHandover(loop, mux, health, ChannelHandover.DRAIN_LIMIT);
         this.notices = new ServerNotices(config);
         publish();

@@ -88,6 +88,9 @@ final class ProxySet {
             options.put(Message.NewProxy.GROUP, p.balancing().group());
             options.put(Message.NewProxy.GROUP_KEY, p.balancing().groupKey());
         }
+        if (p.bandwidth().atServer()) {
+            options.put(Message.NewProxy.BANDWIDTH_LIMIT, String.valueOf(p.bandwidth().bytesPerSecond()));
+        }
         DomainRouting routing = p instanceof TcpmuxProxyConfig t ? t.routing()
                 : p instanceof HttpProxyConfig h ? h.routing() : p instanceof HttpsProxyConfig h ? h.routing() : null;
         if (routing == null) {

@@ -99,6 +99,8 @@ public sealed interface Message {
         /** frp's load-balancing group the proxy joins (its port or names shared), and the key the group demands. */
         public static final String GROUP = "group";
         public static final String GROUP_KEY = "groupKey";
+        /** frp's bandwidthLimitMode = "server": the bytes per second the server holds the proxy's streams to. */
+        public static final String BANDWIDTH_LIMIT = "bandwidthLimit";
 
         public NewProxy {
             options = java.util.Map.copyOf(options);

@@ -99,6 +99,8 @@ final class ClientSession {
                 rt.events.on(new LifecycleEvent.StreamClosed(runId, proxyName, streamId, bytesIn, bytesOut, broken));
             }
         });
+        // frp's bandwidthLimitMode = "server": the streams of a limited proxy keep to its rate on this side.
+        mux.limitBy(ports::rate);
     }
 
     MuxSession mux() {

@@ -39,6 +39,9 @@ final class ProxyPorts {
     private record GroupedPort(String group, int port) {
     }
 
+    /** frp's bandwidthLimitMode = "server": the limits of this session's proxies, by name. */
+    private final Map<String, io.jfrp.core.mux.ByteRate> rates = new java.util.HashMap<>();
+
     /** Proxies kept over a reconnect that the returning client has not asked for again (yet). */
     private final Set<String> unconfirmed = new HashSet<>();
 
@@ -106,6 +109,7 @@ final class ProxyPorts {
             return;
         }
         unconfirmed.remove(name);
+        limit(name, req.option(Message.NewProxy.BANDWIDTH_LIMIT));
         if (req.type().routedByName()) {
             routed.open(client, req, name);
             return;
@@ -366,7 +370,28 @@ final class ProxyPorts {
         client.proxyRefused(req.name(), why, reason);
     }
 
+    /** The bandwidth limit the server holds {@code name}'s streams to, or null. */
+    io.jfrp.core.mux.ByteRate rate(String name) {
+        return rates.get(name);
+    }
+
+    private void limit(String name, String bytesPerSecond) {
+        long n;
+        try {
+            n = bytesPerSecond.isEmpty() ? 0 : Long.parseLong(bytesPerSecond);
+        } catch (NumberFormatException e) {
+            n = 0; // a client that sends no number asks for no limit
+        }
+        io.jfrp.core.mux.ByteRate was = rates.get(name);
+        if (n <= 0) {
+            rates.remove(name);
+        } else if (was == null || was.bytesPerSecond() != n) {
+            rates.put(name, new io.jfrp.core.mux.ByteRate(n));
+        }
+    }
+
     void close(String name, String why) {
+        rates.remove(name);
         if (routed.close(name, why)) {
             return;
         }
@@ -389,6 +414,7 @@ final class ProxyPorts {
 
     /** @return the close futures, so a caller can wait until the ports are free */
     List<ChannelFuture> closeAll(String why) {
+        rates.clear();
         List<ChannelFuture> closing = new ArrayList<>();
         for (ProxyListener l : open.values()) {
             ChannelFuture f = l.close();

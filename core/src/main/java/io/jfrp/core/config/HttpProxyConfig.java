@@ -13,7 +13,15 @@ public record HttpProxyConfig(String name, String localIP, int localPort, Domain
                               String hostHeaderRewrite, Map<String, String> requestHeaders,
                               Map<String, String> responseHeaders, ProxyLabels labels,
                               String proxyProtocol, PluginConfig plugin,
-                              ProxyBalancing balancing) implements ProxyConfig {
+                              ProxyBalancing balancing, ProxyBandwidth bandwidth) implements ProxyConfig {
+
+    public HttpProxyConfig(String name, String localIP, int localPort, DomainRouting routing,
+                           String hostHeaderRewrite, Map<String, String> requestHeaders,
+                           Map<String, String> responseHeaders, ProxyLabels labels, String proxyProtocol,
+                           PluginConfig plugin, ProxyBalancing balancing) {
+        this(name, localIP, localPort, routing, hostHeaderRewrite, requestHeaders, responseHeaders, labels, proxyProtocol,
+                plugin, balancing, ProxyBandwidth.NONE);
+    }
 
     public HttpProxyConfig(String name, String localIP, int localPort, DomainRouting routing,
                            String hostHeaderRewrite, Map<String, String> requestHeaders,

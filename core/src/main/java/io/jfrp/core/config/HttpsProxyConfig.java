@@ -8,7 +8,12 @@ package io.jfrp.core.config;
  */
 public record HttpsProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
                                String proxyProtocol, PluginConfig plugin,
-                               ProxyBalancing balancing) implements ProxyConfig {
+                               ProxyBalancing balancing, ProxyBandwidth bandwidth) implements ProxyConfig {
+
+    public HttpsProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
+                            String proxyProtocol, PluginConfig plugin, ProxyBalancing balancing) {
+        this(name, localIP, localPort, routing, labels, proxyProtocol, plugin, balancing, ProxyBandwidth.NONE);
+    }
 
     public HttpsProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
                             String proxyProtocol, PluginConfig plugin) {

@@ -31,6 +31,9 @@ public sealed interface ProxyConfig permits TcpProxyConfig, UdpProxyConfig, Tcpm
     /** frp's {@code loadBalancer} and {@code healthCheck}: {@link ProxyBalancing#NONE} for neither. */
     ProxyBalancing balancing();
 
+    /** frp's {@code transport.bandwidthLimit}: {@link ProxyBandwidth#NONE} for none. */
+    ProxyBandwidth bandwidth();
+
     /** frp's {@code [proxies.plugin]}: what ends the proxy's streams instead of localIP:localPort; null for none. */
     default PluginConfig plugin() {
         return null;

@@ -12,8 +12,7 @@ final class ProxyConfigReader {
     private static final String SERVED = String.join(", ", java.util.Arrays.stream(ProxyType.values())
             .filter(ProxyType::served).map(ProxyType::configName).toList());
 
-    private static final List<String> PER_PROXY_LATER = List.of("transport.bandwidthLimit", "transport.bandwidthLimitMode",
-            "secretKey", "allowUsers");
+    private static final List<String> PER_PROXY_LATER = List.of("secretKey", "allowUsers");
     /** frp's per-proxy tables jfrp does not act on yet: each key under them is named as such. */
     private static final List<String> PER_PROXY_TABLES_LATER = List.of("natTraversal");
 
@@ -60,6 +59,7 @@ final class ProxyConfigReader {
             s.unsupportedUnder(table, "");
         }
         ProxyBalancing balancing = ProxyBalancingReader.read(s, type, plugin != null);
+        ProxyBandwidth bandwidth = ProxyBandwidth.read(s, type);
         Map<String, String> annotations = s.stringsUnder("annotations");
         String proxyProtocol = s.string("transport.proxyProtocolVersion", "");
         if (!proxyProtocol.isEmpty() && !(proxyProtocol.equals("v1") && type != ProxyType.UDP) && !proxyProtocol.equals("v2")) {
@@ -75,18 +75,18 @@ final class ProxyConfigReader {
         }
         ProxyLabels labels = new ProxyLabels(annotations, metadatas);
         if (type == ProxyType.TCPMUX) {
-            return new TcpmuxProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin, balancing);
+            return new TcpmuxProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin, balancing, bandwidth);
         }
         if (type == ProxyType.HTTPS) {
-            return new HttpsProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin, balancing);
+            return new HttpsProxyConfig(name, localIP, localPort, routing, labels, proxyProtocol, plugin, balancing, bandwidth);
         }
         if (type == ProxyType.HTTP) {
             return new HttpProxyConfig(name, localIP, localPort, routing, hostRewrite, requestHeaders, responseHeaders,
-                    labels, proxyProtocol, plugin, balancing);
+                    labels, proxyProtocol, plugin, balancing, bandwidth);
         }
         return type == ProxyType.UDP
-                ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels, proxyProtocol, balancing)
-                : new TcpProxyConfig(name, localIP, localPort, remotePort, labels, proxyProtocol, plugin, balancing);
+                ? new UdpProxyConfig(name, localIP, localPort, remotePort, udpPacketSize, labels, proxyProtocol, balancing, bandwidth)
+                : new TcpProxyConfig(name, localIP, localPort, remotePort, labels, proxyProtocol, plugin, balancing, bandwidth);
     }
 
     /** The names a tcpmux or http proxy answers to; one of customDomains and subdomain is needed. */

@@ -6,7 +6,12 @@ package io.jfrp.core.config;
  */
 public record TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels,
                              String proxyProtocol, PluginConfig plugin,
-                             ProxyBalancing balancing) implements ProxyConfig {
+                             ProxyBalancing balancing, ProxyBandwidth bandwidth) implements ProxyConfig {
+
+    public TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels,
+                          String proxyProtocol, PluginConfig plugin, ProxyBalancing balancing) {
+        this(name, localIP, localPort, remotePort, labels, proxyProtocol, plugin, balancing, ProxyBandwidth.NONE);
+    }
 
     public TcpProxyConfig(String name, String localIP, int localPort, int remotePort, ProxyLabels labels,
                           String proxyProtocol, PluginConfig plugin) {

@@ -12,7 +12,12 @@ import java.util.List;
  */
 public record TcpmuxProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
                                 String proxyProtocol, PluginConfig plugin,
-                                ProxyBalancing balancing) implements ProxyConfig {
+                                ProxyBalancing balancing, ProxyBandwidth bandwidth) implements ProxyConfig {
+
+    public TcpmuxProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
+                             String proxyProtocol, PluginConfig plugin, ProxyBalancing balancing) {
+        this(name, localIP, localPort, routing, labels, proxyProtocol, plugin, balancing, ProxyBandwidth.NONE);
+    }
 
     public TcpmuxProxyConfig(String name, String localIP, int localPort, DomainRouting routing, ProxyLabels labels,
                              String proxyProtocol, PluginConfig plugin) {

@@ -8,7 +8,12 @@ package io.jfrp.core.config;
  */
 public record UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize,
                              ProxyLabels labels, String proxyProtocol,
-                             ProxyBalancing balancing) implements ProxyConfig {
+                             ProxyBalancing balancing, ProxyBandwidth bandwidth) implements ProxyConfig {
+
+    public UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize,
+                          ProxyLabels labels, String proxyProtocol, ProxyBalancing balancing) {
+        this(name, localIP, localPort, remotePort, packetSize, labels, proxyProtocol, balancing, ProxyBandwidth.NONE);
+    }
 
     public UdpProxyConfig(String name, String localIP, int localPort, int remotePort, int packetSize,
                           ProxyLabels labels, String proxyProtocol) {

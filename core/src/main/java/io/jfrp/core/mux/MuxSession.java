@@ -60,6 +60,8 @@ public final class MuxSession {
     private final Carriers carriers = new Carriers();
     private final StreamIds ids;
     private boolean flushScheduled;
+    /** Each proxy's bandwidth limit on this side, by the name its streams carry; null for none. */
+    private volatile java.util.function.Function<String, ByteRate> rates = name -> null;
 
     /**
      * @param opensStreams true on the side that opens streams (the server): it numbers them odd,
@@ -181,6 +183,7 @@ public final class MuxSession {
             return;
         }
         MuxStream stream = new MuxStream(this, on, id, end, proxyName, UserAddress.text(address), false);
+        stream.limit(rates.apply(proxyName));
         add(stream);
         // STREAM_OPEN first: binding replays what the socket already delivered, which with early data
         // goes out at once and must not reach the peer before the stream it belongs to.
@@ -188,6 +191,11 @@ public final class MuxSession {
         end.bind(stream);
         requestFlush();
         stream.armOpenTimeout(openTimeoutMillis);
+    }
+
+    /** Where each new stream finds its proxy's bandwidth limit (frp's {@code transport.bandwidthLimit}) on this side. */
+    public void limitBy(java.util.function.Function<String, ByteRate> rates) {
+        this.rates = rates;
     }
 
     /** Where the next stream id search starts: tests of what happens when ids run out. */
@@ -230,6 +238,7 @@ public final class MuxSession {
         LocalEnd end = new SocketEnd(local);
         MuxStream stream = new MuxStream(this, early.from, open.streamId(), end, open.proxyName(), open.userAddress(),
                 true);
+        stream.limit(rates.apply(open.proxyName()));
         add(stream);
         opened(stream);
         end.bind(stream);

@@ -51,6 +51,12 @@ final class MuxStream {
     /** The local socket has closed; with {@link #ended}, the session forgets the stream. */
     boolean localClosed;
     private ScheduledFuture<?> openTimeout;
+    /** The proxy's bandwidth limit, shared with its other streams; null for none. */
+    private ByteRate rate;
+    /** The wake-up after the limit's wait, while one is due. */
+    private ScheduledFuture<?> rateWake;
+    /** The peer's FIN, held while bytes before it wait for the limit. */
+    private boolean finWaiting;
     /** Bytes that arrived from the peer, for the stream's closing event (what left is {@link SendQueue#sent}). */
     private long bytesIn;
     /** The stream ended by a reset, an abort or a local socket that vanished: not by a FIN each way. */
@@ -91,6 +97,11 @@ final class MuxStream {
     }
 
     // ---- local socket -> peer
+
+    /** Limits this stream, with the other streams of its proxy, to {@code r} (both directions counted). */
+    void limit(ByteRate r) {
+        this.rate = r;
+    }
 
     void onLocalData(ByteBuf buf) {
         if (ended || localInputDone) {
@@ -161,7 +172,16 @@ final class MuxStream {
             // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the stream.
             return;
         }
-        out.send(session, this);
+        if (rate == null) {
+            out.send(session, this);
+        } else if (rateAllows()) {
+            // Paced where bytes leave, not where they are read: epoll reads a socket's last bytes with its FIN
+            // whatever reading is set to, and those too must wait their turn.
+            rate.spend((int) out.send(session, this, rate.allowance()));
+            if (!out.isEmpty() && out.hasCredit()) {
+                rateAllows(); // what is left waits for the limit: a wake-up is due when it may go
+            }
+        }
         session.requestFlush();
         if (out.isEmpty() && localInputDone && !finSent) {
             finSent = true;
@@ -262,9 +282,17 @@ final class MuxStream {
     void flushToLocal() {
         boolean wrote = false;
         ByteBuf b;
-        while (local.isWritable() && (b = toLocal.poll()) != null) {
+        while (local.isWritable() && !toLocal.isEmpty() && rateAllows()) {
+            b = toLocal.poll();
+            if (rate != null) {
+                rate.spend(b.readableBytes());
+            }
             writeLocal(b);
             wrote = true;
+        }
+        if (finWaiting && toLocal.isEmpty()) {
+            finWaiting = false;
+            endOutput();
         }
         if (!toLocal.isEmpty()) {
             receiveWindow.lagging();
@@ -344,9 +372,37 @@ final class MuxStream {
     }
 
     void onRemoteFin() {
-        if (outputShut || ended) {
+        if (outputShut || ended || finWaiting) {
             return;
         }
+        if (rate != null && !toLocal.isEmpty()) {
+            // What came before the FIN goes at the limit's pace first; flushToLocal ends the output after it.
+            finWaiting = true;
+            return;
+        }
+        endOutput();
+    }
+
+    /** Whether the limit lets bytes go now; when not, a wake-up is due when it will (reads and writes resume). */
+    private boolean rateAllows() {
+        if (rate == null || rate.available()) {
+            return true;
+        }
+        if (rateWake == null) {
+            rateWake = session.executor().schedule(this::rateWoke, rate.nanosUntilAvailable(), TimeUnit.NANOSECONDS);
+        }
+        return false;
+    }
+
+    private void rateWoke() {
+        rateWake = null; // this task is not done until it returns: the next wait must be scheduled anew
+        if (!ended) {
+            flushToLocal();
+            drain();
+        }
+    }
+
+    private void endOutput() {
         outputShut = true;
         if (finSent) {
             // Both directions are done: a close after the queued bytes sends the same FIN, without a
@@ -426,6 +482,9 @@ final class MuxStream {
             ended = true;
             if (openTimeout != null) {
                 openTimeout.cancel(false);
+            }
+            if (rateWake != null) {
+                rateWake.cancel(false);
             }
             releasePending();
             if (established) {

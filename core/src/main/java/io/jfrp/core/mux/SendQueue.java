@@ -66,9 +66,15 @@ final class SendQueue {
      * are dropped: late, they are worth less than lost.
      */
     void send(MuxSession session, MuxStream stream) {
-        while (!pending.isEmpty() && sendLimit > sent && session.writable(stream)) {
+        send(session, stream, Long.MAX_VALUE);
+    }
+
+    /** As {@link #send(MuxSession, MuxStream)}, at most {@code maxBytes} (a bandwidth limit's allowance). @return bytes sent */
+    long send(MuxSession session, MuxStream stream, long maxBytes) {
+        long before = sent;
+        while (!pending.isEmpty() && sendLimit > sent && sent - before < maxBytes && session.writable(stream)) {
             ByteBuf b = pending.peek();
-            int room = (int) Math.min(sendLimit - sent, Wire.MAX_DATA_CHUNK);
+            int room = (int) Math.min(Math.min(sendLimit - sent, Wire.MAX_DATA_CHUNK), maxBytes - (sent - before));
             ByteBuf chunk;
             if (b.readableBytes() <= room) {
                 chunk = pending.poll();
@@ -88,6 +94,7 @@ final class SendQueue {
                 drop(late);
             }
         }
+        return sent - before;
     }
 
     /** Protocol 1.0 credit. @return why the update is a lie, or null */
