@@ -100,7 +100,7 @@ final class ClientSession {
             }
         });
         // frp's bandwidthLimitMode = "server": the streams of a limited proxy keep to its rate on this side.
-        mux.limitBy(ports::rate);
+        mux.limitBy(ports.rates::of);
     }
 
     MuxSession mux() {

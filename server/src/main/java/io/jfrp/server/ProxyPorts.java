@@ -39,8 +39,8 @@ final class ProxyPorts {
     private record GroupedPort(String group, int port) {
     }
 
-    /** frp's bandwidthLimitMode = "server": the limits of this session's proxies, by name. */
-    private final Map<String, io.jfrp.core.mux.ByteRate> rates = new java.util.HashMap<>();
+    /** frp's bandwidthLimitMode = "server": the limits of this session's proxies. */
+    final SessionRates rates = new SessionRates();
 
     /** Proxies kept over a reconnect that the returning client has not asked for again (yet). */
     private final Set<String> unconfirmed = new HashSet<>();
@@ -109,7 +109,7 @@ final class ProxyPorts {
             return;
         }
         unconfirmed.remove(name);
-        limit(name, req.option(Message.NewProxy.BANDWIDTH_LIMIT));
+        rates.set(name, req.option(Message.NewProxy.BANDWIDTH_LIMIT));
         if (req.type().routedByName()) {
             routed.open(client, req, name);
             return;
@@ -368,26 +368,6 @@ final class ProxyPorts {
     void refuse(ClientPeer client, ProxyRequest req, ProxyRefusal why, String reason) {
         rt.events.on(new LifecycleEvent.ProxyRefused(session.runId, qualified(req.name()), reason));
         client.proxyRefused(req.name(), why, reason);
-    }
-
-    /** The bandwidth limit the server holds {@code name}'s streams to, or null. */
-    io.jfrp.core.mux.ByteRate rate(String name) {
-        return rates.get(name);
-    }
-
-    private void limit(String name, String bytesPerSecond) {
-        long n;
-        try {
-            n = bytesPerSecond.isEmpty() ? 0 : Long.parseLong(bytesPerSecond);
-        } catch (NumberFormatException e) {
-            n = 0; // a client that sends no number asks for no limit
-        }
-        io.jfrp.core.mux.ByteRate was = rates.get(name);
-        if (n <= 0) {
-            rates.remove(name);
-        } else if (was == null || was.bytesPerSecond() != n) {
-            rates.put(name, new io.jfrp.core.mux.ByteRate(n));
-        }
     }
 
     void close(String name, String why) {

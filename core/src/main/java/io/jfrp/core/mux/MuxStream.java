@@ -51,10 +51,8 @@ final class MuxStream {
     /** The local socket has closed; with {@link #ended}, the session forgets the stream. */
     boolean localClosed;
     private ScheduledFuture<?> openTimeout;
-    /** The proxy's bandwidth limit, shared with its other streams; null for none. */
-    private ByteRate rate;
-    /** The wake-up after the limit's wait, while one is due. */
-    private ScheduledFuture<?> rateWake;
+    /** This stream's share of its proxy's bandwidth limit; null for none. */
+    private StreamPacer pacer;
     /** The peer's FIN, held while bytes before it wait for the limit. */
     private boolean finWaiting;
     /** Bytes that arrived from the peer, for the stream's closing event (what left is {@link SendQueue#sent}). */
@@ -100,7 +98,7 @@ final class MuxStream {
 
     /** Limits this stream, with the other streams of its proxy, to {@code r} (both directions counted). */
     void limit(ByteRate r) {
-        this.rate = r;
+        this.pacer = r == null ? null : new StreamPacer(r, session.executor(), this::paced);
     }
 
     void onLocalData(ByteBuf buf) {
@@ -172,14 +170,14 @@ final class MuxStream {
             // Epoll reads a peer's data and FIN even with auto-read off; hold them until the peer has the stream.
             return;
         }
-        if (rate == null) {
+        if (pacer == null) {
             out.send(session, this);
-        } else if (rateAllows()) {
+        } else if (pacer.allows()) {
             // Paced where bytes leave, not where they are read: epoll reads a socket's last bytes with its FIN
             // whatever reading is set to, and those too must wait their turn.
-            rate.spend((int) out.send(session, this, rate.allowance()));
+            pacer.spend(out.send(session, this, pacer.allowance()));
             if (!out.isEmpty() && out.hasCredit()) {
-                rateAllows(); // what is left waits for the limit: a wake-up is due when it may go
+                pacer.allows(); // what is left waits for the limit: a wake-up is due when it may go
             }
         }
         session.requestFlush();
@@ -282,10 +280,10 @@ final class MuxStream {
     void flushToLocal() {
         boolean wrote = false;
         ByteBuf b;
-        while (local.isWritable() && !toLocal.isEmpty() && rateAllows()) {
+        while (local.isWritable() && !toLocal.isEmpty() && (pacer == null || pacer.allows())) {
             b = toLocal.poll();
-            if (rate != null) {
-                rate.spend(b.readableBytes());
+            if (pacer != null) {
+                pacer.spend(b.readableBytes());
             }
             writeLocal(b);
             wrote = true;
@@ -375,7 +373,7 @@ final class MuxStream {
         if (outputShut || ended || finWaiting) {
             return;
         }
-        if (rate != null && !toLocal.isEmpty()) {
+        if (pacer != null && !toLocal.isEmpty()) {
             // What came before the FIN goes at the limit's pace first; flushToLocal ends the output after it.
             finWaiting = true;
             return;
@@ -383,19 +381,8 @@ final class MuxStream {
         endOutput();
     }
 
-    /** Whether the limit lets bytes go now; when not, a wake-up is due when it will (reads and writes resume). */
-    private boolean rateAllows() {
-        if (rate == null || rate.available()) {
-            return true;
-        }
-        if (rateWake == null) {
-            rateWake = session.executor().schedule(this::rateWoke, rate.nanosUntilAvailable(), TimeUnit.NANOSECONDS);
-        }
-        return false;
-    }
-
-    private void rateWoke() {
-        rateWake = null; // this task is not done until it returns: the next wait must be scheduled anew
+    /** The bandwidth limit lets bytes go again: both directions resume. */
+    private void paced() {
         if (!ended) {
             flushToLocal();
             drain();
@@ -483,8 +470,8 @@ final class MuxStream {
             if (openTimeout != null) {
                 openTimeout.cancel(false);
             }
-            if (rateWake != null) {
-                rateWake.cancel(false);
+            if (pacer != null) {
+                pacer.stop();
             }
             releasePending();
             if (established) {
