@@ -37,10 +37,10 @@ final class ProxyBalancingReader {
         }
         String kind = s.oneOf("healthCheck.type", "tcp", List.of("tcp", "http"));
         String path = s.string("healthCheck.path", "");
-        // frp's values of 0 or less mean its defaults.
-        long interval = s.integer("healthCheck.intervalSeconds", 0, Integer.MIN_VALUE, 86_400);
-        long timeout = s.integer("healthCheck.timeoutSeconds", 0, Integer.MIN_VALUE, 3_600);
-        long maxFailed = s.integer("healthCheck.maxFailed", 0, Integer.MIN_VALUE, 1_000_000);
+        // 0 means frp's default (frp takes any value below 1 so; -1 and less are refused here as the typos they are).
+        long interval = s.integer("healthCheck.intervalSeconds", 0, 0, 86_400);
+        long timeout = s.integer("healthCheck.timeoutSeconds", 0, 0, 3_600);
+        long maxFailed = s.integer("healthCheck.maxFailed", 0, 0, 1_000_000);
         Map<String, String> headers = new LinkedHashMap<>();
         for (ConfigSection h : s.tables("healthCheck.httpHeaders")) {
             String name = h.requiredString("name");

@@ -98,13 +98,15 @@ class ProxyBalancingConfigTest {
                 name = "ssh"
                 localPort = 22
                 healthCheck.type = "icmp"
+                healthCheck.maxFailed = -3
                 """)).satisfiesExactlyInAnyOrder(
                 s -> assertThat(s).contains("proxies[0].loadBalancer.group").contains("udp proxies cannot be grouped"),
                 s -> assertThat(s).contains("proxies[0].healthCheck.type").contains("a udp proxy's service cannot be checked"),
                 s -> assertThat(s).contains("proxies[1].healthCheck.path: missing"),
                 s -> assertThat(s).contains("proxies[1].healthCheck.intervalSecond").contains("unknown key")
                         .contains("healthCheck.intervalSeconds"),
-                s -> assertThat(s).contains("proxies[2].healthCheck.type").contains("tcp, http"));
+                s -> assertThat(s).contains("proxies[2].healthCheck.type").contains("tcp, http"),
+                s -> assertThat(s).contains("proxies[2].healthCheck.maxFailed").contains("an integer from 0 to"));
     }
 
     @Test
