@@ -205,12 +205,17 @@ final class LocalDialer implements MuxSession.StreamListener {
         if (cached != null) {
             return cached;
         }
-        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(p.localIP());
-        if (literal == null) {
-            return InetSocketAddress.createUnresolved(p.localIP(), p.localPort());
+        InetSocketAddress a = address(p);
+        if (!a.isUnresolved()) {
+            targets.put(name, a);
         }
-        InetSocketAddress a = new InetSocketAddress(literal, p.localPort());
-        targets.put(name, a);
         return a;
+    }
+
+    /** The local service's address: a literal as it is, a host name unresolved (the transport resolves it per dial). */
+    static InetSocketAddress address(ProxyConfig p) {
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(p.localIP());
+        return literal != null ? new InetSocketAddress(literal, p.localPort())
+                : InetSocketAddress.createUnresolved(p.localIP(), p.localPort());
     }
 }

@@ -23,8 +23,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,6 +58,11 @@ final class ServiceCheck {
         this.transport = transport;
         this.loop = loop;
         this.verdicts = verdicts;
+    }
+
+    /** The proxy as configured when the check began. */
+    ProxyConfig proxy() {
+        return proxy;
     }
 
     /** Whether the last verdict is that the service is up (false before the first check). */
@@ -127,7 +130,7 @@ final class ServiceCheck {
                         }
                     }
                 })
-                .connect(target());
+                .connect(LocalDialer.address(proxy));
         ScheduledFuture<?> timeout = loop.schedule(() -> {
             if (done.tryFailure(new java.io.IOException("no answer within " + check.timeout().toSeconds() + " s"))) {
                 connect.channel().close();
@@ -161,13 +164,6 @@ final class ServiceCheck {
         check.httpHeaders().forEach((k, v) -> r.headers().set(k, v));
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return r;
-    }
-
-    private InetSocketAddress target() {
-        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(proxy.localIP());
-        // A host name is resolved by the transport's resolver at each check, as the streams' dials do.
-        return literal != null ? new InetSocketAddress(literal, proxy.localPort())
-                : InetSocketAddress.createUnresolved(proxy.localIP(), proxy.localPort());
     }
 
     /** The status line of the answer decides; the rest is not read. */

@@ -19,7 +19,6 @@ final class ServiceChecks {
     private final EventLoop loop;
     private final ServiceCheck.Verdicts verdicts;
     private final Map<String, ServiceCheck> byName = new HashMap<>();
-    private final Map<String, ProxyConfig> checked = new HashMap<>();
 
     ServiceChecks(NettyTransport transport, EventLoop loop, ServiceCheck.Verdicts verdicts) {
         this.transport = transport;
@@ -37,17 +36,15 @@ final class ServiceChecks {
     void sync(Collection<ProxyConfig> proxies) {
         Map<String, ProxyConfig> now = new HashMap<>();
         proxies.forEach(p -> now.put(p.name(), p));
-        for (String name : java.util.List.copyOf(byName.keySet())) {
-            if (!java.util.Objects.equals(now.get(name), checked.get(name))) {
-                byName.remove(name).stop();
-                checked.remove(name);
+        for (ServiceCheck c : java.util.List.copyOf(byName.values())) {
+            if (!c.proxy().equals(now.get(c.proxy().name()))) {
+                byName.remove(c.proxy().name()).stop();
             }
         }
         for (ProxyConfig p : proxies) {
             if (p.balancing().check() != null && !byName.containsKey(p.name())) {
                 ServiceCheck c = new ServiceCheck(p, transport, loop, verdicts);
                 byName.put(p.name(), c);
-                checked.put(p.name(), p);
                 c.start();
             }
         }
@@ -56,6 +53,5 @@ final class ServiceChecks {
     void stopAll() {
         byName.values().forEach(ServiceCheck::stop);
         byName.clear();
-        checked.clear();
     }
 }

@@ -64,15 +64,7 @@ final class DomainRoutes {
 
         /** The next member in turn whose client is there; when none is, the next in turn (it holds the user). */
         Route next() {
-            int n = routes.size();
-            int start = Math.floorMod(turn.getAndIncrement(), n);
-            for (int i = 0; i < n; i++) {
-                Route r = routes.get((start + i) % n);
-                if (r.session() == null || r.session().isAttached()) {
-                    return r;
-                }
-            }
-            return routes.get(start);
+            return Rotation.next(routes, turn, r -> Rotation.attached(r.session()));
         }
     }
 

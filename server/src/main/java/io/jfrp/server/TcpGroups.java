@@ -70,16 +70,7 @@ final class TcpGroups {
                 io.jfrp.core.mux.LocalSockets.abort(user);
                 return;
             }
-            int start = Math.floorMod(turn.getAndIncrement(), now.size());
-            Member chosen = now.get(start);
-            for (int i = 0; i < now.size(); i++) {
-                Member m = now.get((start + i) % now.size());
-                if (m.session.isAttached() && !m.session.isClosed()) {
-                    chosen = m;
-                    break;
-                }
-            }
-            Member to = chosen;
+            Member to = Rotation.next(now, turn, m -> Rotation.attached(m.session));
             to.session.onLoop(() -> to.session.userConnected(user, to.proxy));
         }
     }

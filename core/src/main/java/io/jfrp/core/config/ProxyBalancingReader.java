@@ -45,7 +45,7 @@ final class ProxyBalancingReader {
         for (ConfigSection h : s.tables("healthCheck.httpHeaders")) {
             String name = h.requiredString("name");
             String value = h.string("value", "");
-            if (!name.isEmpty() && !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (!name.isEmpty() && !ProxyConfigReader.isHeaderName(name)) {
                 h.problem("name", h.node("name"), "\"" + name + "\" is not an HTTP header name");
             } else if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
                 h.problem("value", h.node("value"), "a header value cannot hold a line break");

@@ -128,11 +128,16 @@ final class ProxyConfigReader {
                 s.string("routeByHTTPUser", ""));
     }
 
+    /** Whether {@code name} is an HTTP header name (a token, RFC 9110). */
+    static boolean isHeaderName(String name) {
+        return name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    }
+
     /** {@code requestHeaders.set.NAME = "value"}: header names checked as HTTP's tokens, values without line breaks. */
     private static Map<String, String> headers(ConfigSection s, String table) {
         Map<String, String> out = s.stringsUnder(table);
         for (Map.Entry<String, String> e : out.entrySet()) {
-            if (!e.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (!isHeaderName(e.getKey())) {
                 s.problem(table + "." + e.getKey(), s.node(table + "." + e.getKey()), "is not an HTTP header name");
             } else if (e.getValue().indexOf('\r') >= 0 || e.getValue().indexOf('\n') >= 0) {
                 s.problem(table + "." + e.getKey(), s.node(table + "." + e.getKey()), "a header value cannot hold a line break");

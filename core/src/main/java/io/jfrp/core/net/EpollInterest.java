@@ -21,7 +21,7 @@ import java.lang.invoke.MethodType;
 public final class EpollInterest {
 
     private static final MethodHandle SET_FLAG = setFlag();
-    private static final int EPOLLERR = errValue();
+    private static final int EPOLLERR = EpollIoOps.EPOLLERR.value();
 
     private EpollInterest() {
     }
@@ -45,16 +45,6 @@ public final class EpollInterest {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LoggerFactory.getLogger(EpollInterest.class).debug("epoll interest guard unavailable: {}", e.toString());
             return null;
-        }
-    }
-
-    private static int errValue() {
-        try {
-            var f = EpollIoOps.class.getDeclaredField("value");
-            f.setAccessible(true);
-            return (int) f.get(EpollIoOps.EPOLLERR);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return 0x008; // Linux's EPOLLERR
         }
     }
 
